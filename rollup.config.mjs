@@ -1,0 +1,40 @@
+// Four outputs from src/index.ts: ESM and CJS for Node and bundlers, a
+// minified IIFE (global `AutoGrad`) for <script> tags and CDNs, and one
+// bundled .d.ts. The wasm bytes are inside every JavaScript output.
+import typescript from '@rollup/plugin-typescript';
+import terser from '@rollup/plugin-terser';
+import { dts } from 'rollup-plugin-dts';
+import nodeResolve from '@rollup/plugin-node-resolve';
+
+const ts = () =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    include: ['src/**/*.ts'],
+    noEmit: false,
+    declaration: false,
+    outDir: undefined,
+    sourceMap: false,
+  });
+
+export default [
+  {
+    input: 'src/index.ts',
+    plugins: [nodeResolve(), ts()],
+    output: [
+      { file: 'dist/autograd.mjs', format: 'es' },
+      { file: 'dist/autograd.cjs', format: 'cjs', exports: 'named' },
+      {
+        file: 'dist/autograd.min.js',
+        format: 'iife',
+        name: 'AutoGrad',
+        exports: 'named',
+        plugins: [terser({ format: { comments: false } })],
+      },
+    ],
+  },
+  {
+    input: 'src/index.ts',
+    plugins: [dts({ tsconfig: './tsconfig.json' })],
+    output: { file: 'dist/autograd.d.ts', format: 'es' },
+  },
+];

@@ -1,0 +1,362 @@
+// The user-facing interface of the tape: Param, diff, grad (both forms),
+// gradloss, value and params.
+
+import { Tensor, alias, checkLive, keep, tensor, zeros, type TensorData, type TensorOptions } from '../tensor';
+import { currentScope, handToCurrentScope, popScope, pushScope, type Scope } from '../memory';
+import { ArgumentError, DisposedError, ShapeError, describe } from '../errors';
+import { shapeString } from '../shape';
+import { Tape, activeTapes, backward, updateRecordingState, recording } from './tape';
+import { primitive } from './primitive';
+
+// A fresh handle on the same buffer, recorded as identity on the tapes that
+// track its argument: the function form differentiates with respect to this
+// handle, so an inner tape never confuses it with the outer tape's tensor.
+const identity = primitive('identity', (x: Tensor) => alias(x, x.shape), (dy: Tensor) => dy);
+
+/**
+ * Marks data as a parameter to differentiate with respect to (AutoGrad.jl's
+ * `Param`). A Param is a Tensor: outside `diff` it acts like one. Given a
+ * Tensor it shares that tensor's memory. Params belong to the user: no tidy
+ * or tape frees them; `dispose()` does.
+ *
+ * @example
+ * const w = ag.Param([[1, 2], [3, 4]]);
+ * const b = ag.Param(ag.zeros([2]));
+ */
+export function Param(data: TensorData, options?: TensorOptions): Tensor {
+  let t: Tensor;
+  if (data instanceof Tensor) {
+    checkLive(data, 'Param');
+    if (options !== undefined && options.dtype !== undefined && options.dtype !== data.dtype) {
+      t = tensor(data, options);
+    } else {
+      t = alias(data, options?.shape ?? data.shape);
+    }
+  } else {
+    t = tensor(data, options);
+  }
+  keep(t);
+  t._param = true;
+  return t;
+}
+
+/** Whether `x` is a Param. @example ag.isParam(ag.Param([1])) // true */
+export function isParam(x: unknown): x is Tensor {
+  return x instanceof Tensor && x._param;
+}
+
+/**
+ * The plain value behind a tracked thing: a tape's scalar as a number, or a
+ * Param's (or recorded tensor's) data as an untracked Tensor sharing its
+ * memory (use it to stop gradients). Numbers and untracked tensors come back
+ * as they are.
+ *
+ * @example
+ * const x = ag.Param([1, 2, 3]);
+ * const tape = ag.diff(() => ag.sum(ag.abs2, x));
+ * ag.value(tape); // 14
+ */
+export function value(x: Tape): number;
+export function value(x: Tensor): Tensor;
+export function value(x: number): number;
+export function value(x: Tape | Tensor | number): Tensor | number;
+export function value(x: Tape | Tensor | number): Tensor | number {
+  if (x instanceof Tape) return x.value;
+  if (typeof x === 'number') return x;
+  if (!(x instanceof Tensor)) throw new ArgumentError(`value: expected a Tape, Tensor or number, got ${describe(x)}`);
+  checkLive(x, 'value');
+  if (!x._param && !x._recorded) return x;
+  if (x._valueAlias === null || x._valueAlias._disposed) x._valueAlias = keep(alias(x, x.shape));
+  return x._valueAlias;
+}
+
+function isThenable(x: unknown): boolean {
+  return x !== null && typeof x === 'object' && typeof (x as { then?: unknown }).then === 'function';
+}
+
+/** Runs `fn` with `tape` recording; cleans up completely if it throws. */
+function record(tape: Tape, scope: Scope, fn: () => unknown, op: string): void {
+  activeTapes.push(tape);
+  updateRecordingState();
+  let result: unknown;
+  try {
+    result = fn();
+  } catch (error) {
+    activeTapes.pop();
+    updateRecordingState();
+    abandon(tape, scope);
+    throw error;
+  }
+  activeTapes.pop();
+  updateRecordingState();
+  if (isThenable(result)) {
+    (result as Promise<unknown>).then(undefined, () => undefined);
+    abandon(tape, scope);
+    throw new ArgumentError(
+      `${op}: the function returned a Promise; it must be synchronous and return a scalar, ` +
+        'because the tape records operations as they run (await your data first, then call diff)',
+    );
+  }
+  if (typeof result === 'number') {
+    tape._result = result;
+  } else if (result instanceof Tensor) {
+    if (result._disposed) {
+      abandon(tape, scope);
+      throw new DisposedError(`${op}: the function returned a disposed tensor`);
+    }
+    if (result.size !== 1) {
+      abandon(tape, scope);
+      throw new ShapeError(
+        `${op}: the function must return a scalar (a number or a one-element tensor) to differentiate, ` +
+          `got a tensor of shape ${shapeString(result.shape)}; reduce it first, e.g. with ag.sum`,
+      );
+    }
+    tape._result = result;
+  } else {
+    abandon(tape, scope);
+    throw new ArgumentError(`${op}: the function must return a scalar (a number or a one-element tensor), got ${describe(result)}`);
+  }
+  popScope(scope);
+  if (activeTapes.length > 0) {
+    // Nested: the outer tapes' backward passes need what ran here, so the
+    // outermost tape owns it.
+    for (const item of [...scope.items]) handToCurrentScope(item);
+  } else {
+    tape._scope = scope;
+  }
+  const owner = currentScope();
+  if (owner !== null) owner.add(tape);
+}
+
+function abandon(tape: Tape, scope: Scope): void {
+  popScope(scope);
+  if (activeTapes.length > 0) {
+    for (const item of [...scope.items]) {
+      if (item instanceof Tensor && item._recorded) handToCurrentScope(item);
+      else {
+        scope.items.delete(item);
+        item._owner = null;
+        item.dispose();
+      }
+    }
+  } else {
+    scope.disposeAll();
+  }
+  tape.dispose();
+}
+
+/**
+ * Runs `fn`, recording the operations on tensors it performs, and returns
+ * the Tape (AutoGrad.jl's `@diff`). `fn` must be synchronous and return a
+ * scalar. Ask for gradients with `grad(tape, x)`; free the tape with
+ * `tape.dispose()` (or `using`).
+ *
+ * @example
+ * const x = ag.Param([1, 2, 3]);
+ * const y = ag.diff(() => ag.sum(ag.abs2, x));
+ * ag.value(y);      // 14
+ * ag.grad(y, x);    // Tensor [2, 4, 6]
+ * y.dispose();
+ */
+export function diff(fn: () => Tensor | number): Tape {
+  if (typeof fn !== 'function') throw new ArgumentError(`diff: expected a function, got ${describe(fn)}`);
+  if (recording.suspended > 0) {
+    throw new ArgumentError('diff: cannot start a tape inside the forward function of a primitive');
+  }
+  const tape = new Tape();
+  const scope = pushScope('tape');
+  record(tape, scope, fn, 'diff');
+  return tape;
+}
+
+type GradFn<F extends (...args: any[]) => unknown> = (...args: Parameters<F>) => any;
+
+/**
+ * `grad(tape, x)`: the gradient of the tape's scalar with respect to `x` (a
+ * Param or any tensor recorded on the tape), or `null` if `x` played no part.
+ * The tape owns the result; `keep` it to outlive the tape.
+ *
+ * `grad(f, argnum = 0)`: a function computing the gradient of `f` with
+ * respect to its argument `argnum`, which may be a number, a tensor, or
+ * arrays and plain objects of them; the gradient has the same structure.
+ * Compose it: `grad(grad(f))`.
+ *
+ * @example
+ * const f = (x: ag.Tensor) => ag.sum(ag.abs2, x);
+ * ag.grad(f)(ag.tensor([1, 2, 3])); // [2, 4, 6]
+ * ag.grad(ag.grad((x: number) => x ** 3 as any)); // second derivatives, see README
+ */
+export function grad(tape: Tape, x: Tensor): Tensor | null;
+export function grad<F extends (...args: any[]) => unknown>(f: F, argnum?: number): GradFn<F>;
+export function grad(a: Tape | ((...args: any[]) => unknown), b?: Tensor | number): unknown {
+  if (a instanceof Tape) return gradOfTape(a, b as Tensor);
+  if (typeof a === 'function') {
+    const argnum = checkArgnum('grad', b);
+    return (...args: unknown[]) => functionForm(a, argnum, args, 'grad')[0];
+  }
+  throw new ArgumentError(`grad: expected a Tape and a Tensor, or a function, got ${describe(a)}`);
+}
+
+/**
+ * Like `grad(f, argnum)`, but the returned function gives `[gradient, loss]`.
+ *
+ * @example
+ * const [g, loss] = ag.gradloss((x: ag.Tensor) => ag.sum(ag.abs2, x))(ag.tensor([1, 2]));
+ * // g: [2, 4], loss: 5
+ */
+export function gradloss<F extends (...args: any[]) => unknown>(f: F, argnum?: number): (...args: Parameters<F>) => [any, any] {
+  if (typeof f !== 'function') throw new ArgumentError(`gradloss: expected a function, got ${describe(f)}`);
+  const n = checkArgnum('gradloss', argnum);
+  return (...args: unknown[]) => functionForm(f, n, args, 'gradloss') as [any, any];
+}
+
+function checkArgnum(op: string, argnum: unknown): number {
+  if (argnum === undefined) return 0;
+  if (typeof argnum !== 'number' || !Number.isInteger(argnum) || argnum < 0) {
+    throw new ArgumentError(`${op}: argnum must be a non-negative integer, got ${describe(argnum)}`);
+  }
+  return argnum;
+}
+
+function gradOfTape(tape: Tape, x: Tensor): Tensor | null {
+  if (tape._disposed) throw new DisposedError('grad: the tape was disposed; ask for gradients before disposing it');
+  if (!(x instanceof Tensor)) throw new ArgumentError(`grad: expected a Tensor to differentiate with respect to, got ${describe(x)}`);
+  const node = tape.byTensor.get(x);
+  if (node === undefined) return null;
+  if (tape._grads === null || !tape._grads.has(node)) backward(tape, node.op === null ? null : node);
+  return tape._grads!.get(node) ?? null;
+}
+
+/** Is `t` tracked by a tape that is recording now? */
+function trackedNow(t: Tensor): boolean {
+  for (const tape of activeTapes) if (tape.byTensor.has(t)) return true;
+  return false;
+}
+
+type Leaf = { input: number | Tensor; handle: Tensor };
+
+/** Replaces every number and tensor in `x` (arrays, plain objects) with a fresh tracked handle. */
+function substitute(x: unknown, leaves: Leaf[], op: string, path: string): unknown {
+  if (typeof x === 'number') {
+    const handle = tensor(x, { dtype: 'float64' });
+    leaves.push({ input: x, handle });
+    return handle;
+  }
+  if (x instanceof Tensor) {
+    checkLive(x, op);
+    const handle = identity(x);
+    leaves.push({ input: x, handle });
+    return handle;
+  }
+  if (Array.isArray(x)) return x.map((v, i) => substitute(v, leaves, op, `${path}[${i}]`));
+  if (x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(x)) out[key] = substitute((x as Record<string, unknown>)[key], leaves, op, `${path}.${key}`);
+    return out;
+  }
+  throw new ArgumentError(
+    `${op}: cannot differentiate with respect to ${describe(x)} at ${path}; ` +
+      'expected a number, a Tensor, or arrays and plain objects of them',
+  );
+}
+
+function rebuild(x: unknown, grads: unknown[], counter: { i: number }): unknown {
+  if (typeof x === 'number' || x instanceof Tensor) return grads[counter.i++];
+  if (Array.isArray(x)) return x.map((v) => rebuild(v, grads, counter));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(x as object)) out[key] = rebuild((x as Record<string, unknown>)[key], grads, counter);
+  return out;
+}
+
+/** Numbers stay numbers, unless an outer tape is tracking the value (then it must stay a tensor). */
+function present(t: Tensor, asNumber: boolean): Tensor | number {
+  if (!asNumber || trackedNow(t)) return t;
+  const v = t.item();
+  t.dispose();
+  return v;
+}
+
+function functionForm(f: (...args: any[]) => unknown, argnum: number, args: unknown[], op: string): [unknown, unknown] {
+  if (argnum >= args.length) {
+    throw new ArgumentError(`${op}: argnum ${argnum} is out of range: the function was called with ${args.length} argument(s)`);
+  }
+  if (recording.suspended > 0) {
+    throw new ArgumentError(`${op}: cannot differentiate inside the forward function of a primitive`);
+  }
+  const tape = new Tape();
+  const scope = pushScope('tape');
+  const leaves: Leaf[] = [];
+  let call: unknown[];
+  try {
+    const substituted = substitute(args[argnum], leaves, op, `argument ${argnum}`);
+    call = args.slice();
+    call[argnum] = substituted;
+  } catch (error) {
+    popScope(scope);
+    scope.disposeAll();
+    throw error;
+  }
+  for (const leaf of leaves) tape.addLeaf(leaf.handle);
+  record(tape, scope, () => f(...call) as Tensor | number, op);
+  try {
+    const grads: unknown[] = [];
+    for (const leaf of leaves) {
+      let g = gradOfTape(tape, leaf.handle);
+      if (g === null) {
+        g = zeros(leaf.handle.shape.slice(), { dtype: leaf.handle.dtype });
+      } else {
+        handToCurrentScope(g);
+      }
+      grads.push(present(g, typeof leaf.input === 'number'));
+    }
+    let loss: unknown = tape._result;
+    if (loss instanceof Tensor) {
+      if (trackedNow(loss)) {
+        if (loss._owner === tape._scope) handToCurrentScope(loss);
+      } else {
+        loss = loss.item();
+      }
+    }
+    const target = args[argnum];
+    const gradient = rebuild(target, grads, { i: 0 });
+    return [gradient, loss];
+  } finally {
+    tape.dispose();
+  }
+}
+
+/**
+ * Every Param reachable from `obj` through arrays, plain objects, Maps, Sets
+ * and class instances, each once, in the order first met (cycle-safe).
+ *
+ * @example
+ * class Linear { w = ag.Param(ag.randn([3, 2])); b = ag.Param(ag.zeros([3])); }
+ * ag.params({ layers: [new Linear(), new Linear()] }).length; // 4
+ */
+export function params(obj: unknown): Tensor[] {
+  const found: Tensor[] = [];
+  const seen = new Set<unknown>();
+  const walk = (x: unknown): void => {
+    if (x === null || typeof x !== 'object' || seen.has(x)) return;
+    seen.add(x);
+    if (x instanceof Tensor) {
+      if (x._param && !x._disposed) found.push(x);
+      return;
+    }
+    if (ArrayBuffer.isView(x) || x instanceof ArrayBuffer || x instanceof Tape) return;
+    if (x instanceof Map) {
+      for (const [k, v] of x) {
+        walk(k);
+        walk(v);
+      }
+      return;
+    }
+    if (x instanceof Set || Array.isArray(x)) {
+      for (const v of x) walk(v);
+      return;
+    }
+    for (const key of Object.keys(x)) walk((x as Record<string, unknown>)[key]);
+  };
+  walk(obj);
+  return found;
+}

@@ -1,0 +1,42 @@
+// The few things core/ needs from the layers above it, injected at load time
+// so that core/ imports nothing from ops/ or debug/.
+
+import type { Tensor } from '../tensor';
+import type { Tape } from './tape';
+
+/** A gradient rule: `(dy, y, ...args) => gradient for one argument`, or null for none. */
+export type GradRule = ((dy: Tensor, y: Tensor, ...args: any[]) => Tensor | null) | null;
+
+/** An op as the tape sees it: a name and one rule per argument. */
+export interface Primitive {
+  readonly name: string;
+  readonly rules: readonly GradRule[];
+}
+
+export interface Profiler {
+  now(): number;
+  addForward(name: string, ms: number): void;
+  addBackward(name: string, argIndex: number, ms: number): void;
+}
+
+export const hooks: {
+  /** Differentiable `a + b`, used to accumulate gradients (recorded when nested). */
+  accumulate: (a: Tensor, b: Tensor) => Tensor;
+  /** The seed of the backward pass: ones shaped like the result. */
+  onesLike: (t: Tensor) => Tensor;
+  /** Differentiable identity that shares the buffer (a fresh handle to track separately). */
+  identity: ((t: Tensor) => Tensor) | null;
+  formatTape: ((tape: Tape) => string) | null;
+  /** Non-null only while profiling: the one check an op pays when it is off. */
+  profiler: Profiler | null;
+} = {
+  accumulate: () => {
+    throw new Error('autograd-wasm internal error: gradient accumulation is not installed');
+  },
+  onesLike: () => {
+    throw new Error('autograd-wasm internal error: onesLike is not installed');
+  },
+  identity: null,
+  formatTape: null,
+  profiler: null,
+};

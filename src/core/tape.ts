@@ -1,0 +1,271 @@
+// The tape: what ran, in order, and the reverse walk over it. Nothing here
+// knows any particular op; every op reaches the tape through primitive().
+
+import { Tensor, alias, checkLive, recordingState } from '../tensor';
+import { Scope, currentScope, handToCurrentScope, popScope, pushScope, type Owned } from '../memory';
+import { AutogradError, DisposedError, ShapeError } from '../errors';
+import { shapeString, sameShape } from '../shape';
+import { hooks, type Primitive } from './hooks';
+
+/** One recorded value on one tape. Leaves (Params, function-form inputs) have no op. */
+export interface Node {
+  readonly value: Tensor;
+  readonly op: Primitive | null;
+  readonly args: readonly unknown[];
+  /** parents[i] is the node of args[i] on this tape, or null when args[i] is constant here. */
+  readonly parents: readonly (Node | null)[] | null;
+  readonly index: number;
+  /** The gradient flowing into this node during (and, for leaves, after) the backward pass. */
+  grad: Tensor | null;
+}
+
+/** Tapes recording right now, outermost first. */
+export const activeTapes: Tape[] = [];
+
+/** How deep we are inside forward functions, whose internal op calls must not be recorded. */
+export const recording = { suspended: 0 };
+
+export function updateRecordingState(): void {
+  recordingState.active = activeTapes.length > 0;
+}
+
+/**
+ * The record of one `diff`: the operations that ran, the scalar they
+ * produced, and (once asked) the gradients. Holds wasm memory until disposed.
+ *
+ * @example
+ * const w = ag.Param([1, 2, 3]);
+ * using tape = ag.diff(() => ag.sum(ag.abs2, w));
+ * tape.value;             // 14
+ * ag.grad(tape, w);       // [2, 4, 6]
+ */
+export class Tape implements Owned {
+  /** @internal */ readonly nodes: Node[] = [];
+  /** @internal */ readonly byTensor = new Map<Tensor, Node>();
+  /** @internal */ _owner: Scope | null = null;
+  /** @internal tensors this tape owns: what ran inside diff, and its gradients */ _scope: Scope | null = null;
+  /** @internal */ _result: Tensor | number = NaN;
+  /** @internal */ _disposed = false;
+  /** @internal gradients of leaves and of the intermediates asked for, after a backward pass */
+  _grads: Map<Node, Tensor | null> | null = null;
+
+  /** The scalar the differentiated function returned, as a number. */
+  get value(): number {
+    if (this._disposed) throw new DisposedError('value: the tape was disposed');
+    return typeof this._result === 'number' ? this._result : this._result.item();
+  }
+
+  /** The tensor (or number) the differentiated function returned. */
+  get result(): Tensor | number {
+    return this._result;
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  /** @internal */
+  addLeaf(t: Tensor): Node {
+    const node: Node = { value: t, op: null, args: [], parents: null, index: this.nodes.length, grad: null };
+    this.nodes.push(node);
+    this.byTensor.set(t, node);
+    t._recorded = true;
+    return node;
+  }
+
+  /** @internal The node of `t` on this tape; Params become leaves the first time a tape sees them. */
+  lookup(t: Tensor): Node | undefined {
+    const node = this.byTensor.get(t);
+    if (node !== undefined || !t._param) return node;
+    return this.addLeaf(t);
+  }
+
+  /** @internal */
+  record(op: Primitive, value: Tensor, args: readonly unknown[], parents: (Node | null)[]): void {
+    const node: Node = { value, op, args, parents, index: this.nodes.length, grad: null };
+    this.nodes.push(node);
+    this.byTensor.set(value, node);
+  }
+
+  /**
+   * Frees the tensors the tape owns (what `diff` computed, and gradients)
+   * except those the user took with `keep`. Param values are never freed.
+   */
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    if (this._owner !== null) {
+      this._owner.items.delete(this);
+      this._owner = null;
+    }
+    if (this._scope !== null) this._scope.disposeAll();
+    this._scope = null;
+    this.nodes.length = 0;
+    this.byTensor.clear();
+    this._grads = null;
+  }
+
+  declare [Symbol.dispose]: () => void;
+
+  toString(): string {
+    return hooks.formatTape === null ? `Tape(${this.nodes.length} nodes)` : hooks.formatTape(this);
+  }
+}
+
+const disposeSymbol: symbol =
+  (Symbol as unknown as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
+Object.defineProperty(Tape.prototype, disposeSymbol, {
+  value: function (this: Tape) {
+    this.dispose();
+  },
+  writable: true,
+  configurable: true,
+});
+
+// ---- the backward pass ----
+
+/**
+ * Walks the tape in reverse from its result, calling each op's gradient
+ * rules. A node's gradient is freed as soon as the node is processed (all its
+ * consumers came later on the tape, so they are done): AutoGrad.jl's gcnode.
+ * Gradients of leaves, and of `keep` when given, are stored on the tape.
+ */
+export function backward(tape: Tape, keepNode: Node | null): void {
+  const result = tape._result;
+  const grads = tape._grads ?? new Map<Node, Tensor | null>();
+  tape._grads = grads;
+  if (typeof result === 'number') return;
+  const root = tape.byTensor.get(result);
+  if (root === undefined) return;
+
+  const outerRecording = activeTapes.length > 0;
+  const scope = pushScope('backward');
+  const claimed = new Set<Tensor>();
+  // How many node slots hold each gradient tensor: rules may pass `dy`
+  // through unchanged, so one tensor can flow into several nodes.
+  const slots = new Map<Tensor, number>();
+  const take = (g: Tensor) => slots.set(g, (slots.get(g) ?? 0) + 1);
+  const drop = (g: Tensor) => {
+    const n = (slots.get(g) ?? 1) - 1;
+    if (n > 0) {
+      slots.set(g, n);
+      return;
+    }
+    slots.delete(g);
+    if (g._owner === scope && !(outerRecording && g._recorded)) g.dispose();
+  };
+
+  try {
+    for (const node of tape.nodes) node.grad = null;
+    root.grad = hooks.onesLike(result);
+    take(root.grad);
+    for (let i = root.index; i >= 0; i--) {
+      const node = tape.nodes[i];
+      const dy = node.grad;
+      if (dy === null || node.op === null) continue;
+      const parents = node.parents!;
+      for (let j = 0; j < parents.length; j++) {
+        const parent = parents[j];
+        if (parent === null) continue;
+        const dx = callRule(node, j, dy, outerRecording);
+        if (dx === null) continue;
+        if (parent.grad === null) {
+          parent.grad = dx;
+          take(dx);
+        } else {
+          const sum = hooks.accumulate(parent.grad, dx);
+          drop(parent.grad);
+          parent.grad = sum;
+          take(sum);
+          if (!slots.has(dx) && dx._owner === scope && !(outerRecording && dx._recorded)) dx.dispose();
+        }
+      }
+      if (node !== keepNode) {
+        node.grad = null;
+        drop(dy);
+      }
+    }
+    // Leaves (and the node asked for) keep their gradients, each in a handle
+    // of its own that the tape owns, never one of the user's tensors.
+    for (const node of tape.nodes) {
+      if (node.op !== null && node !== keepNode) continue;
+      let g = node.grad;
+      node.grad = null;
+      if (grads.has(node)) continue; // kept from an earlier pass
+      if (g !== null && (claimed.has(g) || g._owner !== scope)) g = alias(g, g.shape);
+      if (g !== null) claimed.add(g);
+      grads.set(node, g);
+    }
+  } catch (error) {
+    for (const node of tape.nodes) node.grad = null;
+    popScope(scope);
+    if (!outerRecording) scope.disposeAll();
+    else for (const item of [...scope.items]) handToCurrentScope(item);
+    throw error;
+  }
+  popScope(scope);
+  if (outerRecording) {
+    // The outer tapes' backward passes read what was computed here.
+    for (const item of [...scope.items]) handToCurrentScope(item);
+  } else {
+    const owner = tape._scope ?? new Scope('tape');
+    tape._scope = owner;
+    for (const item of [...scope.items]) {
+      scope.items.delete(item);
+      if (item instanceof Tensor && claimed.has(item)) owner.add(item);
+      else {
+        item._owner = null;
+        item.dispose();
+      }
+    }
+  }
+}
+
+function callRule(node: Node, j: number, dy: Tensor, outerRecording: boolean): Tensor | null {
+  const op = node.op!;
+  const rule = op.rules[j];
+  if (rule === undefined || rule === null) return null;
+  const ruleScope = pushScope('backward');
+  let dx: Tensor | null;
+  try {
+    const t0 = hooks.profiler === null ? 0 : hooks.profiler.now();
+    dx = rule(dy, node.value, ...node.args) as Tensor | null;
+    if (hooks.profiler !== null) hooks.profiler.addBackward(op.name, j, hooks.profiler.now() - t0);
+  } catch (error) {
+    popScope(ruleScope);
+    if (!outerRecording) ruleScope.disposeAll();
+    else for (const item of [...ruleScope.items]) handToCurrentScope(item);
+    throw error;
+  }
+  popScope(ruleScope);
+  // Temporaries of the rule go now; the gradient (and, when an outer tape
+  // records this, everything it recorded) moves up to the backward scope.
+  for (const item of [...ruleScope.items]) {
+    if (item === dx || (outerRecording && item instanceof Tensor && item._recorded)) handToCurrentScope(item);
+    else {
+      ruleScope.items.delete(item);
+      item._owner = null;
+      item.dispose();
+    }
+  }
+  if (dx === null || dx === undefined) return null;
+  if (!(dx instanceof Tensor)) {
+    throw new AutogradError(`${op.name}: gradient rule for argument ${j + 1} returned ${typeof dx}, expected a Tensor or null`);
+  }
+  checkLive(dx, `${op.name} gradient`);
+  const arg = node.args[j] as Tensor;
+  if (!sameShape(dx.shape, arg.shape)) {
+    throw new ShapeError(
+      `${op.name}: gradient rule for argument ${j + 1} returned shape ${shapeString(dx.shape)}, ` +
+        `expected the argument's shape ${shapeString(arg.shape)}`,
+    );
+  }
+  return dx;
+}
+
+/** Tapes in flight must nest like calls; this names the one on top. */
+export function currentTape(): Tape | null {
+  return activeTapes.length === 0 ? null : activeTapes[activeTapes.length - 1];
+}
+
+export { currentScope };

@@ -1,0 +1,3 @@
+export { formatTape, printTape } from './print';
+export { setProfiling, resetProfile, profileReport, profile, type ProfileReport, type ProfileRow } from './profile';
+export { gradcheck, type GradcheckOptions } from './gradcheck';

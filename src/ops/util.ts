@@ -1,0 +1,138 @@
+// Helpers shared by op families: argument coercion and kernel plumbing.
+
+import { Tensor, checkLive, empty, tensor, type DType } from '../tensor';
+import { kernels, heapI32, type Kernels } from '../wasm/index';
+import { scratchInts } from '../memory';
+import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
+import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, sameShape, shapeString } from '../shape';
+
+export function suffix(dtype: DType): 'f32' | 'f64' {
+  return dtype === 'float32' ? 'f32' : 'f64';
+}
+
+/** Checks `x` is a live Tensor; names the op and the argument otherwise. */
+export function checkTensor(op: string, x: unknown, name = 'x'): Tensor {
+  if (!(x instanceof Tensor)) throw new ArgumentError(`${op}: ${name} must be a Tensor, got ${describe(x)}`);
+  checkLive(x, op);
+  return x;
+}
+
+/** A tensor for a tensor-or-number argument; numbers become 0-d tensors of `dtype`. */
+export function asTensor(op: string, x: unknown, dtype: DType, name = 'x'): Tensor {
+  if (typeof x === 'number') return tensor(x, { dtype });
+  return checkTensor(op, x, name);
+}
+
+let castOp: ((x: Tensor, dtype: DType) => Tensor) | null = null;
+export function setCastOp(fn: (x: Tensor, dtype: DType) => Tensor): void {
+  castOp = fn;
+}
+
+/**
+ * Two operands of one dtype. Numbers take the other operand's dtype; a 0-d
+ * tensor of the other dtype is cast (differentiably) to it; two non-scalar
+ * tensors of different dtypes are an error rather than a silent promotion.
+ */
+export function coercePair(op: string, a: unknown, b: unknown): [Tensor, Tensor] {
+  const ta = typeof a === 'number' ? null : checkTensor(op, a, 'a');
+  const tb = typeof b === 'number' ? null : checkTensor(op, b, 'b');
+  if (ta === null && tb === null) {
+    if (typeof a !== 'number') throw new ArgumentError(`${op}: a must be a Tensor or a number, got ${describe(a)}`);
+    if (typeof b !== 'number') throw new ArgumentError(`${op}: b must be a Tensor or a number, got ${describe(b)}`);
+    return [tensor(a), tensor(b)];
+  }
+  if (ta === null) return [asNumberTensor(op, a, tb!.dtype, 'a'), tb!];
+  if (tb === null) return [ta, asNumberTensor(op, b, ta.dtype, 'b')];
+  if (ta.dtype === tb.dtype) return [ta, tb];
+  if (tb.ndim === 0 && ta.ndim > 0) return [ta, castOp!(tb, ta.dtype)];
+  if (ta.ndim === 0 && tb.ndim > 0) return [castOp!(ta, tb.dtype), tb];
+  throw new DTypeError(
+    `${op}: operands have different dtypes (${ta.dtype} ${shapeString(ta.shape)} and ${tb.dtype} ${shapeString(tb.shape)}); ` +
+      'cast one with ag.cast(x, dtype) first',
+  );
+}
+
+function asNumberTensor(op: string, x: unknown, dtype: DType, name: string): Tensor {
+  if (typeof x !== 'number') throw new ArgumentError(`${op}: ${name} must be a Tensor or a number, got ${describe(x)}`);
+  return tensor(x, { dtype });
+}
+
+type BinaryName = 'add' | 'sub' | 'mul' | 'div';
+
+/** Writes small int arrays into the kernel scratch block; returns their pointers. */
+export function writeInts(...arrays: number[][]): number[] {
+  const base = scratchInts();
+  const view = heapI32();
+  const ptrs: number[] = [];
+  let offset = base >>> 2;
+  for (const arr of arrays) {
+    ptrs.push(offset << 2);
+    for (let i = 0; i < arr.length; i++) view[offset + i] = arr[i];
+    offset += 64;
+  }
+  return ptrs;
+}
+
+/** Largest rank the strided kernels accept after collapsing axes. */
+const MAX_KERNEL_RANK = 32;
+
+/** The forward computation of a broadcasting binary op. */
+export function binaryForward(op: BinaryName, a: Tensor, b: Tensor): Tensor {
+  checkLive(a, op);
+  checkLive(b, op);
+  if (a.dtype !== b.dtype) throw new DTypeError(`${op}: operands have different dtypes (${a.dtype} and ${b.dtype})`);
+  const outShape = broadcastShapes(op, a.shape, b.shape);
+  const out = empty(outShape, a.dtype, op);
+  if (out.size === 0) return out;
+  const fn = kernels()[`${op}_${suffix(a.dtype)}` as keyof Kernels] as (
+    a: number, b: number, out: number, ndim: number, shape: number, sa: number, sb: number,
+  ) => void;
+  let shape: number[];
+  let sa: number[];
+  let sb: number[];
+  if (sameShape(a.shape, b.shape)) {
+    shape = [out.size];
+    sa = [1];
+    sb = [1];
+  } else {
+    const c = collapseAxes(outShape, [
+      broadcastStrides(a.shape, outShape),
+      broadcastStrides(b.shape, outShape),
+      contiguousStrides(outShape),
+    ]);
+    shape = c.shape;
+    [sa, sb] = c.strides;
+    if (shape.length > MAX_KERNEL_RANK) {
+      out.dispose();
+      throw new ShapeError(`${op}: broadcasting over ${shape.length} non-mergeable axes is more than the ${MAX_KERNEL_RANK} supported`);
+    }
+  }
+  const [pShape, pA, pB] = writeInts(shape, sa, sb);
+  fn(a._ptr, b._ptr, out._ptr, shape.length, pShape, pA, pB);
+  return out;
+}
+
+/** A contiguous copy of `x` read through `strides` as `shape` (broadcasts, transposes). */
+export function stridedCopy(op: string, x: Tensor, shape: number[], strides: number[]): Tensor {
+  const out = empty(shape, x.dtype, op);
+  if (out.size === 0) return out;
+  const c = collapseAxes(shape, [strides, contiguousStrides(shape)]);
+  if (c.shape.length > MAX_KERNEL_RANK) {
+    out.dispose();
+    throw new ShapeError(`${op}: ${c.shape.length} non-mergeable axes is more than the ${MAX_KERNEL_RANK} supported`);
+  }
+  const [pShape, pStrides] = writeInts(c.shape, c.strides[0]);
+  const k = kernels();
+  if (x.dtype === 'float32') k.copy_strided_f32(x._ptr, out._ptr, c.shape.length, pShape, pStrides);
+  else k.copy_strided_f64(x._ptr, out._ptr, c.shape.length, pShape, pStrides);
+  return out;
+}
+
+/** The forward computation of an elementwise unary kernel. */
+export function unaryForward(op: string, kernel: 'neg' | 'exp' | 'log' | 'sqrt' | 'tanh', x: Tensor): Tensor {
+  checkLive(x, op);
+  const out = empty(x.shape.slice(), x.dtype, op);
+  const fn = kernels()[`${kernel}_${suffix(x.dtype)}` as keyof Kernels] as (x: number, out: number, n: number) => void;
+  fn(x._ptr, out._ptr, x.size);
+  return out;
+}

@@ -1,0 +1,158 @@
+// Loading the kernel module and owning its memory. Everything else reaches
+// WebAssembly through `kernels()` and the views below.
+
+import { instantiate, instantiateSync } from '@assemblyscript/loader';
+import { KERNELS_WASM_BASE64 } from './kernels.generated';
+import { NotReadyError } from '../errors';
+
+type Ptr = number;
+type BinaryKernel = (a: Ptr, b: Ptr, out: Ptr, ndim: number, shape: Ptr, stridesA: Ptr, stridesB: Ptr) => void;
+type UnaryKernel = (x: Ptr, out: Ptr, n: number) => void;
+
+/** The raw exports of assembly/index.ts (pointers are byte offsets). */
+export interface Kernels {
+  alloc(bytes: number): Ptr;
+  free(ptr: Ptr): void;
+  copy_bytes(dst: Ptr, src: Ptr, bytes: number): void;
+  fill_f32(ptr: Ptr, n: number, value: number): void;
+  fill_f64(ptr: Ptr, n: number, value: number): void;
+  cast_f32_f64(src: Ptr, dst: Ptr, n: number): void;
+  cast_f64_f32(src: Ptr, dst: Ptr, n: number): void;
+  copy_strided_f32(src: Ptr, out: Ptr, ndim: number, shape: Ptr, strides: Ptr): void;
+  copy_strided_f64(src: Ptr, out: Ptr, ndim: number, shape: Ptr, strides: Ptr): void;
+  add_f32: BinaryKernel; sub_f32: BinaryKernel; mul_f32: BinaryKernel; div_f32: BinaryKernel;
+  add_f64: BinaryKernel; sub_f64: BinaryKernel; mul_f64: BinaryKernel; div_f64: BinaryKernel;
+  axpy_f32(alpha: number, x: Ptr, y: Ptr, n: number): void;
+  axpy_f64(alpha: number, x: Ptr, y: Ptr, n: number): void;
+  neg_f32: UnaryKernel; neg_f64: UnaryKernel;
+  exp_f32: UnaryKernel; exp_f64: UnaryKernel;
+  log_f32: UnaryKernel; log_f64: UnaryKernel;
+  sqrt_f32: UnaryKernel; sqrt_f64: UnaryKernel;
+  tanh_f32: UnaryKernel; tanh_f64: UnaryKernel;
+  sum_f32(x: Ptr, n: number): number;
+  sum_f64(x: Ptr, n: number): number;
+  sum_axis_f32(x: Ptr, out: Ptr, outer: number, n: number, inner: number): void;
+  sum_axis_f64(x: Ptr, out: Ptr, outer: number, n: number, inner: number): void;
+  matmul_f32(a: Ptr, b: Ptr, c: Ptr, m: number, n: number, k: number, transA: number, transB: number): void;
+  matmul_f64(a: Ptr, b: Ptr, c: Ptr, m: number, n: number, k: number, transA: number, transB: number): void;
+}
+
+const PAGE = 65536;
+/** wasm32 can address 4 GiB; engines cap memory at 65536 pages. */
+const MAX_PAGES = 65536;
+const INITIAL_PAGES = 16;
+
+let instance: Kernels | null = null;
+let wasmMemory: WebAssembly.Memory | null = null;
+let loadError: unknown = null;
+
+function decodeBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function makeImports(memory: WebAssembly.Memory) {
+  return { env: { memory } };
+}
+
+function adopt(exports: unknown, memory: WebAssembly.Memory): void {
+  instance = exports as Kernels;
+  wasmMemory = memory;
+}
+
+/**
+ * Node, Deno, Bun and Web Workers may compile a module of this size
+ * synchronously, so the library is usable as soon as it is imported there.
+ * Browsers' main threads refuse synchronous compilation of large modules;
+ * there `ready` resolves once the asynchronous compile finishes.
+ */
+function load(): Promise<void> {
+  const bytes = decodeBase64(KERNELS_WASM_BASE64);
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES });
+  try {
+    const result = instantiateSync(bytes, makeImports(memory));
+    adopt(result.instance.exports, memory);
+    return Promise.resolve();
+  } catch {
+    return instantiate(bytes, makeImports(memory)).then(
+      (result) => adopt(result.instance.exports, memory),
+      (error: unknown) => {
+        loadError = error;
+        throw error;
+      },
+    );
+  }
+}
+
+/**
+ * Resolves when the WebAssembly kernels are compiled. In Node it is already
+ * resolved when the import returns; in browsers `await ag.ready` once before
+ * the first call.
+ *
+ * @example
+ * await ag.ready;
+ * const x = ag.tensor([1, 2, 3]);
+ */
+export const ready: Promise<void> = load();
+
+/** The kernel exports; throws until the module is ready. */
+export function kernels(): Kernels {
+  if (instance !== null) return instance;
+  if (loadError !== null) {
+    throw new NotReadyError(`autograd-wasm: the WebAssembly kernels failed to load: ${String(loadError)}`);
+  }
+  throw new NotReadyError(
+    'autograd-wasm is not ready yet: in browsers, `await ag.ready` once before calling the library ' +
+      '(the WebAssembly kernels compile asynchronously there).',
+  );
+}
+
+export function isReady(): boolean {
+  return instance !== null;
+}
+
+export function memoryBytes(): number {
+  return wasmMemory === null ? 0 : wasmMemory.buffer.byteLength;
+}
+
+export function memoryPages(): number {
+  return memoryBytes() / PAGE;
+}
+
+// Views are cached per ArrayBuffer: growing memory detaches the old buffer,
+// so comparing identities is all it takes to know a view went stale.
+let viewBuffer: ArrayBuffer | null = null;
+let f32View = new Float32Array(0);
+let f64View = new Float64Array(0);
+let i32View = new Int32Array(0);
+let u8View = new Uint8Array(0);
+
+function refreshViews(): void {
+  const buffer = wasmMemory!.buffer;
+  if (buffer !== viewBuffer) {
+    viewBuffer = buffer;
+    f32View = new Float32Array(buffer);
+    f64View = new Float64Array(buffer);
+    i32View = new Int32Array(buffer);
+    u8View = new Uint8Array(buffer);
+  }
+}
+
+export function heapF32(): Float32Array {
+  refreshViews();
+  return f32View;
+}
+export function heapF64(): Float64Array {
+  refreshViews();
+  return f64View;
+}
+export function heapI32(): Int32Array {
+  refreshViews();
+  return i32View;
+}
+export function heapU8(): Uint8Array {
+  refreshViews();
+  return u8View;
+}
