@@ -169,7 +169,10 @@ export function diff(fn: () => Tensor | number): Tape {
   return tape;
 }
 
-type GradFn<F extends (...args: any[]) => unknown> = (...args: Parameters<F>) => any;
+/** Arguments of the function form: where f takes a Tensor, a number works too. */
+type LooseValue<T> = T extends Tensor ? Tensor | number : T extends object ? { [K in keyof T]: LooseValue<T[K]> } : T;
+type Loose<T extends unknown[]> = { [K in keyof T]: LooseValue<T[K]> };
+type GradFn<F extends (...args: any[]) => unknown> = (...args: Loose<Parameters<F>>) => any;
 
 /**
  * `grad(tape, x)`: the gradient of the tape's scalar with respect to `x` (a
@@ -204,7 +207,7 @@ export function grad(a: Tape | ((...args: any[]) => unknown), b?: Tensor | numbe
  * const [g, loss] = ag.gradloss((x: ag.Tensor) => ag.sum(ag.abs2, x))(ag.tensor([1, 2]));
  * // g: [2, 4], loss: 5
  */
-export function gradloss<F extends (...args: any[]) => unknown>(f: F, argnum?: number): (...args: Parameters<F>) => [any, any] {
+export function gradloss<F extends (...args: any[]) => unknown>(f: F, argnum?: number): (...args: Loose<Parameters<F>>) => [any, any] {
   if (typeof f !== 'function') throw new ArgumentError(`gradloss: expected a function, got ${describe(f)}`);
   const n = checkArgnum('gradloss', argnum);
   return (...args: unknown[]) => functionForm(f, n, args, 'gradloss') as [any, any];

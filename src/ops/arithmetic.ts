@@ -3,7 +3,7 @@
 
 import type { Tensor, TensorLike } from '../tensor';
 import { primitive } from '../core/primitive';
-import { binaryForward, checkTensor, coercePair, unaryForward } from './util';
+import { asTensor, binaryForward, coercePair, unaryForward } from './util';
 import { unbroadcast } from './broadcast';
 
 const addOp = primitive(
@@ -61,6 +61,6 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /** Elementwise `-x`. @example ag.neg(ag.tensor([1, -2])).toArray() // [-1, 2] */
-export function neg(x: Tensor): Tensor {
-  return negOp(checkTensor('neg', x));
+export function neg(x: TensorLike): Tensor {
+  return negOp(asTensor('neg', x, 'float64'));
 }

@@ -29,32 +29,28 @@ export function setCastOp(fn: (x: Tensor, dtype: DType) => Tensor): void {
 }
 
 /**
- * Two operands of one dtype. Numbers take the other operand's dtype; a 0-d
- * tensor of the other dtype is cast (differentiably) to it; two non-scalar
- * tensors of different dtypes are an error rather than a silent promotion.
+ * Two operands of one dtype. Numbers take the other operand's dtype (two
+ * numbers make float64, as JavaScript numbers are doubles); a 0-d tensor
+ * takes the dtype of a non-scalar operand (cast differentiably); two 0-d
+ * tensors of different dtypes meet at float64; two non-scalar tensors of
+ * different dtypes are an error rather than a silent promotion.
  */
 export function coercePair(op: string, a: unknown, b: unknown): [Tensor, Tensor] {
   const ta = typeof a === 'number' ? null : checkTensor(op, a, 'a');
   const tb = typeof b === 'number' ? null : checkTensor(op, b, 'b');
-  if (ta === null && tb === null) {
-    if (typeof a !== 'number') throw new ArgumentError(`${op}: a must be a Tensor or a number, got ${describe(a)}`);
-    if (typeof b !== 'number') throw new ArgumentError(`${op}: b must be a Tensor or a number, got ${describe(b)}`);
-    return [tensor(a), tensor(b)];
-  }
-  if (ta === null) return [asNumberTensor(op, a, tb!.dtype, 'a'), tb!];
-  if (tb === null) return [ta, asNumberTensor(op, b, ta.dtype, 'b')];
+  if (ta === null && tb === null) return [tensor(a as number, { dtype: 'float64' }), tensor(b as number, { dtype: 'float64' })];
+  if (ta === null) return [tensor(a as number, { dtype: tb!.dtype }), tb!];
+  if (tb === null) return [ta, tensor(b as number, { dtype: ta.dtype })];
   if (ta.dtype === tb.dtype) return [ta, tb];
-  if (tb.ndim === 0 && ta.ndim > 0) return [ta, castOp!(tb, ta.dtype)];
-  if (ta.ndim === 0 && tb.ndim > 0) return [castOp!(ta, tb.dtype), tb];
+  if (ta.ndim === 0 && tb.ndim === 0) {
+    return ta.dtype === 'float64' ? [ta, castOp!(tb, 'float64')] : [castOp!(ta, 'float64'), tb];
+  }
+  if (tb.ndim === 0) return [ta, castOp!(tb, ta.dtype)];
+  if (ta.ndim === 0) return [castOp!(ta, tb.dtype), tb];
   throw new DTypeError(
     `${op}: operands have different dtypes (${ta.dtype} ${shapeString(ta.shape)} and ${tb.dtype} ${shapeString(tb.shape)}); ` +
       'cast one with ag.cast(x, dtype) first',
   );
-}
-
-function asNumberTensor(op: string, x: unknown, dtype: DType, name: string): Tensor {
-  if (typeof x !== 'number') throw new ArgumentError(`${op}: ${name} must be a Tensor or a number, got ${describe(x)}`);
-  return tensor(x, { dtype });
 }
 
 type BinaryName = 'add' | 'sub' | 'mul' | 'div';

@@ -1,0 +1,277 @@
+// The built files in dist/, under Node: the ES module, the CommonJS file and
+// the minified <script> bundle (evaluated in a fresh vm context that has only
+// browser globals, then read from its global `AutoGrad`) must each compute
+// the reference computation (test/fixtures/computation.mjs) to exactly the
+// numbers src/ computes, expose the same API, and be reachable through
+// package.json's "exports". dist/ is never skipped: if it is missing these
+// tests fail and say to run `npm run build`.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync, statSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+import ts from 'typescript';
+import * as src from '../src/index';
+import { compute, type ReferenceResult } from './fixtures/computation.mjs';
+
+type Lib = typeof src;
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+const files = {
+  esm: join(dist, 'autograd.mjs'),
+  cjs: join(dist, 'autograd.cjs'),
+  iife: join(dist, 'autograd.min.js'),
+  dts: join(dist, 'autograd.d.ts'),
+};
+const require = createRequire(import.meta.url);
+
+/** Throws the "run npm run build" error when a built file is missing. */
+function requireBuilt(): void {
+  const missing = Object.values(files).filter((f) => !existsSync(f));
+  if (missing.length > 0) {
+    throw new Error(
+      `dist/ is not built: missing ${missing.map((f) => f.slice(root.length)).join(', ')}. ` +
+        'Run `npm run build` before `npm test` (the bundle tests check the built files, they never skip).',
+    );
+  }
+}
+
+/** A hint added to mismatch messages when dist/ is older than a source file. */
+function staleHint(): string {
+  const newest = (dir: string): number => {
+    let t = 0;
+    for (const name of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, name.name);
+      t = Math.max(t, name.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+    }
+    return t;
+  };
+  const built = Math.min(...Object.values(files).map((f) => statSync(f).mtimeMs));
+  const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'assembly')));
+  return sources > built ? ' (dist/ is older than src/ or assembly/: run `npm run build`)' : '';
+}
+
+/**
+ * Evaluates the <script> bundle the way a page does, in a fresh realm whose
+ * globals are only what browsers also have (no process, require, Buffer),
+ * and returns that realm's global object.
+ */
+function evaluateScriptBundle(): vm.Context {
+  const sandbox: Record<string, unknown> = {
+    atob, btoa, console, TextDecoder, TextEncoder, performance,
+    setTimeout, clearTimeout, queueMicrotask,
+  };
+  const context = vm.createContext(sandbox);
+  vm.runInContext(readFileSync(files.iife, 'utf8'), context, { filename: 'dist/autograd.min.js' });
+  return context;
+}
+
+interface Bundles {
+  esm: Lib;
+  cjs: Lib;
+  iife: Lib;
+  /** Names of the iife realm's globals the bundle added. */
+  iifeGlobals: string[];
+}
+
+let loaded: Promise<Bundles> | null = null;
+function bundles(): Promise<Bundles> {
+  loaded ??= (async () => {
+    requireBuilt();
+    const esm = (await import(pathToFileURL(files.esm).href)) as Lib;
+    const cjs = require(files.cjs) as Lib;
+    const context = evaluateScriptBundle();
+    const before = new Set(['atob', 'btoa', 'console', 'TextDecoder', 'TextEncoder', 'performance', 'setTimeout', 'clearTimeout', 'queueMicrotask']);
+    const iifeGlobals = Object.keys(context).filter((k) => !before.has(k));
+    const iife = (context as { AutoGrad?: Lib }).AutoGrad;
+    if (iife === undefined) throw new Error('dist/autograd.min.js did not define the global `AutoGrad`');
+    return { esm, cjs, iife, iifeGlobals };
+  })();
+  return loaded;
+}
+
+/** The first place two plain values differ (Object.is on numbers), or null. */
+export function firstDifference(a: unknown, b: unknown, path = ''): string | null {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return Object.is(a, b) ? null : `${path}: ${a} vs ${b}`;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return `${path}: length ${a.length} vs ${b.length}`;
+    for (let i = 0; i < a.length; i++) {
+      const d = firstDifference(a[i], b[i], `${path}[${i}]`);
+      if (d !== null) return d;
+    }
+    return null;
+  }
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a).sort();
+    const kb = Object.keys(b).sort();
+    if (ka.join() !== kb.join()) return `${path}: keys ${ka.join(',')} vs ${kb.join(',')}`;
+    for (const k of ka) {
+      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+      if (d !== null) return d;
+    }
+    return null;
+  }
+  return Object.is(a, b) ? null : `${path}: ${String(a)} vs ${String(b)}`;
+}
+
+let reference: ReferenceResult | null = null;
+/** The reference numbers, from src/. */
+function expected(): ReferenceResult {
+  reference ??= compute(src);
+  return reference;
+}
+
+function assertSameAsSrc(name: string, got: ReferenceResult): void {
+  const d = firstDifference(got, expected());
+  assert.ok(d === null, `${name} differs from src/ at ${d} (${name} vs src)${d === null ? '' : staleHint()}`);
+}
+
+const bundlesSuite = suite('bundles');
+
+bundlesSuite('dist/ holds the four built files', () => {
+  requireBuilt();
+});
+
+bundlesSuite('the reference computation is deterministic and leaks nothing (src/)', () => {
+  const a = compute(src);
+  const b = compute(src);
+  assert.is(firstDifference(a, b), null);
+  for (const dtype of ['float32', 'float64'] as const) {
+    assert.equal(a[dtype].leaked, { tensors: 0, bytes: 0 }, `${dtype}: the reference computation leaked`);
+    assert.ok(Number.isFinite(a[dtype].loss) && a[dtype].grad.length === 15, `${dtype}: implausible result`);
+  }
+  // float32 results are float32 numbers; float64 ones are not all representable in float32.
+  assert.ok(a.float32.grad.every((v) => Math.fround(v) === v), 'float32 gradients should be float32 values');
+  assert.ok(a.float64.grad.some((v) => Math.fround(v) !== v), 'float64 gradients look like float32 values');
+});
+
+bundlesSuite('dist/autograd.mjs (import) computes exactly what src/ computes', async () => {
+  const { esm } = await bundles();
+  assertSameAsSrc('dist/autograd.mjs', compute(esm));
+});
+
+bundlesSuite('dist/autograd.cjs (require) computes exactly what src/ computes', async () => {
+  const { cjs } = await bundles();
+  assertSameAsSrc('dist/autograd.cjs', compute(cjs));
+});
+
+bundlesSuite('dist/autograd.min.js (global AutoGrad in a browser-like realm) computes exactly what src/ computes', async () => {
+  const { iife } = await bundles();
+  assertSameAsSrc('dist/autograd.min.js', compute(iife));
+});
+
+bundlesSuite('the three bundles agree with each other bit for bit', async () => {
+  const { esm, cjs, iife } = await bundles();
+  const r = { esm: compute(esm), cjs: compute(cjs), iife: compute(iife) };
+  assert.is(firstDifference(r.cjs, r.esm), null, 'cjs vs esm');
+  assert.is(firstDifference(r.iife, r.esm), null, 'min.js vs esm');
+  for (const [name, result] of Object.entries(r)) {
+    assert.equal(result.float32.leaked, { tensors: 0, bytes: 0 }, `${name} leaked (float32)`);
+    assert.equal(result.float64.leaked, { tensors: 0, bytes: 0 }, `${name} leaked (float64)`);
+  }
+});
+
+bundlesSuite('the <script> bundle defines exactly one global, AutoGrad, and is usable at once in Node', async () => {
+  const { iife, iifeGlobals } = await bundles();
+  assert.equal(iifeGlobals, ['AutoGrad'], 'globals added by dist/autograd.min.js');
+  // A second, fresh realm: call the library synchronously right after the
+  // script ran, without awaiting ready (Node compiles synchronously).
+  const context = evaluateScriptBundle();
+  const value = vm.runInContext('AutoGrad.sum(AutoGrad.tensor([1, 2, 3])).item()', context);
+  assert.is(value, 6);
+  // `ready` is a promise of the bundle's realm, already resolved.
+  assert.type(iife.ready?.then, 'function', 'AutoGrad.ready should be a promise');
+  await iife.ready;
+});
+
+bundlesSuite('every bundle exports the same names as src/index.ts', async () => {
+  const { esm, cjs, iife } = await bundles();
+  const names = (m: object) => Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule').sort();
+  const want = names(src);
+  assert.equal(names(esm), want, 'dist/autograd.mjs exports');
+  assert.equal(names(cjs), want, 'dist/autograd.cjs exports');
+  assert.equal(names(iife), want, 'global AutoGrad of dist/autograd.min.js');
+});
+
+bundlesSuite('error classes keep their names in every bundle (minification included)', async () => {
+  const { esm, cjs, iife } = await bundles();
+  for (const [name, ag] of Object.entries({ src, esm, cjs, iife })) {
+    let caught: unknown = null;
+    try {
+      ag.matmul(ag.tensor([1, 2]), ag.tensor([[1, 2, 3]]));
+    } catch (e) {
+      caught = e;
+    }
+    assert.ok(caught instanceof (ag.ShapeError as unknown as Function), `${name}: matmul of [2] and [1,3] should throw its ShapeError`);
+    assert.ok(caught instanceof (ag.AutogradError as unknown as Function), `${name}: a ShapeError is an AutogradError`);
+    const e = caught as Error;
+    assert.match(e.message, /matmul/, `${name}: message names the op`);
+    assert.is(e.name, 'ShapeError', `${name}: error.name`);
+    assert.is(ag.NotReadyError.name, 'NotReadyError', `${name}: NotReadyError.name`);
+    assert.is(ag.Tensor.name, 'Tensor', `${name}: Tensor.name`);
+  }
+});
+
+bundlesSuite('dist/autograd.d.ts declares every runtime export', async () => {
+  const { esm } = await bundles();
+  const program = ts.createProgram([files.dts], { noEmit: true, skipLibCheck: true, types: [] });
+  const file = program.getSourceFile(files.dts);
+  assert.ok(file !== undefined, 'dist/autograd.d.ts could not be parsed');
+  const checker = program.getTypeChecker();
+  const symbol = checker.getSymbolAtLocation(file!);
+  assert.ok(symbol !== undefined, 'dist/autograd.d.ts is not a module');
+  const declared = new Set(checker.getExportsOfModule(symbol!).map((s) => s.getName()));
+  const missing = Object.keys(esm).filter((k) => !declared.has(k));
+  assert.equal(missing, [], 'runtime exports missing from dist/autograd.d.ts');
+  const diagnostics = program.getSyntacticDiagnostics(file).concat(program.getSemanticDiagnostics(file));
+  assert.equal(
+    diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+    [],
+    'dist/autograd.d.ts has type errors',
+  );
+});
+
+bundlesSuite('package.json: import("autograd-wasm") resolves to dist/autograd.mjs (self-reference)', async () => {
+  const { esm } = await bundles();
+  const specifier = 'autograd-wasm'; // a variable, so tsc does not resolve it at type-check time
+  assert.is(import.meta.resolve(specifier), pathToFileURL(files.esm).href);
+  const self = (await import(specifier)) as Lib;
+  assert.is(self, esm, 'import("autograd-wasm") should be the very module dist/autograd.mjs is');
+  assertSameAsSrc('import("autograd-wasm")', compute(self));
+});
+
+bundlesSuite('package.json: require("autograd-wasm") resolves to dist/autograd.cjs (self-reference)', async () => {
+  const { cjs } = await bundles();
+  const specifier = 'autograd-wasm';
+  assert.is(require.resolve(specifier), files.cjs);
+  assert.is(require(specifier), cjs, 'require("autograd-wasm") should be the very module dist/autograd.cjs is');
+});
+
+bundlesSuite('package.json: every entry point names a built file', () => {
+  requireBuilt();
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const entries: Record<string, string> = {
+    main: pkg.main,
+    module: pkg.module,
+    types: pkg.types,
+    unpkg: pkg.unpkg,
+    jsdelivr: pkg.jsdelivr,
+    'exports["."].types': pkg.exports?.['.']?.types,
+    'exports["."].import': pkg.exports?.['.']?.import,
+    'exports["."].require': pkg.exports?.['.']?.require,
+  };
+  for (const [field, path] of Object.entries(entries)) {
+    assert.type(path, 'string', `package.json ${field} is missing`);
+    assert.ok(existsSync(join(root, path)), `package.json ${field} = ${path}, which does not exist`);
+  }
+  // "types" must come first in the conditions, or TypeScript ignores it.
+  assert.is(Object.keys(pkg.exports['.'])[0], 'types', 'exports["."]: "types" should be the first condition');
+  assert.ok(pkg.files.includes('dist'), 'package.json "files" should publish dist');
+});
+
+bundlesSuite.run();
