@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import ts from 'typescript';
 import * as src from '../src/index';
-import { compute, type ReferenceResult } from './fixtures/computation.mjs';
+import { compute, firstDifference, type ReferenceResult } from './fixtures/computation.mjs';
 
 type Lib = typeof src;
 
@@ -91,32 +91,6 @@ function bundles(): Promise<Bundles> {
     return { esm, cjs, iife, iifeGlobals };
   })();
   return loaded;
-}
-
-/** The first place two plain values differ (Object.is on numbers), or null. */
-export function firstDifference(a: unknown, b: unknown, path = ''): string | null {
-  if (typeof a === 'number' && typeof b === 'number') {
-    return Object.is(a, b) ? null : `${path}: ${a} vs ${b}`;
-  }
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return `${path}: length ${a.length} vs ${b.length}`;
-    for (let i = 0; i < a.length; i++) {
-      const d = firstDifference(a[i], b[i], `${path}[${i}]`);
-      if (d !== null) return d;
-    }
-    return null;
-  }
-  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
-    const ka = Object.keys(a).sort();
-    const kb = Object.keys(b).sort();
-    if (ka.join() !== kb.join()) return `${path}: keys ${ka.join(',')} vs ${kb.join(',')}`;
-    for (const k of ka) {
-      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
-      if (d !== null) return d;
-    }
-    return null;
-  }
-  return Object.is(a, b) ? null : `${path}: ${String(a)} vs ${String(b)}`;
 }
 
 let reference: ReferenceResult | null = null;

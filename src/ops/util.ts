@@ -1,7 +1,7 @@
 // Helpers shared by op families: argument coercion and kernel plumbing.
 
 import { Tensor, checkLive, empty, tensor, type DType } from '../tensor';
-import { kernels, heapI32, type Kernels } from '../wasm/index';
+import { kernel, kernels, heapI32, type Kernels } from '../wasm/index';
 import { scratchInts } from '../memory';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
 import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, sameShape, shapeString } from '../shape';
@@ -125,10 +125,10 @@ export function stridedCopy(op: string, x: Tensor, shape: number[], strides: num
 }
 
 /** The forward computation of an elementwise unary kernel. */
-export function unaryForward(op: string, kernel: 'neg' | 'exp' | 'log' | 'sqrt' | 'tanh', x: Tensor): Tensor {
+export function unaryForward(op: string, kernelName: string, x: Tensor): Tensor {
   checkLive(x, op);
   const out = empty(x.shape.slice(), x.dtype, op);
-  const fn = kernels()[`${kernel}_${suffix(x.dtype)}` as keyof Kernels] as (x: number, out: number, n: number) => void;
+  const fn = kernel<(x: number, out: number, n: number) => void>(`${kernelName}_${suffix(x.dtype)}`);
   fn(x._ptr, out._ptr, x.size);
   return out;
 }

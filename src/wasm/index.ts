@@ -109,6 +109,19 @@ export function kernels(): Kernels {
   );
 }
 
+/**
+ * A kernel by its exported name (`sin_f32`), for op families whose kernels
+ * are not listed in the Kernels interface. Throws naming the kernel if the
+ * module lacks it (a build out of date with src/).
+ */
+export function kernel<F extends (...args: never[]) => unknown>(name: string): F {
+  const fn = (kernels() as unknown as Record<string, unknown>)[name];
+  if (typeof fn !== 'function') {
+    throw new Error(`autograd-wasm internal error: kernel ${name} is missing from the wasm module (rebuild with npm run build)`);
+  }
+  return fn as F;
+}
+
 export function isReady(): boolean {
   return instance !== null;
 }

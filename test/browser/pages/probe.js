@@ -1,0 +1,33 @@
+// Loaded first by every test page and worker (a classic script): records uncaught errors
+// and defines probe(), which runs a call and describes how it went as plain
+// data the test can read with page.evaluate. globalThis is window or the
+// worker scope.
+globalThis.pageErrors = [];
+addEventListener('error', (e) => pageErrors.push(String(e.error && e.error.stack ? e.error.stack : e.message)));
+addEventListener('unhandledrejection', (e) => pageErrors.push(String(e.reason && e.reason.stack ? e.reason.stack : e.reason)));
+
+globalThis.probe = function probe(ag, fn) {
+  try {
+    return { threw: false, value: fn() };
+  } catch (e) {
+    return {
+      threw: true,
+      name: e && e.name,
+      message: String(e && e.message),
+      isNotReadyError: typeof ag.NotReadyError === 'function' && e instanceof ag.NotReadyError,
+      isAutogradError: typeof ag.AutogradError === 'function' && e instanceof ag.AutogradError,
+    };
+  }
+};
+
+// Runs compute(ag) once `ag.ready` resolves and stores the outcome on globalThis.result.
+globalThis.runReference = async function runReference(ag) {
+  try {
+    await ag.ready;
+    const { compute } = await import('/test/fixtures/computation.mjs');
+    const afterReady = probe(ag, () => ag.sum(ag.tensor([1, 2, 3])).item());
+    globalThis.result = { ok: true, afterReady, value: compute(ag) };
+  } catch (e) {
+    globalThis.result = { ok: false, error: String(e && e.stack ? e.stack : e) };
+  }
+};
