@@ -1,4 +1,5 @@
-// The op library, and the wiring core/ needs from it.
+// The op library, and the wiring core/ needs from it. One file per family;
+// each op is primitive(forward, ...rules) with its kernel in assembly/<family>.ts.
 
 import { ones } from '../tensor';
 import { hooks } from '../core/hooks';
@@ -10,10 +11,14 @@ hooks.accumulate = (a, b) => add(a, b);
 hooks.onesLike = (t) => ones(t.shape.slice(), { dtype: t.dtype });
 setScale((t, k) => mul(t, k));
 
-export { add, sub, mul, div, neg } from './arithmetic';
-export { exp, log, sqrt, tanh, abs2 } from './unary';
-export { sum, mean, type Axis, type ElementwiseFn } from './reduce';
-export { matmul } from './linalg';
-export { reshape, broadcastTo, transpose, cast } from './shape';
+export * from './arithmetic';
+export * from './compare';
+export * from './unary';
+export * from './special';
+export * from './reduce';
+export * from './linalg';
+export * from './shape';
+export * from './indexing';
+export * from './nn';
 export { unbroadcast } from './broadcast';
 export { axpy } from './inplace';

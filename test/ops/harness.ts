@@ -43,6 +43,8 @@ export interface OpCase {
   /** gradcheck tolerances if the default (atol 1e-5, rtol 1e-4) is too tight for a good reason. */
   atol?: number;
   rtol?: number;
+  /** gradcheck's finite-difference step (default 1e-6). */
+  eps?: number;
   /** Skip the float32-vs-float64 comparison (e.g. ops whose output is discrete). */
   noFloat32Check?: boolean;
 }
@@ -113,7 +115,7 @@ export function opSuite(family: string, cases: OpCase[]): void {
         const shape = ag.tidy(() => c.fn(...args).shape.slice());
         const weights = ag.randn(shape, { dtype: 'float64' });
         const scalar = (...a: Arg[]) => ag.sum(ag.mul(c.fn(...a), weights));
-        const options = { order, argnums: c.argnums, atol: c.atol, rtol: c.rtol };
+        const options = { order, argnums: c.argnums, atol: c.atol, rtol: c.rtol, eps: c.eps };
         const ok = ag.gradcheck(scalar, ...args, options);
         if (!ok) ag.gradcheck(scalar, ...args, { ...options, verbose: true });
         weights.dispose();

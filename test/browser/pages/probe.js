@@ -1,7 +1,7 @@
-// Loaded first by every test page and worker (a classic script): records uncaught errors
-// and defines probe(), which runs a call and describes how it went as plain
-// data the test can read with page.evaluate. globalThis is window or the
-// worker scope.
+// Loaded first by every test page and worker (a classic script; globalThis
+// is the window or the worker scope): records uncaught errors and defines
+// probe(), which runs a call and describes how it went as plain data the
+// test reads with page.evaluate.
 globalThis.pageErrors = [];
 addEventListener('error', (e) => pageErrors.push(String(e.error && e.error.stack ? e.error.stack : e.message)));
 addEventListener('unhandledrejection', (e) => pageErrors.push(String(e.reason && e.reason.stack ? e.reason.stack : e.reason)));

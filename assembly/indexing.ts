@@ -1,0 +1,1 @@
+// Kernels for src/ops/indexing.ts.

@@ -1,0 +1,2 @@
+// The compare op family (see test/ops/compare.table.ts).
+export {};

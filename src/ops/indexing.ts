@@ -1,0 +1,2 @@
+// The indexing op family (see test/ops/indexing.table.ts).
+export {};

@@ -1,0 +1,2 @@
+// The nn op family (see test/ops/nn.table.ts).
+export {};

@@ -1,0 +1,2 @@
+// The special op family (see test/ops/special.table.ts).
+export {};

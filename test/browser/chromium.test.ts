@@ -1,0 +1,186 @@
+// The built bundles in headless Chromium: the <script> bundle (global
+// AutoGrad), the ES module, and the <script> bundle inside a Web Worker each
+// run the reference computation (test/fixtures/computation.mjs) and must get
+// exactly the numbers Node gets from dist/autograd.mjs. A call made before
+// `ready` resolves must either work or throw the NotReadyError that tells the
+// user to `await ag.ready`. Pages live in test/browser/pages/; the server
+// serves the repository root, so they load /dist/... and /test/fixtures/...
+//
+// Chromium is /usr/bin/chromium (.ci/run installs it); if it is missing the
+// tests fail with that message rather than skip.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { compute, firstDifference, type ReferenceResult } from '../fixtures/computation.mjs';
+import { launchChromium, root, serve, type StaticServer } from './harness';
+
+interface Probe {
+  threw: boolean;
+  value?: number;
+  name?: string;
+  message?: string;
+  isNotReadyError?: boolean;
+  isAutogradError?: boolean;
+}
+
+interface PageOutcome {
+  earlyCall: Probe | undefined;
+  result: { ok: true; afterReady: Probe; value: ReferenceResult } | { ok: false; error: string } | undefined;
+  pageErrors: string[];
+}
+
+interface Env {
+  browser: Browser;
+  server: StaticServer;
+  /** The reference numbers Node computes with dist/autograd.mjs. */
+  expected: ReferenceResult;
+}
+
+const PAGE_TIMEOUT = 15_000;
+
+let env: Env | null = null;
+let setupError: unknown = null;
+let browser: Browser | null = null;
+let server: StaticServer | null = null;
+const outcomes = new Map<string, Promise<PageOutcome>>();
+
+/** The shared browser and server, or the reason there are none (each test then fails with it). */
+function ready(): Env {
+  if (setupError !== null) throw setupError;
+  if (env === null) throw new Error('the browser suite was not set up');
+  return env;
+}
+
+const browserSuite = suite('browser: Chromium');
+
+browserSuite.before(async () => {
+  try {
+    const esmPath = join(root, 'dist', 'autograd.mjs');
+    for (const f of ['autograd.mjs', 'autograd.min.js']) {
+      if (!existsSync(join(root, 'dist', f))) {
+        throw new Error(`dist/${f} is missing: run \`npm run build\` before the browser tests (they load the built bundles).`);
+      }
+    }
+    const expected = compute(await import(pathToFileURL(esmPath).href));
+    server = await serve();
+    browser = await launchChromium();
+    env = { browser, server, expected };
+  } catch (error) {
+    setupError = error;
+  }
+});
+
+browserSuite.after(async () => {
+  await browser?.close().catch(() => {});
+  await server?.close();
+  browser = null;
+  server = null;
+  env = null;
+});
+
+/** Loads a page once and waits for it to store its result; later calls reuse the outcome. */
+function open(path: string): Promise<PageOutcome> {
+  let outcome = outcomes.get(path);
+  if (outcome === undefined) {
+    outcome = load(path);
+    outcomes.set(path, outcome);
+  }
+  return outcome;
+}
+
+async function load(path: string): Promise<PageOutcome> {
+  const { browser, server } = ready();
+  const page = await browser.newPage();
+  const events: string[] = [];
+  page.on('console', (m) => events.push(`console.${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => events.push(`pageerror: ${e.stack ?? e.message}`));
+  page.on('requestfailed', (r) => events.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) events.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  try {
+    const response = await page.goto(server.origin + path, { timeout: PAGE_TIMEOUT });
+    assert.ok(response?.ok(), `${path}: HTTP ${response?.status()}`);
+    try {
+      await page.waitForFunction(() => (globalThis as { result?: unknown }).result !== undefined, undefined, {
+        timeout: PAGE_TIMEOUT,
+      });
+    } catch {
+      throw new Error(
+        `${path} did not finish within ${PAGE_TIMEOUT / 1000} s.\n` +
+          `page events:\n  ${events.join('\n  ') || '(none)'}\nserver log:\n  ${server.log.join('\n  ')}`,
+      );
+    }
+    const outcome = (await page.evaluate(() => {
+      const w = globalThis as unknown as PageOutcome;
+      return { earlyCall: w.earlyCall, result: w.result, pageErrors: w.pageErrors };
+    })) as PageOutcome;
+    if (events.some((e) => e.startsWith('pageerror') || e.startsWith('HTTP') || e.startsWith('request failed'))) {
+      outcome.pageErrors = [...outcome.pageErrors, ...events];
+    }
+    return outcome;
+  } finally {
+    await page.close();
+  }
+}
+
+function assertReference(path: string, outcome: PageOutcome): void {
+  const { expected } = ready();
+  const result = outcome.result!;
+  assert.ok(result.ok, `${path}: the page failed: ${result.ok ? '' : result.error}`);
+  if (!result.ok) return;
+  const d = firstDifference(result.value, expected);
+  assert.ok(d === null, `${path}: Chromium's numbers differ from Node's at ${d} (Chromium vs Node)`);
+  assert.is(result.afterReady.threw, false, `${path}: a call after ready threw ${result.afterReady.message}`);
+  assert.is(result.afterReady.value, 6);
+  assert.equal(outcome.pageErrors, [], `${path}: errors in the page`);
+}
+
+/** A call made before `ready` resolved must work, or throw NotReadyError telling to `await ag.ready`. */
+function assertEarlyCall(path: string, outcome: PageOutcome): void {
+  const early = outcome.earlyCall;
+  assert.ok(early !== undefined, `${path}: the page did not record its early call`);
+  if (!early!.threw) {
+    assert.is(early!.value, 6, `${path}: the early call returned a wrong value`);
+    return;
+  }
+  assert.ok(
+    early!.isNotReadyError,
+    `${path}: the early call threw ${early!.name}: ${early!.message}; expected the library's NotReadyError`,
+  );
+  assert.ok(early!.isAutogradError, `${path}: NotReadyError should be an AutogradError`);
+  assert.match(early!.message!, /await ag\.ready/, `${path}: the NotReadyError should tell the user to \`await ag.ready\``);
+}
+
+const SCRIPT = '/test/browser/pages/script-tag.html';
+const MODULE = '/test/browser/pages/module.html';
+const WORKER = '/test/browser/pages/worker.html';
+
+browserSuite('<script src=autograd.min.js>: global AutoGrad computes exactly what Node computes', async () => {
+  assertReference(SCRIPT, await open(SCRIPT));
+});
+
+browserSuite('<script src=autograd.min.js>: a call before `await AutoGrad.ready` works or throws NotReadyError', async () => {
+  assertEarlyCall(SCRIPT, await open(SCRIPT));
+});
+
+browserSuite('<script type=module> importing autograd.mjs computes exactly what Node computes', async () => {
+  assertReference(MODULE, await open(MODULE));
+});
+
+browserSuite('<script type=module>: a call before `await ag.ready` works or throws NotReadyError', async () => {
+  assertEarlyCall(MODULE, await open(MODULE));
+});
+
+browserSuite('a Web Worker with importScripts(autograd.min.js) computes exactly what Node computes', async () => {
+  assertReference(WORKER, await open(WORKER));
+});
+
+browserSuite('a Web Worker: a call right after importScripts works or throws NotReadyError', async () => {
+  assertEarlyCall(WORKER, await open(WORKER));
+});
+
+browserSuite.run();
