@@ -135,3 +135,15 @@ export function normalizeAxes(op: string, axis: number | readonly number[] | und
   }
   return [...seen].sort((x, y) => x - y);
 }
+
+/** Output shape of reducing `axes` of `shape`. */
+export function reducedShape(shape: readonly number[], axes: readonly number[], keepdims: boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (axes.includes(i)) {
+      if (keepdims) out.push(1);
+    } else out.push(shape[i]);
+  }
+  return out;
+}
+

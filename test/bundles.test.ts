@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import ts from 'typescript';
 import * as src from '../src/index';
-import { compute, firstDifference, type ReferenceResult } from './fixtures/computation.mjs';
+import { compute, draws, firstDifference, type ReferenceResult } from './fixtures/computation.mjs';
 
 type Lib = typeof src;
 
@@ -147,6 +147,15 @@ bundlesSuite('the three bundles agree with each other bit for bit', async () => 
   for (const [name, result] of Object.entries(r)) {
     assert.equal(result.float32.leaked, { tensors: 0, bytes: 0 }, `${name} leaked (float32)`);
     assert.equal(result.float64.leaked, { tensors: 0, bytes: 0 }, `${name} leaked (float64)`);
+  }
+});
+
+bundlesSuite('seeded rand and randn draws are the same in every bundle', async () => {
+  const { esm, cjs, iife } = await bundles();
+  const want = draws(src);
+  for (const [name, ag] of Object.entries({ esm, cjs, iife })) {
+    const d = firstDifference(draws(ag), want);
+    assert.ok(d === null, `${name}: seeded draws differ from src/ at ${d}`);
   }
 });
 

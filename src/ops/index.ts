@@ -3,13 +3,11 @@
 
 import { ones } from '../tensor';
 import { hooks } from '../core/hooks';
-import { add, mul } from './arithmetic';
-import { setScale } from './reduce';
+import { add } from './arithmetic';
 import './fluent';
 
 hooks.accumulate = (a, b) => add(a, b);
 hooks.onesLike = (t) => ones(t.shape.slice(), { dtype: t.dtype });
-setScale((t, k) => mul(t, k));
 
 export * from './arithmetic';
 export * from './compare';

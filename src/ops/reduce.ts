@@ -4,20 +4,10 @@ import { Tensor, empty, type TensorLike } from '../tensor';
 import { kernels } from '../wasm/index';
 import { primitive } from '../core/primitive';
 import { ArgumentError, describe } from '../errors';
-import { normalizeAxes, shapeSize } from '../shape';
+import { normalizeAxes, reducedShape, shapeSize } from '../shape';
+import { mul } from './arithmetic';
 import { checkTensor } from './util';
 import { broadcastTo, reshape } from './shape';
-
-/** Output shape of reducing `axes` of `shape`. */
-export function reducedShape(shape: readonly number[], axes: readonly number[], keepdims: boolean): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < shape.length; i++) {
-    if (axes.includes(i)) {
-      if (keepdims) out.push(1);
-    } else out.push(shape[i]);
-  }
-  return out;
-}
 
 function sumForward(x: Tensor, axes: number[], keepdims: boolean): Tensor {
   const k = kernels();
@@ -134,14 +124,6 @@ export function mean(a: TensorLike | ElementwiseFn, b?: unknown, c?: unknown, d?
   let count = 1;
   for (const ax of axes) count *= x.shape[ax];
   const s = sumTensor(x, axes, keepdims);
-  return scaleBy(s, 1 / count);
+  return mul(s, 1 / count);
 }
 
-let scale: ((t: Tensor, k: number) => Tensor) | null = null;
-/** @internal */
-export function setScale(fn: (t: Tensor, k: number) => Tensor): void {
-  scale = fn;
-}
-function scaleBy(t: Tensor, k: number): Tensor {
-  return scale!(t, k);
-}

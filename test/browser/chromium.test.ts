@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { compute, firstDifference, type ReferenceResult } from '../fixtures/computation.mjs';
+import { compute, draws, firstDifference, type Draws, type ReferenceResult } from '../fixtures/computation.mjs';
 import { launchChromium, root, serve, type StaticServer } from './harness';
 
 interface Probe {
@@ -28,7 +28,7 @@ interface Probe {
 
 interface PageOutcome {
   earlyCall: Probe | undefined;
-  result: { ok: true; afterReady: Probe; value: ReferenceResult } | { ok: false; error: string } | undefined;
+  result: { ok: true; afterReady: Probe; value: ReferenceResult; draws: Draws } | { ok: false; error: string } | undefined;
   pageErrors: string[];
 }
 
@@ -37,6 +37,8 @@ interface Env {
   server: StaticServer;
   /** The reference numbers Node computes with dist/autograd.mjs. */
   expected: ReferenceResult;
+  /** The seeded draws Node gets from dist/autograd.mjs. */
+  expectedDraws: Draws;
 }
 
 const PAGE_TIMEOUT = 15_000;
@@ -64,10 +66,12 @@ browserSuite.before(async () => {
         throw new Error(`dist/${f} is missing: run \`npm run build\` before the browser tests (they load the built bundles).`);
       }
     }
-    const expected = compute(await import(pathToFileURL(esmPath).href));
+    const ag = await import(pathToFileURL(esmPath).href);
+    const expected = compute(ag);
+    const expectedDraws = draws(ag);
     server = await serve();
     browser = await launchChromium();
-    env = { browser, server, expected };
+    env = { browser, server, expected, expectedDraws };
   } catch (error) {
     setupError = error;
   }
@@ -127,13 +131,22 @@ async function load(path: string): Promise<PageOutcome> {
   }
 }
 
-function assertReference(path: string, outcome: PageOutcome): void {
-  const { expected } = ready();
+function succeeded(path: string, outcome: PageOutcome): Extract<PageOutcome['result'], { ok: true }> {
   const result = outcome.result!;
-  assert.ok(result.ok, `${path}: the page failed: ${result.ok ? '' : result.error}`);
-  if (!result.ok) return;
+  if (!result.ok) assert.unreachable(`${path}: the page failed: ${result.error}`);
+  return result as Extract<PageOutcome['result'], { ok: true }>;
+}
+
+function assertReference(path: string, outcome: PageOutcome): void {
+  const { expected, expectedDraws } = ready();
+  const result = succeeded(path, outcome);
   const d = firstDifference(result.value, expected);
   assert.ok(d === null, `${path}: Chromium's numbers differ from Node's at ${d} (Chromium vs Node)`);
+  const r = firstDifference(
+    { float32: result.draws.float32.rand, float64: result.draws.float64.rand },
+    { float32: expectedDraws.float32.rand, float64: expectedDraws.float64.rand },
+  );
+  assert.ok(r === null, `${path}: seeded rand() differs from Node's at ${r} (Chromium vs Node)`);
   assert.is(result.afterReady.threw, false, `${path}: a call after ready threw ${result.afterReady.message}`);
   assert.is(result.afterReady.value, 6);
   assert.equal(outcome.pageErrors, [], `${path}: errors in the page`);
@@ -181,6 +194,21 @@ browserSuite('a Web Worker with importScripts(autograd.min.js) computes exactly 
 
 browserSuite('a Web Worker: a call right after importScripts works or throws NotReadyError', async () => {
   assertEarlyCall(WORKER, await open(WORKER));
+});
+
+browserSuite('seeded randn draws are the same bits in Chromium as in Node', async () => {
+  const { expectedDraws } = ready();
+  for (const path of [SCRIPT, MODULE, WORKER]) {
+    const result = succeeded(path, await open(path));
+    for (const dtype of ['float32', 'float64'] as const) {
+      const d = firstDifference(result.draws[dtype].randn, expectedDraws[dtype].randn, `${dtype}.randn`);
+      assert.ok(
+        d === null,
+        `${path}: ag.seed(7); ag.randn([64], {dtype: '${dtype}'}) differs from Node's at ${d} (Chromium vs Node). ` +
+          'randn must not depend on the engine\'s Math.log/Math.sin/Math.cos, which differ in the last bit between V8 versions',
+      );
+    }
+  }
 });
 
 browserSuite.run();

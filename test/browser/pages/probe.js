@@ -24,9 +24,9 @@ globalThis.probe = function probe(ag, fn) {
 globalThis.runReference = async function runReference(ag) {
   try {
     await ag.ready;
-    const { compute } = await import('/test/fixtures/computation.mjs');
+    const { compute, draws } = await import('/test/fixtures/computation.mjs');
     const afterReady = probe(ag, () => ag.sum(ag.tensor([1, 2, 3])).item());
-    globalThis.result = { ok: true, afterReady, value: compute(ag) };
+    globalThis.result = { ok: true, afterReady, value: compute(ag), draws: draws(ag) };
   } catch (e) {
     globalThis.result = { ok: false, error: String(e && e.stack ? e.stack : e) };
   }
