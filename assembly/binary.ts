@@ -1,7 +1,9 @@
 // Elementwise binary ops with numpy broadcasting. The front end computes the
 // output shape and, per operand, element strides (0 along broadcast axes) and
 // merges adjacent axes that are contiguous in all three arrays, so the common
-// cases reach the kernel as one flat row.
+// cases reach the kernel as one flat row. Arithmetic (src/ops/arithmetic.ts)
+// and comparisons (src/ops/compare.ts) share this machinery: one op code per
+// operation, SIMD where wasm has the instruction, scalar otherwise.
 
 import { STRIDED_MAX_RANK } from "./strided";
 
@@ -9,24 +11,120 @@ const ADD = 0;
 const SUB = 1;
 const MUL = 2;
 const DIV = 3;
+const MAXIMUM = 4;
+const MINIMUM = 5;
+// Comparisons give 1 or 0 in the operands' dtype (NaN compares unequal to everything).
+const EQ = 6;
+const NE = 7;
+const LT = 8;
+const LE = 9;
+const GT = 10;
+const GE = 11;
+// Scalar only (no SIMD instruction): transcendentals and numpy's mod / floor division.
+const POW = 12;
+const ATAN2 = 13;
+const HYPOT = 14;
+const MOD = 15;
+const FLOORDIV = 16;
+
+@inline function hasVector(op: i32): bool {
+  return op < POW;
+}
+
+// numpy's remainder (npy_divmod): fmod, then moved into the sign of b; a zero
+// result takes the sign of b; b == 0 gives NaN.
+@inline function numpyMod<T>(a: T, b: T): T {
+  let m = a % b;
+  if (b == 0) return m;
+  if (m != 0) {
+    if ((b < 0) != (m < 0)) m += b;
+  } else {
+    m = copysign<T>(0, b);
+  }
+  return m;
+}
+
+// numpy's floor_divide (npy_divmod): consistent with numpyMod, a == b * q + mod.
+@inline function numpyFloorDiv<T>(a: T, b: T): T {
+  const m0 = a % b;
+  if (b == 0) return a / b;
+  let d = (a - m0) / b;
+  if (m0 != 0 && (b < 0) != (m0 < 0)) d -= 1;
+  if (d != 0) {
+    let q = floor<T>(d);
+    if (d - q > <T>0.5) q += 1;
+    return q;
+  }
+  return copysign<T>(0, a / b);
+}
 
 @inline function applyScalar<T>(op: i32, a: T, b: T): T {
   if (op == ADD) return a + b;
   if (op == SUB) return a - b;
   if (op == MUL) return a * b;
-  return a / b;
+  if (op == DIV) return a / b;
+  if (op == MAXIMUM) return max<T>(a, b);
+  if (op == MINIMUM) return min<T>(a, b);
+  if (op == EQ) return select<T>(1, 0, a == b);
+  if (op == NE) return select<T>(1, 0, a != b);
+  if (op == LT) return select<T>(1, 0, a < b);
+  if (op == LE) return select<T>(1, 0, a <= b);
+  if (op == GT) return select<T>(1, 0, a > b);
+  if (op == GE) return select<T>(1, 0, a >= b);
+  if (op == POW) {
+    if (sizeof<T>() == 4) return <T>Mathf.pow(<f32>a, <f32>b);
+    return <T>Math.pow(<f64>a, <f64>b);
+  }
+  if (op == ATAN2) {
+    if (sizeof<T>() == 4) return <T>Mathf.atan2(<f32>a, <f32>b);
+    return <T>Math.atan2(<f64>a, <f64>b);
+  }
+  if (op == HYPOT) {
+    if (sizeof<T>() == 4) return <T>Mathf.hypot(<f32>a, <f32>b);
+    return <T>Math.hypot(<f64>a, <f64>b);
+  }
+  if (op == MOD) return numpyMod<T>(a, b);
+  return numpyFloorDiv<T>(a, b);
 }
 
+// Only called for ops with hasVector(op).
 @inline function applyVector<T>(op: i32, a: v128, b: v128): v128 {
   if (op == ADD) return v128.add<T>(a, b);
   if (op == SUB) return v128.sub<T>(a, b);
   if (op == MUL) return v128.mul<T>(a, b);
-  return v128.div<T>(a, b);
+  if (op == DIV) return v128.div<T>(a, b);
+  if (op == MAXIMUM) return v128.max<T>(a, b);
+  if (op == MINIMUM) return v128.min<T>(a, b);
+  const one = v128.splat<T>(1);
+  if (op == EQ) return v128.and(v128.eq<T>(a, b), one);
+  if (op == NE) return v128.and(v128.ne<T>(a, b), one);
+  if (op == LT) return v128.and(v128.lt<T>(a, b), one);
+  if (op == LE) return v128.and(v128.le<T>(a, b), one);
+  if (op == GT) return v128.and(v128.gt<T>(a, b), one);
+  return v128.and(v128.ge<T>(a, b), one);
+}
+
+// One output row, scalar, any strides.
+@inline function rowScalar<T>(op: i32, a: usize, strideA: i32, b: usize, strideB: i32, out: usize, n: i32): void {
+  const shift = alignof<T>();
+  const stepA = <usize>strideA << shift;
+  const stepB = <usize>strideB << shift;
+  let pa = a;
+  let pb = b;
+  for (let i = 0; i < n; i++) {
+    store<T>(out + (<usize>i << shift), applyScalar<T>(op, load<T>(pa), load<T>(pb)));
+    pa += stepA;
+    pb += stepB;
+  }
 }
 
 // One contiguous output row; each input either walks with unit stride,
 // stays put (a broadcast scalar along this row) or walks with another stride.
 @inline function row<T>(op: i32, a: usize, strideA: i32, b: usize, strideB: i32, out: usize, n: i32): void {
+  if (!hasVector(op)) {
+    rowScalar<T>(op, a, strideA, b, strideB, out, n);
+    return;
+  }
   const lanes = 16 / sizeof<T>();
   const shift = alignof<T>();
   let i = 0;
@@ -62,15 +160,7 @@ const DIV = 3;
       store<T>(out + off, applyScalar<T>(op, load<T>(a + off), sb));
     }
   } else {
-    const stepA = <usize>strideA << shift;
-    const stepB = <usize>strideB << shift;
-    let pa = a;
-    let pb = b;
-    for (; i < n; i++) {
-      store<T>(out + (<usize>i << shift), applyScalar<T>(op, load<T>(pa), load<T>(pb)));
-      pa += stepA;
-      pb += stepB;
-    }
+    rowScalar<T>(op, a, strideA, b, strideB, out, n);
   }
 }
 
@@ -121,6 +211,36 @@ export function add_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize,
 export function sub_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(SUB, a, b, out, ndim, shape, sa, sb); }
 export function mul_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(MUL, a, b, out, ndim, shape, sa, sb); }
 export function div_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(DIV, a, b, out, ndim, shape, sa, sb); }
+
+// Arithmetic beyond the four basic ops (src/ops/arithmetic.ts).
+export function pow_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(POW, a, b, out, ndim, shape, sa, sb); }
+export function pow_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(POW, a, b, out, ndim, shape, sa, sb); }
+export function maximum_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(MAXIMUM, a, b, out, ndim, shape, sa, sb); }
+export function maximum_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(MAXIMUM, a, b, out, ndim, shape, sa, sb); }
+export function minimum_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(MINIMUM, a, b, out, ndim, shape, sa, sb); }
+export function minimum_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(MINIMUM, a, b, out, ndim, shape, sa, sb); }
+export function atan2_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(ATAN2, a, b, out, ndim, shape, sa, sb); }
+export function atan2_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(ATAN2, a, b, out, ndim, shape, sa, sb); }
+export function hypot_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(HYPOT, a, b, out, ndim, shape, sa, sb); }
+export function hypot_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(HYPOT, a, b, out, ndim, shape, sa, sb); }
+export function mod_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(MOD, a, b, out, ndim, shape, sa, sb); }
+export function mod_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(MOD, a, b, out, ndim, shape, sa, sb); }
+export function floordiv_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(FLOORDIV, a, b, out, ndim, shape, sa, sb); }
+export function floordiv_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(FLOORDIV, a, b, out, ndim, shape, sa, sb); }
+
+// Comparisons (src/ops/compare.ts): 1 where true, 0 where false.
+export function equal_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(EQ, a, b, out, ndim, shape, sa, sb); }
+export function equal_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(EQ, a, b, out, ndim, shape, sa, sb); }
+export function not_equal_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(NE, a, b, out, ndim, shape, sa, sb); }
+export function not_equal_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(NE, a, b, out, ndim, shape, sa, sb); }
+export function less_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(LT, a, b, out, ndim, shape, sa, sb); }
+export function less_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(LT, a, b, out, ndim, shape, sa, sb); }
+export function less_equal_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(LE, a, b, out, ndim, shape, sa, sb); }
+export function less_equal_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(LE, a, b, out, ndim, shape, sa, sb); }
+export function greater_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(GT, a, b, out, ndim, shape, sa, sb); }
+export function greater_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(GT, a, b, out, ndim, shape, sa, sb); }
+export function greater_equal_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(GE, a, b, out, ndim, shape, sa, sb); }
+export function greater_equal_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(GE, a, b, out, ndim, shape, sa, sb); }
 
 // y += alpha * x, in place (the seed's axpy!, and the SGD step).
 @inline function axpy<T>(alpha: T, x: usize, y: usize, n: i32): void {

@@ -77,3 +77,29 @@ export function copy_strided_f32(src: usize, out: usize, ndim: i32, shape: usize
 export function copy_strided_f64(src: usize, out: usize, ndim: i32, shape: usize, strides: usize): void {
   copyStrided<f64>(src, out, ndim, shape, strides);
 }
+
+// Anomaly mode: how many entries are NaN or Infinity (x - x is NaN exactly for those).
+@inline function countNonFinite<T>(ptr: usize, n: i32): i32 {
+  const lanes = 16 / sizeof<T>();
+  const shift = alignof<T>();
+  let count = 0;
+  let i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    const v = v128.load(ptr + (<usize>i << shift));
+    const d = v128.sub<T>(v, v);
+    if (v128.any_true(v128.ne<T>(d, d))) {
+      for (let l = 0; l < lanes; l++) {
+        const x = load<T>(ptr + (<usize>(i + l) << shift));
+        if (x - x != x - x) count++;
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const x = load<T>(ptr + (<usize>i << shift));
+    if (x - x != x - x) count++;
+  }
+  return count;
+}
+
+export function count_nonfinite_f32(ptr: usize, n: i32): i32 { return countNonFinite<f32>(ptr, n); }
+export function count_nonfinite_f64(ptr: usize, n: i32): i32 { return countNonFinite<f64>(ptr, n); }

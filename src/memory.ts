@@ -94,7 +94,10 @@ export const stats = { liveTensors: 0, bytesInUse: 0, peakBytes: 0, buffers: 0 }
 export function allocBytes(bytes: number, op: string): number {
   const k = kernels();
   let ptr: number;
+  // Pointers are 32-bit: a larger request cannot be passed to the allocator.
+  const cause = bytes > 0xffffff00 ? 'more than the 4 GiB a wasm32 memory can address' : null;
   try {
+    if (cause !== null) throw new Error(cause);
     // TLSF traps (unreachable) when memory cannot grow; it has changed no
     // state by then, so the allocator stays usable after the error.
     ptr = k.alloc(bytes === 0 ? 8 : bytes);

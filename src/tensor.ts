@@ -86,6 +86,7 @@ export class Tensor implements Owned {
     this.dtype = dtype;
     this.size = shapeSize(shape);
     stats.liveTensors++;
+    if (tensorDebug.sites !== null) tensorDebug.sites.set(this, creationSite());
     const scope = currentScope();
     if (scope !== null) scope.add(this);
     else watch(this);
@@ -115,6 +116,7 @@ export class Tensor implements Owned {
       this._valueAlias = null;
     }
     stats.liveTensors--;
+    if (tensorDebug.sites !== null) tensorDebug.sites.delete(this);
     this._storage.release();
   }
 
@@ -174,6 +176,23 @@ Object.defineProperty(Tensor.prototype, disposeSymbol, {
 });
 
 export type NestedArray = number | NestedArray[];
+
+/**
+ * @internal Debug mode: where each live tensor was created. Holds the
+ * tensors strongly (so it is opt-in, for finding leaks).
+ */
+export const tensorDebug: { sites: Map<Tensor, string> | null } = { sites: null };
+
+/** The first stack frame outside this library: the user's line that created a tensor. */
+function creationSite(): string {
+  const lines = (new Error().stack ?? '').split('\n').slice(1).map((l) => l.trim());
+  const first = lines[0] ?? '';
+  const path = /\(?((?:file:\/\/)?[^()]*?):\d+:\d+\)?$/.exec(first)?.[1] ?? '';
+  const cut = path.lastIndexOf('/src/');
+  const library = cut >= 0 ? path.slice(0, cut + 5) : path;
+  const user = lines.find((l) => library === '' || !l.includes(library));
+  return user === undefined ? 'unknown' : user.replace(/^at /, '');
+}
 
 /** Fluent methods, installed by ops/ (each mirrors the op of the same name). */
 export interface Tensor {
@@ -376,10 +395,14 @@ function dtypeOf(op: string, options: DTypeOptions | undefined): DType {
  * ag.full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
  */
 export function full(shape: number[], value: number, options?: DTypeOptions): Tensor {
-  const s = checkShape('full', shape);
-  if (typeof value !== 'number') throw new ArgumentError(`full: value must be a number, got ${describe(value)}`);
-  const dtype = dtypeOf('full', options);
-  const t = empty(s, dtype, 'full');
+  return filled('full', shape, value, options);
+}
+
+function filled(op: string, shape: number[], value: number, options?: DTypeOptions): Tensor {
+  const s = checkShape(op, shape);
+  if (typeof value !== 'number') throw new ArgumentError(`${op}: value must be a number, got ${describe(value)}`);
+  const dtype = dtypeOf(op, options);
+  const t = empty(s, dtype, op);
   if (dtype === 'float32') kernels().fill_f32(t._ptr, t.size, value);
   else kernels().fill_f64(t._ptr, t.size, value);
   return t;
@@ -387,12 +410,12 @@ export function full(shape: number[], value: number, options?: DTypeOptions): Te
 
 /** A tensor of zeros. @example ag.zeros([2, 3]) */
 export function zeros(shape: number[], options?: DTypeOptions): Tensor {
-  return full(checkShape('zeros', shape), 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 /** A tensor of ones. @example ag.ones([3], { dtype: 'float64' }) */
 export function ones(shape: number[], options?: DTypeOptions): Tensor {
-  return full(checkShape('ones', shape), 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 function fromGenerator(op: string, shape: number[], options: DTypeOptions | undefined, next: () => number): Tensor {

@@ -202,7 +202,16 @@ bundlesSuite('error classes keep their names in every bundle (minification inclu
 
 bundlesSuite('dist/autograd.d.ts declares every runtime export', async () => {
   const { esm } = await bundles();
-  const program = ts.createProgram([files.dts], { noEmit: true, skipLibCheck: true, types: [] });
+  // The compiler options of this repository's tsconfig.json, as a user's would be.
+  const program = ts.createProgram([files.dts], {
+    noEmit: true,
+    strict: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.esnext.disposable.d.ts'],
+    types: [],
+  });
   const file = program.getSourceFile(files.dts);
   assert.ok(file !== undefined, 'dist/autograd.d.ts could not be parsed');
   const checker = program.getTypeChecker();
@@ -211,7 +220,7 @@ bundlesSuite('dist/autograd.d.ts declares every runtime export', async () => {
   const declared = new Set(checker.getExportsOfModule(symbol!).map((s) => s.getName()));
   const missing = Object.keys(esm).filter((k) => !declared.has(k));
   assert.equal(missing, [], 'runtime exports missing from dist/autograd.d.ts');
-  const diagnostics = program.getSyntacticDiagnostics(file).concat(program.getSemanticDiagnostics(file));
+  const diagnostics = [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
   assert.equal(
     diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
     [],

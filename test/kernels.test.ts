@@ -413,6 +413,22 @@ for (const dtype of DTYPES) {
     }
   });
 
+  leakFree(binary, `a 0-d tensor of the other dtype is cast to this one (${dtype})`, () => {
+    const other: DType = dtype === 'float32' ? 'float64' : 'float32';
+    const rng = new ref.Rng(35);
+    const x = random(rng, [2, 9], dtype);
+    const c = make([0.1], [], other);
+    const cr = ref.cast(c.data, dtype);
+    for (const op of BINARY_OPS) {
+      const y = binaryOps[op](x.t, c.t);
+      assert.is(y.dtype, dtype);
+      expectExact(y.data(), ref.binary(op, x.data, [2, 9], cr, [], dtype).data, `${op}(${dtype} [2,9], ${other} [])`);
+      const z = binaryOps[op](c.t, x.t);
+      assert.is(z.dtype, dtype);
+      expectExact(z.data(), ref.binary(op, cr, [], x.data, [2, 9], dtype).data, `${op}(${other} [], ${dtype} [2,9])`);
+    }
+  });
+
   leakFree(binary, `IEEE special values, through SIMD rows and broadcast rows (${dtype})`, () => {
     const specials = [0, -0, 1, -1, 0.5, Infinity, -Infinity, NaN, 3.4e38, -3.4e38, 1e-40, 1e-300];
     const n = specials.length;
@@ -583,7 +599,7 @@ for (const dtype of DTYPES) {
     assert.is(ag.sum(x.t).item(), 0);
   });
 
-  leakFree(sums, `sum over an empty list of axes is a copy and keeps its input (${dtype})`, () => {
+  leakFree(sums, `sum over an empty list of axes gives the input's values and leaves the input alive (${dtype})`, () => {
     const rng = new ref.Rng(53);
     for (const shape of [[3], [2, 3]]) {
       const x = random(rng, shape, dtype);

@@ -29,6 +29,10 @@ export const hooks: {
   formatTape: ((tape: Tape) => string) | null;
   /** Non-null only while profiling: the one check an op pays when it is off. */
   profiler: Profiler | null;
+  /** Non-null only in anomaly mode: throws if `t` holds NaN or Infinity. */
+  checkFinite: ((what: string, t: Tensor, tapePosition: number, args: readonly unknown[]) => void) | null;
+  /** In anomaly mode, the gradient rule running now (for error messages). */
+  ruleContext: string | null;
 } = {
   accumulate: () => {
     throw new Error('autograd-wasm internal error: gradient accumulation is not installed');
@@ -39,4 +43,6 @@ export const hooks: {
   identity: null,
   formatTape: null,
   profiler: null,
+  checkFinite: null,
+  ruleContext: null,
 };

@@ -25,6 +25,10 @@ function run<A extends unknown[]>(name: string, forward: (...args: A) => Tensor,
   if (!(y instanceof Tensor)) {
     throw new AutogradError(`${name}: forward function returned ${describe(y)}, expected a Tensor`);
   }
+  if (hooks.checkFinite !== null) {
+    const tape = activeTapes.length > 0 ? activeTapes[activeTapes.length - 1] : null;
+    hooks.checkFinite(name, y, tape === null ? -1 : tape.nodes.length, args);
+  }
   // A result must be a handle of its own: the tape maps handles to nodes.
   for (let i = 0; i < args.length; i++) if (args[i] === y) return alias(y, y.shape);
   if (y._param) return alias(y, y.shape);
@@ -33,6 +37,7 @@ function run<A extends unknown[]>(name: string, forward: (...args: A) => Tensor,
 
 function record(op: Primitive, y: Tensor, args: readonly unknown[]): void {
   let recorded = false;
+  let versions: number[] | null = null;
   for (let t = 0; t < activeTapes.length; t++) {
     const tape = activeTapes[t];
     let parents: (Node | null)[] | null = null;
@@ -45,7 +50,14 @@ function record(op: Primitive, y: Tensor, args: readonly unknown[]): void {
       parents[i] = node;
     }
     if (parents !== null) {
-      tape.record(op, y, args, parents);
+      if (versions === null) {
+        versions = [y._version];
+        for (let i = 0; i < args.length; i++) {
+          const a = args[i];
+          if (a instanceof Tensor) versions.push(a._version);
+        }
+      }
+      tape.record(op, y, args, parents, versions);
       recorded = true;
     }
   }

@@ -15,6 +15,12 @@ export interface Node {
   /** parents[i] is the node of args[i] on this tape, or null when args[i] is constant here. */
   readonly parents: readonly (Node | null)[] | null;
   readonly index: number;
+  /**
+   * Versions of the tensor arguments and of the value when recorded: an
+   * in-place write before the backward pass would make the rules read other
+   * numbers than the forward pass did, so the pass refuses.
+   */
+  readonly versions: readonly number[] | null;
   /** The gradient flowing into this node during (and, for leaves, after) the backward pass. */
   grad: Tensor | null;
 }
@@ -66,7 +72,7 @@ export class Tape implements Owned {
 
   /** @internal */
   addLeaf(t: Tensor): Node {
-    const node: Node = { value: t, op: null, args: [], parents: null, index: this.nodes.length, grad: null };
+    const node: Node = { value: t, op: null, args: [], parents: null, index: this.nodes.length, versions: null, grad: null };
     this.nodes.push(node);
     this.byTensor.set(t, node);
     t._recorded = true;
@@ -81,8 +87,8 @@ export class Tape implements Owned {
   }
 
   /** @internal */
-  record(op: Primitive, value: Tensor, args: readonly unknown[], parents: (Node | null)[]): void {
-    const node: Node = { value, op, args, parents, index: this.nodes.length, grad: null };
+  record(op: Primitive, value: Tensor, args: readonly unknown[], parents: (Node | null)[], versions: number[]): void {
+    const node: Node = { value, op, args, parents, index: this.nodes.length, versions, grad: null };
     this.nodes.push(node);
     this.byTensor.set(value, node);
   }
@@ -163,6 +169,7 @@ export function backward(tape: Tape, keepNode: Node | null): void {
       const node = tape.nodes[i];
       const dy = node.grad;
       if (dy === null || node.op === null) continue;
+      checkVersions(node);
       const parents = node.parents!;
       for (let j = 0; j < parents.length; j++) {
         const parent = parents[j];
@@ -221,6 +228,24 @@ export function backward(tape: Tape, keepNode: Node | null): void {
   }
 }
 
+function checkVersions(node: Node): void {
+  const versions = node.versions;
+  if (versions === null) return;
+  const tensors = [node.value, ...node.args.filter((a): a is Tensor => a instanceof Tensor)];
+  for (let i = 0; i < tensors.length; i++) {
+    const t = tensors[i];
+    if (t._version !== versions[i]) {
+      const what = i === 0 ? 'its result' : `argument ${node.args.indexOf(t) + 1}`;
+      throw new AutogradError(
+        `${node.op!.name} (tape position ${node.index + 1}): ${what}, a ${t.dtype} tensor of shape ${shapeString(t.shape)}, ` +
+          `was modified in place (version ${versions[i]} when recorded, ${t._version} now) before the backward pass; ` +
+          'its gradient would be wrong. Ask for the gradients (grad) before updating parameters in place (axpy, optimizer steps).',
+      );
+    }
+    checkLive(t, `${node.op!.name} (tape position ${node.index + 1})`);
+  }
+}
+
 function callRule(node: Node, j: number, dy: Tensor, outerRecording: boolean): Tensor | null {
   const op = node.op!;
   const rule = op.rules[j];
@@ -229,9 +254,12 @@ function callRule(node: Node, j: number, dy: Tensor, outerRecording: boolean): T
   let dx: Tensor | null;
   try {
     const t0 = hooks.profiler === null ? 0 : hooks.profiler.now();
+    if (hooks.checkFinite !== null) hooks.ruleContext = `the gradient of ${op.name} for argument ${j + 1}, tape position ${node.index + 1}`;
     dx = rule(dy, node.value, ...node.args) as Tensor | null;
+    hooks.ruleContext = null;
     if (hooks.profiler !== null) hooks.profiler.addBackward(op.name, j, hooks.profiler.now() - t0);
   } catch (error) {
+    hooks.ruleContext = null;
     popScope(ruleScope);
     if (!outerRecording) ruleScope.disposeAll();
     else for (const item of [...ruleScope.items]) handToCurrentScope(item);
@@ -253,6 +281,7 @@ function callRule(node: Node, j: number, dy: Tensor, outerRecording: boolean): T
     throw new AutogradError(`${op.name}: gradient rule for argument ${j + 1} returned ${typeof dx}, expected a Tensor or null`);
   }
   checkLive(dx, `${op.name} gradient`);
+  if (hooks.checkFinite !== null) hooks.checkFinite(`${op.name} gradient for argument ${j + 1}`, dx, node.index, node.args);
   const arg = node.args[j] as Tensor;
   if (!sameShape(dx.shape, arg.shape)) {
     throw new ShapeError(

@@ -38,8 +38,20 @@ export interface Kernels {
 }
 
 const PAGE = 65536;
-/** wasm32 can address 4 GiB; engines cap memory at 65536 pages. */
-const MAX_PAGES = 65536;
+
+/**
+ * wasm32 can address 4 GiB (65536 pages). A lower ceiling can be set before
+ * the library loads with the environment variable AUTOGRAD_MAX_MEMORY_MB (or
+ * `globalThis.AUTOGRAD_MAX_MEMORY_MB` in browsers), e.g. to keep a page from
+ * taking all memory, or to test running out of it.
+ */
+function maximumPages(): number {
+  const g = globalThis as { AUTOGRAD_MAX_MEMORY_MB?: unknown; process?: { env?: Record<string, string | undefined> } };
+  const setting = g.AUTOGRAD_MAX_MEMORY_MB ?? g.process?.env?.AUTOGRAD_MAX_MEMORY_MB;
+  const mb = Number(setting);
+  if (setting === undefined || !Number.isFinite(mb) || mb <= 0) return 65536;
+  return Math.max(INITIAL_PAGES, Math.min(65536, Math.floor((mb * 1024 * 1024) / PAGE)));
+}
 const INITIAL_PAGES = 16;
 
 let instance: Kernels | null = null;
@@ -70,7 +82,7 @@ function adopt(exports: unknown, memory: WebAssembly.Memory): void {
  */
 function load(): Promise<void> {
   const bytes = decodeBase64(KERNELS_WASM_BASE64);
-  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES });
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maximumPages() });
   try {
     const result = instantiateSync(bytes, makeImports(memory));
     adopt(result.instance.exports, memory);

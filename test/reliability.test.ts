@@ -1,0 +1,126 @@
+// Anomaly mode, mutation safety, running out of memory, leak reports.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as ag from '../src/index';
+import type { Tensor } from '../src/index';
+
+const f64 = { dtype: 'float64' as const };
+const snapshot = () => {
+  const m = ag.memory();
+  return { liveTensors: m.liveTensors, bytesInUse: m.bytesInUse };
+};
+
+const anomaly = suite('anomaly mode (setDebug({ checkFinite }))');
+
+anomaly.after.each(() => ag.setDebug({ checkFinite: false }));
+
+anomaly('off by default: NaN flows through silently', () => {
+  const y = ag.log(ag.tensor([-1]));
+  assert.ok(Number.isNaN(y.item()));
+});
+
+anomaly('the first forward op producing NaN throws, naming the op, tape position and shapes', () => {
+  ag.setDebug({ checkFinite: true });
+  const w = ag.Param([1, 2, 3]);
+  const before = snapshot();
+  assert.throws(
+    () => ag.diff(() => ag.sum(ag.log(ag.sub(w, 2)))),
+    (e: Error) =>
+      e instanceof ag.NonFiniteError && /^log at tape position 3 produced 2 non-finite value/.test(e.message) && /float32\[3\]/.test(e.message),
+  );
+  assert.equal(snapshot(), before, 'the failed diff freed what it recorded');
+});
+
+anomaly('a backward pass producing Infinity throws, naming the gradient rule', () => {
+  ag.setDebug({ checkFinite: true });
+  const w = ag.Param([0, 4]);
+  const t = ag.diff(() => ag.sum(ag.sqrt(w))); // forward is finite, d/dw sqrt at 0 is Infinity
+  assert.throws(() => ag.grad(t, w), (e: Error) => e instanceof ag.NonFiniteError && /^div \(computing the gradient of sqrt for argument 1, tape position 2\) produced 1 non-finite/.test(e.message));
+  t.dispose();
+});
+
+anomaly.run();
+
+const mutation = suite('mutation safety (version counters)');
+
+mutation('axpy on a Param before grad is an error naming the op and the tensor', () => {
+  const w = ag.Param([1, 2], f64);
+  const x = ag.tensor([3, 4], f64);
+  const t = ag.diff(() => ag.sum(ag.mul(w, x)));
+  ag.axpy(-0.1, x, w);
+  assert.throws(() => ag.grad(t, w), /mul \(tape position 2\): argument 1, a float64 tensor of shape \[2\], was modified in place \(version 0 when recorded, 1 now\)/);
+  t.dispose();
+});
+
+mutation('the same update after grad works (the README loop)', () => {
+  const w = ag.Param([1, 2], f64);
+  const b = ag.Param([0.5], f64);
+  const x = ag.tensor([3, 4], f64);
+  const t = ag.diff(() => ag.sum(ag.add(ag.mul(w, ag.mul(w, x)), b)));
+  for (const p of [w, b]) ag.axpy(-0.1, ag.grad(t, p)!, p);
+  const got = Array.from(w.data());
+  assert.ok(Math.abs(got[0] - 0.4) < 1e-12 && Math.abs(got[1] - 0.4) < 1e-12, `w = ${got}`);
+  t.dispose();
+});
+
+mutation.run();
+
+const oom = suite('running out of memory');
+
+oom('an allocation beyond what memory can grow to names the bytes, and the library keeps working', () => {
+  const script = `
+    import * as ag from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)};
+    const keep = ag.zeros([1000]);
+    let message = '';
+    try { ag.zeros([64 * 1024 * 1024]); } catch (e) { message = e.constructor.name + ': ' + e.message; }
+    const after = ag.memory();
+    const y = ag.sum(ag.add(keep, 1)).item();
+    const big = ag.zeros([4 * 1024 * 1024]); // 16 MB still fits under 64 MB
+    console.log(JSON.stringify({ message, live: after.liveTensors, bytes: after.bytesInUse, y, big: big.size }));
+  `;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { ...process.env, AUTOGRAD_MAX_MEMORY_MB: '64' },
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    encoding: 'utf8',
+  });
+  const r = JSON.parse(out.trim().split('\n').pop()!);
+  assert.match(r.message, /^OutOfMemoryError: zeros: out of WebAssembly memory allocating 268435456 bytes \(4000 bytes in use by 1 tensors/);
+  assert.is(r.live, 1);
+  assert.is(r.bytes, 4000);
+  assert.is(r.y, 1000);
+  assert.is(r.big, 4 * 1024 * 1024);
+});
+
+oom('even without a limit, a request beyond 4 GiB fails cleanly', () => {
+  const before = snapshot();
+  assert.throws(() => ag.zeros([2 ** 31 - 1, 1], f64), (e: Error) => e instanceof ag.OutOfMemoryError && /zeros: out of WebAssembly memory allocating 17179869176 bytes/.test(e.message));
+  assert.equal(snapshot(), before);
+  assert.is(ag.sum(ag.ones([3])).item(), 3);
+});
+
+oom.run();
+
+const leaks = suite('leak reports');
+
+leaks('trackAllocations names the line that leaked', () => {
+  ag.setDebug({ trackAllocations: true });
+  try {
+    const leaked: Tensor[] = [];
+    for (let i = 0; i < 3; i++) leaked.push(ag.ones([4])); // the leaking line
+    const report = ag.leakReport();
+    const top = report.entries[0];
+    assert.is(top.count, 3);
+    assert.is(top.bytes, 48);
+    assert.match(top.site, /reliability\.test\.ts:\d+/);
+    assert.match(report.toString(), /3 tensors\s+48 bytes/);
+    for (const t of leaked) t.dispose();
+    assert.is(ag.leakReport().entries.length, 0);
+  } finally {
+    ag.setDebug({ trackAllocations: false });
+  }
+  assert.throws(() => ag.leakReport(), /trackAllocations/);
+});
+
+leaks.run();
