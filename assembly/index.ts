@@ -11,3 +11,4 @@ export * from "./matmul";
 export * from "./linalg";
 export * from "./indexing";
 export * from "./nn";
+export * from "./optim";

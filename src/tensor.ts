@@ -77,6 +77,11 @@ export class Tensor implements Owned {
   /** @internal a Param: a leaf on every tape that sees it */ _param = false;
   /** @internal bumped by every in-place write */ _version = 0;
   /** @internal an untracked alias handed out by value() */ _valueAlias: Tensor | null = null;
+  /**
+   * @internal made by an op from a number argument: freed right after the op
+   * when nothing (no scope, no tape) will need it.
+   */
+  _temp = false;
 
   /** @internal use tensor(), zeros()... */
   constructor(storage: Storage, shape: readonly number[], dtype: DType) {
@@ -122,7 +127,11 @@ export class Tensor implements Owned {
 
   /** A copy of the data as a flat typed array (Float32Array or Float64Array). */
   data(): Float32Array | Float64Array {
-    checkLive(this, 'data');
+    return this.read('data');
+  }
+
+  private read(op: string): Float32Array | Float64Array {
+    checkLive(this, op);
     if (this.dtype === 'float32') {
       const start = this._ptr >>> 2;
       return heapF32().slice(start, start + this.size);
@@ -133,7 +142,7 @@ export class Tensor implements Owned {
 
   /** The data as nested arrays of numbers (a number for a 0-d tensor). */
   toArray(): NestedArray {
-    const flat = this.data();
+    const flat = this.read('toArray');
     if (this.shape.length === 0) return flat[0];
     let pos = 0;
     const build = (axis: number): NestedArray[] => {
@@ -437,7 +446,10 @@ function fromGenerator(op: string, shape: number[], options: DTypeOptions | unde
  * ag.rand([2, 2]);
  */
 export function rand(shape: number[], options?: DTypeOptions): Tensor {
-  return fromGenerator('rand', shape, options, nextDouble);
+  // Rounding to float32 must not turn a draw just below 1 into 1.
+  const below1 = 1 - 2 ** -24;
+  const float32 = options?.dtype === undefined || options.dtype === 'float32';
+  return fromGenerator('rand', shape, options, float32 ? () => Math.min(nextDouble(), below1) : nextDouble);
 }
 
 /**
@@ -495,7 +507,7 @@ export function linspace(start: number, stop: number, num: number, options?: DTy
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   let i = 0;
   return fromGenerator('linspace', [num], options, () => {
-    const v = i === num - 1 ? stop : start + step * i;
+    const v = num > 1 && i === num - 1 ? stop : start + step * i;
     i++;
     return v;
   });

@@ -4,6 +4,7 @@
 
 import { Tensor, alias } from '../tensor';
 import { ArgumentError, AutogradError, describe } from '../errors';
+import { currentScope } from '../memory';
 import { activeTapes, recording, type Node } from './tape';
 import { hooks, type GradRule, type Primitive } from './hooks';
 
@@ -102,6 +103,7 @@ export function primitive<A extends any[]>(
   const fn = (...args: A): Tensor => {
     const y = run(name, forward, args);
     if (activeTapes.length > 0 && recording.suspended === 0) record(op, y, args);
+    else if (currentScope() === null) freeTemporaries(args);
     return y;
   };
   Object.defineProperty(fn, 'name', { value: name });
@@ -120,7 +122,19 @@ export function zerograd<A extends any[]>(name: string, forward: (...args: A) =>
     throw new ArgumentError(`zerograd: name must be a non-empty string, got ${describe(name)}`);
   }
   if (typeof forward !== 'function') throw new ArgumentError(`zerograd ${name}: forward must be a function, got ${describe(forward)}`);
-  const fn = (...args: A): Tensor => run(name, forward, args);
+  const fn = (...args: A): Tensor => {
+    const y = run(name, forward, args);
+    if (currentScope() === null) freeTemporaries(args);
+    return y;
+  };
   Object.defineProperty(fn, 'name', { value: name });
   return fn;
+}
+
+/** Number arguments turned into tensors for this call: nothing else can reach them. */
+function freeTemporaries(args: readonly unknown[]): void {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a instanceof Tensor && a._temp) a.dispose();
+  }
 }

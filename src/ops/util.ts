@@ -1,6 +1,7 @@
 // Helpers shared by op families: argument coercion and kernel plumbing.
 
-import { Tensor, checkLive, empty, tensor, type DType } from '../tensor';
+import { Tensor, checkLive, empty, tensor, tidy, type DType } from '../tensor';
+import { currentScope } from '../memory';
 import { kernel, kernels, heapI32, type Kernels } from '../wasm/index';
 import { scratchInts } from '../memory';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
@@ -19,11 +20,33 @@ export function checkTensor(op: string, x: unknown, name = 'x'): Tensor {
 
 /** A tensor for a tensor-or-number argument; numbers become 0-d tensors of `dtype`. */
 export function asTensor(op: string, x: unknown, dtype: DType, name = 'x'): Tensor {
-  if (typeof x === 'number') return tensor(x, { dtype });
+  if (typeof x === 'number') return temporary(x, dtype);
   return checkTensor(op, x, name);
 }
 
+/** A 0-d tensor for a number argument, freed after the op when nothing needs it. */
+export function temporary(x: number, dtype: DType): Tensor {
+  const t = tensor(x, { dtype });
+  t._temp = true;
+  return t;
+}
+
+/**
+ * Runs a composite op's body so that its intermediates are freed when the
+ * caller has no scope (no tidy, no tape) to free them; under a scope the
+ * scope owns them, as it must when a tape needs them.
+ */
+export function scoped<T>(fn: () => T): T {
+  return currentScope() === null ? tidy(fn) : fn();
+}
+
 let castOp: ((x: Tensor, dtype: DType) => Tensor) | null = null;
+function castTemp(x: Tensor, dtype: DType): Tensor {
+  const t = castOp!(x, dtype);
+  t._temp = true;
+  return t;
+}
+
 export function setCastOp(fn: (x: Tensor, dtype: DType) => Tensor): void {
   castOp = fn;
 }
@@ -38,15 +61,15 @@ export function setCastOp(fn: (x: Tensor, dtype: DType) => Tensor): void {
 export function coercePair(op: string, a: unknown, b: unknown): [Tensor, Tensor] {
   const ta = typeof a === 'number' ? null : checkTensor(op, a, 'a');
   const tb = typeof b === 'number' ? null : checkTensor(op, b, 'b');
-  if (ta === null && tb === null) return [tensor(a as number, { dtype: 'float64' }), tensor(b as number, { dtype: 'float64' })];
-  if (ta === null) return [tensor(a as number, { dtype: tb!.dtype }), tb!];
-  if (tb === null) return [ta, tensor(b as number, { dtype: ta.dtype })];
+  if (ta === null && tb === null) return [temporary(a as number, 'float64'), temporary(b as number, 'float64')];
+  if (ta === null) return [temporary(a as number, tb!.dtype), tb!];
+  if (tb === null) return [ta, temporary(b as number, ta.dtype)];
   if (ta.dtype === tb.dtype) return [ta, tb];
   if (ta.ndim === 0 && tb.ndim === 0) {
-    return ta.dtype === 'float64' ? [ta, castOp!(tb, 'float64')] : [castOp!(ta, 'float64'), tb];
+    return ta.dtype === 'float64' ? [ta, castTemp(tb, 'float64')] : [castTemp(ta, 'float64'), tb];
   }
-  if (tb.ndim === 0) return [ta, castOp!(tb, ta.dtype)];
-  if (ta.ndim === 0) return [castOp!(ta, tb.dtype), tb];
+  if (tb.ndim === 0) return [ta, castTemp(tb, ta.dtype)];
+  if (ta.ndim === 0) return [castTemp(ta, tb.dtype), tb];
   throw new DTypeError(
     `${op}: operands have different dtypes (${ta.dtype} ${shapeString(ta.shape)} and ${tb.dtype} ${shapeString(tb.shape)}); ` +
       'cast one with ag.cast(x, dtype) first',

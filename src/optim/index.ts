@@ -1,0 +1,286 @@
+// Optimizers: in-place updates of Params in WebAssembly, with their state
+// (momentum, Adam moments) in WebAssembly too. They take gradients from a
+// tape (`opt.step(tape, params)`) or from the function form's gradient
+// containers (`opt.step(grads, params)`), optionally clipped by global norm.
+
+import { Tensor, checkLive, keep, zeros } from '../tensor';
+import { kernel } from '../wasm/index';
+import { Tape } from '../core/tape';
+import { grad as gradOf } from '../core/diff';
+import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
+import { sameShape, shapeString } from '../shape';
+
+interface Common {
+  /** Learning rate. */
+  lr: number;
+  /** Clip the gradients so their global L2 norm is at most this (before the update). */
+  clipNorm?: number;
+}
+
+export interface SGDOptions extends Common {
+  momentum?: number;
+  nesterov?: boolean;
+  /** L2 penalty added to the gradient (`g + weightDecay * w`). */
+  weightDecay?: number;
+}
+
+export interface AdamOptions extends Partial<Common> {
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  /** AdamW: decay the weights directly instead of adding `weightDecay * w` to the gradient. */
+  decoupledWeightDecay?: boolean;
+}
+
+export interface RMSpropOptions extends Partial<Common> {
+  alpha?: number;
+  eps?: number;
+  weightDecay?: number;
+  momentum?: number;
+}
+
+/** What `step` updates: the Params, and their gradients from a tape or a container. */
+export type Gradients = Tape | unknown;
+
+/** An optimizer: `step` updates Params in place; `dispose` frees its state. */
+export interface Optimizer {
+  /**
+   * One update. `gradients` is the tape of a `diff` (gradients are taken
+   * with `grad(tape, p)` for each Param; Params it did not reach are left
+   * alone) or a container of gradient tensors shaped like `params` (what
+   * `grad(f)` returns for a container of Params).
+   */
+  step(gradients: Gradients, params: unknown): void;
+  /** Steps taken so far. */
+  readonly steps: number;
+  /** The global L2 norm of the gradients of the last step (before clipping). */
+  readonly lastGradNorm: number;
+  /** Frees the optimizer's state buffers. */
+  dispose(): void;
+}
+
+function checkNumber(op: string, name: string, v: unknown, min: number, max = Infinity): number {
+  if (typeof v !== 'number' || !(v >= min && v <= max)) {
+    throw new ArgumentError(`${op}: ${name} must be a number in [${min}, ${max}], got ${describe(v)}`);
+  }
+  return v;
+}
+
+/** Pairs of (param, gradient) from a tape or a container walked in parallel. */
+function pairs(op: string, gradients: Gradients, params: unknown): [Tensor, Tensor][] {
+  const out: [Tensor, Tensor][] = [];
+  if (gradients instanceof Tape) {
+    const list = params instanceof Tensor ? [params] : Array.isArray(params) ? params : null;
+    if (list === null) throw new ArgumentError(`${op}.step: with a tape, params must be a Param or an array of Params (e.g. ag.params(model)), got ${describe(params)}`);
+    for (const p of list) {
+      if (!(p instanceof Tensor)) throw new ArgumentError(`${op}.step: params must hold Tensors, got ${describe(p)}`);
+      const g = gradOf(gradients, p);
+      if (g !== null) out.push([p, g]);
+    }
+    return out;
+  }
+  const walk = (g: unknown, p: unknown, path: string): void => {
+    if (p instanceof Tensor) {
+      if (g === null) return;
+      if (g === undefined) throw new ArgumentError(`${op}.step: gradients at ${path} do not match the params' structure: no gradient for a Param`);
+      if (!(g instanceof Tensor)) throw new ArgumentError(`${op}.step: gradient at ${path} is ${describe(g)}, expected a Tensor`);
+      out.push([p, g]);
+    } else if (Array.isArray(p)) {
+      if (!Array.isArray(g) || g.length !== p.length) throw new ArgumentError(`${op}.step: gradients at ${path} do not match the params' structure`);
+      p.forEach((v, i) => walk(g[i], v, `${path}[${i}]`));
+    } else if (p !== null && typeof p === 'object') {
+      if (g === null || typeof g !== 'object' || Array.isArray(g)) throw new ArgumentError(`${op}.step: gradients at ${path} do not match the params' structure`);
+      for (const key of Object.keys(p)) walk((g as Record<string, unknown>)[key], (p as Record<string, unknown>)[key], `${path}.${key}`);
+    }
+  };
+  walk(gradients, params, 'params');
+  return out;
+}
+
+function check(op: string, p: Tensor, g: Tensor): void {
+  checkLive(p, `${op}.step`);
+  checkLive(g, `${op}.step`);
+  if (p.dtype !== g.dtype) throw new DTypeError(`${op}.step: a ${p.dtype} Param got a ${g.dtype} gradient`);
+  if (!sameShape(p.shape, g.shape)) {
+    throw new ShapeError(`${op}.step: a Param of shape ${shapeString(p.shape)} got a gradient of shape ${shapeString(g.shape)}`);
+  }
+}
+
+function globalNorm(list: [Tensor, Tensor][]): number {
+  let s = 0;
+  for (const [, g] of list) s += kernel<(x: number, n: number) => number>(`sumsq_${g.dtype === 'float32' ? 'f32' : 'f64'}`)(g._ptr, g.size);
+  return Math.sqrt(s);
+}
+
+abstract class Base implements Optimizer {
+  steps = 0;
+  lastGradNorm = NaN;
+  protected readonly state = new Map<Tensor, Tensor[]>();
+  private disposed = false;
+
+  constructor(protected readonly name: string, protected readonly clipNorm: number | undefined) {}
+
+  protected abstract stateCount(): number;
+  protected abstract update(p: Tensor, g: Tensor, state: Tensor[], scale: number): void;
+
+  step(gradients: Gradients, params: unknown): void {
+    if (this.disposed) throw new ArgumentError(`${this.name}.step: the optimizer was disposed`);
+    const list = pairs(this.name, gradients, params);
+    for (const [p, g] of list) check(this.name, p, g);
+    this.lastGradNorm = globalNorm(list);
+    const scale = this.clipNorm !== undefined && this.lastGradNorm > this.clipNorm ? this.clipNorm / this.lastGradNorm : 1;
+    this.steps++;
+    for (const [p, g] of list) {
+      let s = this.state.get(p);
+      if (s === undefined) {
+        s = [];
+        for (let i = 0; i < this.stateCount(); i++) s.push(keep(zeros(p.shape.slice(), { dtype: p.dtype })));
+        this.state.set(p, s);
+      }
+      this.update(p, g, s, scale);
+      p._version++;
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.state.values()) for (const t of s) t.dispose();
+    this.state.clear();
+    this.disposed = true;
+  }
+}
+
+class SGD extends Base {
+  constructor(private readonly o: Required<Omit<SGDOptions, 'clipNorm'>>, clipNorm?: number) {
+    super('sgd', clipNorm);
+  }
+  protected stateCount(): number {
+    return this.o.momentum !== 0 ? 1 : 0;
+  }
+  protected update(p: Tensor, g: Tensor, state: Tensor[], scale: number): void {
+    const buf = state.length > 0 ? state[0]._ptr : 0;
+    kernel<(...a: number[]) => void>(`sgd_${p.dtype === 'float32' ? 'f32' : 'f64'}`)(
+      p._ptr, g._ptr, buf, p.size, this.o.lr, this.o.momentum, this.o.nesterov ? 1 : 0, this.o.weightDecay, scale,
+    );
+  }
+}
+
+class Adam extends Base {
+  constructor(private readonly o: Required<Omit<AdamOptions, 'clipNorm'>>, clipNorm?: number) {
+    super('adam', clipNorm);
+  }
+  protected stateCount(): number {
+    return 2;
+  }
+  protected update(p: Tensor, g: Tensor, [m, v]: Tensor[], scale: number): void {
+    const [b1, b2] = this.o.betas;
+    const t = this.steps;
+    kernel<(...a: number[]) => void>(`adam_${p.dtype === 'float32' ? 'f32' : 'f64'}`)(
+      p._ptr, g._ptr, m._ptr, v._ptr, p.size, this.o.lr, b1, b2, this.o.eps, this.o.weightDecay,
+      this.o.decoupledWeightDecay ? 1 : 0, 1 - b1 ** t, 1 - b2 ** t, scale,
+    );
+  }
+}
+
+class RMSprop extends Base {
+  constructor(private readonly o: Required<Omit<RMSpropOptions, 'clipNorm'>>, clipNorm?: number) {
+    super('rmsprop', clipNorm);
+  }
+  protected stateCount(): number {
+    return this.o.momentum !== 0 ? 2 : 1;
+  }
+  protected update(p: Tensor, g: Tensor, state: Tensor[], scale: number): void {
+    kernel<(...a: number[]) => void>(`rmsprop_${p.dtype === 'float32' ? 'f32' : 'f64'}`)(
+      p._ptr, g._ptr, state[0]._ptr, state.length > 1 ? state[1]._ptr : 0, p.size,
+      this.o.lr, this.o.alpha, this.o.eps, this.o.weightDecay, this.o.momentum, scale,
+    );
+  }
+}
+
+function clipOption(op: string, v: unknown): number | undefined {
+  return v === undefined ? undefined : checkNumber(op, 'clipNorm', v, 0);
+}
+
+/**
+ * Stochastic gradient descent with optional momentum (heavy-ball or
+ * Nesterov) and L2 weight decay.
+ *
+ * @example
+ * const opt = ag.sgd({ lr: 0.1, momentum: 0.9 });
+ * const tape = ag.diff(() => loss(model, x, y));
+ * opt.step(tape, ag.params(model));
+ */
+export function sgd(options: SGDOptions): Optimizer {
+  if (options === null || typeof options !== 'object') throw new ArgumentError(`sgd: expected options like { lr: 0.1 }, got ${describe(options)}`);
+  return new SGD(
+    {
+      lr: checkNumber('sgd', 'lr', options.lr, 0),
+      momentum: checkNumber('sgd', 'momentum', options.momentum ?? 0, 0, 1),
+      nesterov: options.nesterov === true,
+      weightDecay: checkNumber('sgd', 'weightDecay', options.weightDecay ?? 0, 0),
+    },
+    clipOption('sgd', options.clipNorm),
+  );
+}
+
+/**
+ * Adam (Kingma & Ba), with bias correction; `decoupledWeightDecay: true`
+ * makes it AdamW.
+ *
+ * @example
+ * const opt = ag.adam({ lr: 1e-3 });
+ * opt.step(ag.grad(lossOf)(params), params); // function form: gradients shaped like params
+ */
+export function adam(options: AdamOptions = {}): Optimizer {
+  if (options === null || typeof options !== 'object') throw new ArgumentError(`adam: expected options like { lr: 1e-3 }, got ${describe(options)}`);
+  const betas = options.betas ?? [0.9, 0.999];
+  if (!Array.isArray(betas) || betas.length !== 2) throw new ArgumentError(`adam: betas must be [beta1, beta2], got ${describe(betas)}`);
+  return new Adam(
+    {
+      lr: checkNumber('adam', 'lr', options.lr ?? 1e-3, 0),
+      betas: [checkNumber('adam', 'betas[0]', betas[0], 0, 0.999999999), checkNumber('adam', 'betas[1]', betas[1], 0, 0.999999999)],
+      eps: checkNumber('adam', 'eps', options.eps ?? 1e-8, 0),
+      weightDecay: checkNumber('adam', 'weightDecay', options.weightDecay ?? 0, 0),
+      decoupledWeightDecay: options.decoupledWeightDecay === true,
+    },
+    clipOption('adam', options.clipNorm),
+  );
+}
+
+/**
+ * RMSprop: divides the gradient by a running root mean square.
+ *
+ * @example
+ * const opt = ag.rmsprop({ lr: 1e-2, alpha: 0.99 });
+ */
+export function rmsprop(options: RMSpropOptions = {}): Optimizer {
+  if (options === null || typeof options !== 'object') throw new ArgumentError(`rmsprop: expected options like { lr: 1e-2 }, got ${describe(options)}`);
+  return new RMSprop(
+    {
+      lr: checkNumber('rmsprop', 'lr', options.lr ?? 1e-2, 0),
+      alpha: checkNumber('rmsprop', 'alpha', options.alpha ?? 0.99, 0, 1),
+      eps: checkNumber('rmsprop', 'eps', options.eps ?? 1e-8, 0),
+      weightDecay: checkNumber('rmsprop', 'weightDecay', options.weightDecay ?? 0, 0),
+      momentum: checkNumber('rmsprop', 'momentum', options.momentum ?? 0, 0, 1),
+    },
+    clipOption('rmsprop', options.clipNorm),
+  );
+}
+
+/**
+ * The global L2 norm of a list (or container) of gradient tensors.
+ *
+ * @example
+ * ag.gradNorm([ag.tensor([3]), ag.tensor([4])]); // 5
+ */
+export function gradNorm(gradients: unknown): number {
+  const list: [Tensor, Tensor][] = [];
+  const walk = (g: unknown): void => {
+    if (g instanceof Tensor) {
+      checkLive(g, 'gradNorm');
+      list.push([g, g]);
+    } else if (Array.isArray(g)) g.forEach(walk);
+    else if (g !== null && typeof g === 'object') Object.values(g).forEach(walk);
+  };
+  walk(gradients);
+  return globalNorm(list);
+}
