@@ -1,1 +1,168 @@
-// Kernels for src/ops/indexing.ts.
+// Kernels for src/ops/indexing.ts and the strided ops of src/ops/shape.ts.
+//
+// Strided copies from a start offset: one side is a strided view of a
+// buffer (a slice, a flip, the interior of a pad, one block of a concat),
+// the other is contiguous row-major. Strides are in elements and may be
+// negative (flips, negative slice steps); the offset is the element index of
+// the view's first element, and every position the view covers is inside
+// its buffer.
+//
+// Gather and scatter-add along one axis: the array is viewed as
+// [outer, n, inner] and an int32 index list (validated by the front end, all
+// in 0..n-1) picks rows of `inner` elements.
+
+import { STRIDED_MAX_RANK } from "./strided";
+
+const READ = 0; // contiguous[...] = view[...]
+const WRITE = 1; // view[...] = contiguous[...]
+const ADD = 2; // view[...] += contiguous[...]
+
+// One row: `n` elements of the view from element `at` with `stride`, and `n`
+// contiguous elements at `row`.
+@inline function stridedRow<T>(mode: i32, view: usize, at: i32, stride: i32, row: usize, n: i32): void {
+  const shift = alignof<T>();
+  const start = view + (<usize>at << shift);
+  if (stride == 1) {
+    if (mode == READ) memory.copy(row, start, <usize>n << shift);
+    else if (mode == WRITE) memory.copy(start, row, <usize>n << shift);
+    else addRow<T>(start, row, n);
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const p = view + (<usize>(at + i * stride) << shift);
+    const q = row + (<usize>i << shift);
+    if (mode == READ) store<T>(q, load<T>(p));
+    else if (mode == WRITE) store<T>(p, load<T>(q));
+    else store<T>(p, load<T>(p) + load<T>(q));
+  }
+}
+
+// dst[i] += src[i] for i < n, both contiguous.
+@inline function addRow<T>(dst: usize, src: usize, n: i32): void {
+  const lanes = 16 / sizeof<T>();
+  const shift = alignof<T>();
+  let i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    const off = <usize>i << shift;
+    v128.store(dst + off, v128.add<T>(v128.load(dst + off), v128.load(src + off)));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << shift;
+    store<T>(dst + off, load<T>(dst + off) + load<T>(src + off));
+  }
+}
+
+// Walks `shape` row by row: the view's row starts at
+// offset + sum(index[d] * strides[d]), the contiguous rows follow each other.
+@inline function strided<T>(mode: i32, view: usize, contiguous: usize, ndim: i32, shape: usize, strides: usize, offset: i32): void {
+  const shift = alignof<T>();
+  if (ndim == 0) {
+    stridedRow<T>(mode, view, offset, 1, contiguous, 1);
+    return;
+  }
+  const last = ndim - 1;
+  const n = load<i32>(shape + (<usize>last << 2));
+  const stride = load<i32>(strides + (<usize>last << 2));
+  let outer = 1;
+  for (let d = 0; d < last; d++) outer *= load<i32>(shape + (<usize>d << 2));
+  if (outer == 0 || n == 0) return;
+  const index = memory.data(STRIDED_MAX_RANK * 4);
+  for (let d = 0; d < last; d++) store<i32>(index + (<usize>d << 2), 0);
+  let at = offset;
+  let row = contiguous;
+  for (let r = 0; r < outer; r++) {
+    stridedRow<T>(mode, view, at, stride, row, n);
+    row += <usize>n << shift;
+    // advance the multi-index over the outer axes, carrying leftwards
+    for (let d = last - 1; d >= 0; d--) {
+      const slot = index + (<usize>d << 2);
+      const k = load<i32>(slot) + 1;
+      const dimStride = load<i32>(strides + (<usize>d << 2));
+      if (k < load<i32>(shape + (<usize>d << 2))) {
+        store<i32>(slot, k);
+        at += dimStride;
+        break;
+      }
+      store<i32>(slot, 0);
+      at -= dimStride * (k - 1);
+    }
+  }
+}
+
+// out (contiguous, `shape`) = src viewed from `offset` with `strides`.
+export function slice_copy_f32(src: usize, out: usize, ndim: i32, shape: usize, strides: usize, offset: i32): void {
+  strided<f32>(READ, src, out, ndim, shape, strides, offset);
+}
+export function slice_copy_f64(src: usize, out: usize, ndim: i32, shape: usize, strides: usize, offset: i32): void {
+  strided<f64>(READ, src, out, ndim, shape, strides, offset);
+}
+
+// dst viewed from `offset` with `strides` = src (contiguous, `shape`).
+export function slice_write_f32(dst: usize, src: usize, ndim: i32, shape: usize, strides: usize, offset: i32): void {
+  strided<f32>(WRITE, dst, src, ndim, shape, strides, offset);
+}
+export function slice_write_f64(dst: usize, src: usize, ndim: i32, shape: usize, strides: usize, offset: i32): void {
+  strided<f64>(WRITE, dst, src, ndim, shape, strides, offset);
+}
+
+// dst viewed from `offset` with `strides` += src (contiguous, `shape`).
+export function slice_add_f32(dst: usize, src: usize, ndim: i32, shape: usize, strides: usize, offset: i32): void {
+  strided<f32>(ADD, dst, src, ndim, shape, strides, offset);
+}
+export function slice_add_f64(dst: usize, src: usize, ndim: i32, shape: usize, strides: usize, offset: i32): void {
+  strided<f64>(ADD, dst, src, ndim, shape, strides, offset);
+}
+
+// x is [outer, n, inner], idx holds m int32 indices in 0..n-1, out is
+// [outer, m, inner]: out[o, j, :] = x[o, idx[j], :].
+@inline function gather<T>(x: usize, idx: usize, out: usize, outer: i32, n: i32, inner: i32, m: i32): void {
+  const shift = alignof<T>();
+  const rowBytes = <usize>inner << shift;
+  let dst = out;
+  for (let o = 0; o < outer; o++) {
+    const base = x + <usize>o * <usize>n * rowBytes;
+    if (inner == 1) {
+      for (let j = 0; j < m; j++) {
+        store<T>(dst, load<T>(base + (<usize>load<i32>(idx + (<usize>j << 2)) << shift)));
+        dst += rowBytes;
+      }
+    } else {
+      for (let j = 0; j < m; j++) {
+        memory.copy(dst, base + <usize>load<i32>(idx + (<usize>j << 2)) * rowBytes, rowBytes);
+        dst += rowBytes;
+      }
+    }
+  }
+}
+
+export function gather_f32(x: usize, idx: usize, out: usize, outer: i32, n: i32, inner: i32, m: i32): void {
+  gather<f32>(x, idx, out, outer, n, inner, m);
+}
+export function gather_f64(x: usize, idx: usize, out: usize, outer: i32, n: i32, inner: i32, m: i32): void {
+  gather<f64>(x, idx, out, outer, n, inner, m);
+}
+
+// The transpose of gather, adding into `out` (the caller zeroes it first):
+// src is [outer, m, inner], out is [outer, n, inner],
+// out[o, idx[j], :] += src[o, j, :]. Repeated indices accumulate.
+@inline function scatterAdd<T>(src: usize, idx: usize, out: usize, outer: i32, n: i32, inner: i32, m: i32): void {
+  const shift = alignof<T>();
+  const rowBytes = <usize>inner << shift;
+  let from = src;
+  for (let o = 0; o < outer; o++) {
+    const base = out + <usize>o * <usize>n * rowBytes;
+    for (let j = 0; j < m; j++) {
+      const dst = base + <usize>load<i32>(idx + (<usize>j << 2)) * rowBytes;
+      if (inner == 1) store<T>(dst, load<T>(dst) + load<T>(from));
+      else addRow<T>(dst, from, inner);
+      from += rowBytes;
+    }
+  }
+}
+
+export function scatter_add_f32(src: usize, idx: usize, out: usize, outer: i32, n: i32, inner: i32, m: i32): void {
+  scatterAdd<f32>(src, idx, out, outer, n, inner, m);
+}
+export function scatter_add_f64(src: usize, idx: usize, out: usize, outer: i32, n: i32, inner: i32, m: i32): void {
+  scatterAdd<f64>(src, idx, out, outer, n, inner, m);
+}

@@ -259,7 +259,9 @@ export function empty(shape: readonly number[], dtype: DType, op: string): Tenso
 /** @internal A new handle on the same buffer (a zero-copy reshape or alias). */
 export function alias(t: Tensor, shape: readonly number[]): Tensor {
   t._storage.refs++;
-  return new Tensor(t._storage, shape, t.dtype);
+  const view = new Tensor(t._storage, shape, t.dtype);
+  view._ptr = t._ptr; // a view may start inside its buffer
+  return view;
 }
 
 // ---- creation ----

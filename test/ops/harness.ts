@@ -111,15 +111,24 @@ export function opSuite(family: string, cases: OpCase[]): void {
         ag.seed(1234);
         const args = c.inputs();
         // A random weighting of the outputs makes every output element matter,
-        // each differently, in the scalar that gradcheck differentiates.
+        // each differently, in the scalar that gradcheck differentiates. The
+        // second-order check squares the output first: for a linear op the
+        // weighted sum has a constant gradient, which would leave the rules'
+        // own gradients untested.
         const shape = ag.tidy(() => c.fn(...args).shape.slice());
         const weights = ag.randn(shape, { dtype: 'float64' });
-        const scalar = (...a: Arg[]) => ag.sum(ag.mul(c.fn(...a), weights));
-        const options = { order, argnums: c.argnums, atol: c.atol, rtol: c.rtol, eps: c.eps };
-        const ok = ag.gradcheck(scalar, ...args, options);
-        if (!ok) ag.gradcheck(scalar, ...args, { ...options, verbose: true });
+        const linear = (...a: Arg[]) => ag.sum(ag.mul(c.fn(...a), weights));
+        const squared = (...a: Arg[]) => {
+          const y = c.fn(...a);
+          return ag.sum(ag.mul(ag.mul(y, y), weights));
+        };
+        const options = { argnums: c.argnums, atol: c.atol, rtol: c.rtol, eps: c.eps };
+        for (const [scalar, o] of [[linear, 1], [squared, order]] as const) {
+          const ok = ag.gradcheck(scalar, ...args, { ...options, order: o });
+          if (!ok) ag.gradcheck(scalar, ...args, { ...options, order: o, verbose: true });
+          assert.ok(ok, `${c.name}: gradcheck order ${o}${scalar === squared ? ' of sum(w * f(x)^2)' : ''} failed (see the lines above)`);
+        }
         weights.dispose();
-        assert.ok(ok, `${c.name}: gradcheck order ${order} failed (see the lines above)`);
       });
     }
     if (!c.noFloat32Check) {
