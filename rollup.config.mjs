@@ -28,7 +28,8 @@ export default [
         format: 'iife',
         name: 'AutoGrad',
         exports: 'named',
-        plugins: [terser({ format: { comments: false } })],
+        // keep_classnames: error classes are told apart by name (e.name === 'ShapeError')
+        plugins: [terser({ format: { comments: false }, keep_classnames: true })],
       },
     ],
   },

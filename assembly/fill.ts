@@ -103,3 +103,18 @@ export function copy_strided_f64(src: usize, out: usize, ndim: i32, shape: usize
 
 export function count_nonfinite_f32(ptr: usize, n: i32): i32 { return countNonFinite<f32>(ptr, n); }
 export function count_nonfinite_f64(ptr: usize, n: i32): i32 { return countNonFinite<f64>(ptr, n); }
+
+// Box-Muller in place over pairs of uniforms in (0, 1]: the same bits on
+// every engine, because these log/sin/cos are compiled into the module
+// rather than taken from the host's Math.
+export function normal_from_uniform(ptr: usize, pairs: i32): void {
+  for (let i = 0; i < pairs; i++) {
+    const p = ptr + (<usize>i << 4);
+    const u = load<f64>(p);
+    const v = load<f64>(p, 8);
+    const r = Math.sqrt(-2.0 * Math.log(u));
+    const angle = 2.0 * Math.PI * v;
+    store<f64>(p, r * Math.cos(angle));
+    store<f64>(p, r * Math.sin(angle), 8);
+  }
+}

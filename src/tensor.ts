@@ -8,7 +8,7 @@ import {
 import { heapF32, heapF64, kernels } from './wasm/index';
 import { ArgumentError, DTypeError, DisposedError, ShapeError, describe } from './errors';
 import { checkShape, contiguousStrides, shapeSize, shapeString, type Shape } from './shape';
-import { nextDouble, nextGaussian } from './random';
+import { nextDouble } from './random';
 
 export type DType = 'float32' | 'float64';
 export const DTYPES: readonly DType[] = ['float32', 'float64'];
@@ -59,7 +59,7 @@ const registry =
  * x.toArray();  // [[1, 2], [3, 4]]
  * x.dispose();
  */
-export class Tensor implements Owned {
+export class Tensor {
   /** @internal */ _storage: Storage;
   /** @internal byte offset of element 0 in wasm memory */ _ptr: number;
   readonly shape: readonly number[];
@@ -203,25 +203,82 @@ function creationSite(): string {
   return user === undefined ? 'unknown' : user.replace(/^at /, '');
 }
 
-/** Fluent methods, installed by ops/ (each mirrors the op of the same name). */
+/** Fluent methods, installed by ops/fluent.ts (each calls the op of the same name with this tensor first). */
 export interface Tensor {
   add(b: TensorLike): Tensor;
   sub(b: TensorLike): Tensor;
   mul(b: TensorLike): Tensor;
   div(b: TensorLike): Tensor;
+  pow(b: TensorLike): Tensor;
+  maximum(b: TensorLike): Tensor;
+  minimum(b: TensorLike): Tensor;
+  atan2(b: TensorLike): Tensor;
+  hypot(b: TensorLike): Tensor;
+  mod(b: TensorLike): Tensor;
+  equal(b: TensorLike): Tensor;
+  notEqual(b: TensorLike): Tensor;
+  less(b: TensorLike): Tensor;
+  lessEqual(b: TensorLike): Tensor;
+  greater(b: TensorLike): Tensor;
+  greaterEqual(b: TensorLike): Tensor;
   neg(): Tensor;
   exp(): Tensor;
   log(): Tensor;
   sqrt(): Tensor;
   tanh(): Tensor;
   abs2(): Tensor;
+  abs(): Tensor;
+  sign(): Tensor;
+  cbrt(): Tensor;
+  exp2(): Tensor;
+  expm1(): Tensor;
+  log2(): Tensor;
+  log10(): Tensor;
+  log1p(): Tensor;
+  reciprocal(): Tensor;
+  sin(): Tensor;
+  cos(): Tensor;
+  tan(): Tensor;
+  asin(): Tensor;
+  acos(): Tensor;
+  atan(): Tensor;
+  sinh(): Tensor;
+  cosh(): Tensor;
+  asinh(): Tensor;
+  acosh(): Tensor;
+  atanh(): Tensor;
+  sigmoid(): Tensor;
+  relu(): Tensor;
+  softplus(): Tensor;
+  gelu(): Tensor;
+  floor(): Tensor;
+  ceil(): Tensor;
+  round(): Tensor;
+  trunc(): Tensor;
+  isnan(): Tensor;
+  isfinite(): Tensor;
+  elu(alpha?: number): Tensor;
+  clamp(lo?: number | null, hi?: number | null): Tensor;
   sum(axis?: number | number[], keepdims?: boolean): Tensor;
   mean(axis?: number | number[], keepdims?: boolean): Tensor;
   matmul(b: Tensor, options?: { transposeA?: boolean; transposeB?: boolean }): Tensor;
   reshape(shape: number[]): Tensor;
+  flatten(): Tensor;
+  squeeze(axis?: number | number[]): Tensor;
+  expandDims(axis: number | number[]): Tensor;
   transpose(perm?: number[]): Tensor;
   broadcastTo(shape: number[]): Tensor;
+  tile(reps: number | number[]): Tensor;
+  repeat(repeats: number, axis?: number): Tensor;
   cast(dtype: DType): Tensor;
+  slice(...specs: (number | null | readonly (number | null)[])[]): Tensor;
+  gather(indices: number | readonly unknown[] | Tensor, axis?: number): Tensor;
+  flip(axis?: number | number[]): Tensor;
+  pad(widths: number | readonly [number, number] | readonly (readonly [number, number])[], value?: number): Tensor;
+  split(sizes: number | readonly number[], axis?: number): Tensor[];
+  unstack(axis?: number): Tensor[];
+  /** Iterates over the first axis (`unstack(x, 0)`), so `for (const row of x)` works. */
+  [Symbol.iterator](): Iterator<Tensor>;
 }
 
 /** A tensor, or a JavaScript number standing for a 0-d tensor. */
@@ -461,7 +518,24 @@ export function rand(shape: number[], options?: DTypeOptions): Tensor {
  * ag.randn([3, 4], { dtype: 'float64' });
  */
 export function randn(shape: number[], options?: DTypeOptions): Tensor {
-  return fromGenerator('randn', shape, options, nextGaussian);
+  const s = checkShape('randn', shape);
+  const dtype = dtypeOf('randn', options);
+  const n = shapeSize(s);
+  const pairs = Math.ceil(n / 2);
+  const uniforms = empty([2 * pairs], 'float64', 'randn');
+  try {
+    const view = heapF64();
+    const base = uniforms._ptr >>> 3;
+    for (let i = 0; i < 2 * pairs; i++) view[base + i] = 1 - nextDouble(); // (0, 1]
+    const k = kernels();
+    k.normal_from_uniform(uniforms._ptr, pairs);
+    const out = empty(s, dtype, 'randn');
+    if (dtype === 'float64') k.copy_bytes(out._ptr, uniforms._ptr, n * 8);
+    else k.cast_f64_f32(uniforms._ptr, out._ptr, n);
+    return out;
+  } finally {
+    uniforms.dispose();
+  }
 }
 
 function checkFinite(op: string, name: string, v: unknown): number {

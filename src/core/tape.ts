@@ -45,7 +45,7 @@ export function updateRecordingState(): void {
  * tape.value;             // 14
  * ag.grad(tape, w);       // [2, 4, 6]
  */
-export class Tape implements Owned {
+export class Tape {
   /** @internal */ readonly nodes: Node[] = [];
   /** @internal */ readonly byTensor = new Map<Tensor, Node>();
   /** @internal */ _owner: Scope | null = null;

@@ -1,10 +1,52 @@
 // Broadcasting arithmetic. Each rule reads as calculus; unbroadcast folds
 // gradients back to each operand's shape.
 
-import type { Tensor, TensorLike } from '../tensor';
-import { primitive } from '../core/primitive';
-import { asTensor, binaryForward, coercePair, unaryForward } from './util';
+import { checkLive, empty, type Tensor, type TensorLike } from '../tensor';
+import { primitive, zerograd } from '../core/primitive';
+import { DTypeError, ShapeError } from '../errors';
+import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, sameShape } from '../shape';
+import { kernel } from '../wasm/index';
+import { asTensor, binaryForward, coercePair, suffix, unaryForward, writeInts } from './util';
 import { unbroadcast } from './broadcast';
+import { equal, greater, greaterEqual, less, where } from './compare';
+import { log } from './unary';
+
+/** Largest rank the strided kernels accept after collapsing axes. */
+const MAX_KERNEL_RANK = 32;
+
+type StridedBinary = (a: number, b: number, out: number, ndim: number, shape: number, sa: number, sb: number) => void;
+
+/**
+ * Forward of a broadcasting binary kernel `<kernelName>_f32|f64` of
+ * assembly/binary.ts (util's binaryForward, for the kernels beyond
+ * add/sub/mul/div).
+ */
+function broadcastBinary(op: string, kernelName: string, a: Tensor, b: Tensor): Tensor {
+  checkLive(a, op);
+  checkLive(b, op);
+  if (a.dtype !== b.dtype) throw new DTypeError(`${op}: operands have different dtypes (${a.dtype} and ${b.dtype})`);
+  const outShape = broadcastShapes(op, a.shape, b.shape);
+  let shape: number[];
+  let sa: number[];
+  let sb: number[];
+  if (sameShape(a.shape, b.shape)) {
+    shape = [a.size];
+    sa = [1];
+    sb = [1];
+  } else {
+    const c = collapseAxes(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape), contiguousStrides(outShape)]);
+    shape = c.shape;
+    [sa, sb] = c.strides;
+    if (shape.length > MAX_KERNEL_RANK) {
+      throw new ShapeError(`${op}: broadcasting over ${shape.length} non-mergeable axes is more than the ${MAX_KERNEL_RANK} supported`);
+    }
+  }
+  const out = empty(outShape, a.dtype, op);
+  if (out.size === 0) return out;
+  const [pShape, pA, pB] = writeInts(shape, sa, sb);
+  kernel<StridedBinary>(`${kernelName}_${suffix(a.dtype)}`)(a._ptr, b._ptr, out._ptr, shape.length, pShape, pA, pB);
+  return out;
+}
 
 const addOp = primitive(
   'add',
@@ -63,4 +105,156 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 /** Elementwise `-x`. @example ag.neg(ag.tensor([1, -2])).toArray() // [-1, 2] */
 export function neg(x: TensorLike): Tensor {
   return negOp(asTensor('neg', x, 'float64'));
+}
+
+// numpy's floor_divide, a constant on the tape: the gradient of mod for b.
+const floordiv = zerograd('floordiv', (a: Tensor, b: Tensor) => broadcastBinary('mod', 'floordiv', a, b));
+
+// d(a^b)/da = b a^(b-1), exact at a = 0 (x^2 has slope 0 there, x^1 slope 1).
+// Where a == 0 and b == 0 it is 0 (x^0 = 1 is constant), not 0 * 0^-1 = NaN;
+// the masked branch is evaluated at a finite point so that no NaN leaks into
+// higher derivatives (the third derivative of x^2 at 0 is 0).
+function powBaseGrad(a: Tensor, b: Tensor): Tensor {
+  const flat = mul(equal(a, 0), equal(b, 0));
+  return where(flat, 0, mul(b, pow(a, where(flat, 1, sub(b, 1)))));
+}
+
+// d(a^b)/db = a^b log(a) for a > 0. At a == 0 with b >= 0 it is 0 (the limit
+// from a > 0 when b > 0; a convention at 0^0, as in PyTorch), computed without
+// ever taking log(0), so that no NaN leaks into higher derivatives. For a < 0
+// it is NaN: a^b is not differentiable in b there.
+function powExponentGrad(y: Tensor, a: Tensor, b: Tensor): Tensor {
+  const flat = mul(equal(a, 0), greaterEqual(b, 0));
+  return where(flat, 0, mul(y, log(where(flat, 1, a))));
+}
+
+// The share of the gradient of maximum(a, b) that goes to a, given 0/1 masks
+// of where a wins and where they tie: ties split the gradient half and half.
+function share(wins: Tensor, ties: Tensor): Tensor {
+  return add(wins, mul(ties, 0.5));
+}
+
+const powOp = primitive(
+  'pow',
+  (a: Tensor, b: Tensor) => broadcastBinary('pow', 'pow', a, b),
+  (dy, _y, a: Tensor, b: Tensor) => unbroadcast(a, mul(dy, powBaseGrad(a, b))),
+  (dy, y, a: Tensor, b: Tensor) => unbroadcast(b, mul(dy, powExponentGrad(y, a, b))),
+);
+
+const maximumOp = primitive(
+  'maximum',
+  (a: Tensor, b: Tensor) => broadcastBinary('maximum', 'maximum', a, b),
+  (dy, _y, a: Tensor, b: Tensor) => unbroadcast(a, mul(dy, share(greater(a, b), equal(a, b)))),
+  (dy, _y, a: Tensor, b: Tensor) => unbroadcast(b, mul(dy, share(greater(b, a), equal(a, b)))),
+);
+
+const minimumOp = primitive(
+  'minimum',
+  (a: Tensor, b: Tensor) => broadcastBinary('minimum', 'minimum', a, b),
+  (dy, _y, a: Tensor, b: Tensor) => unbroadcast(a, mul(dy, share(less(a, b), equal(a, b)))),
+  (dy, _y, a: Tensor, b: Tensor) => unbroadcast(b, mul(dy, share(less(b, a), equal(a, b)))),
+);
+
+// d atan2(y, x) = (x dy - y dx) / (x² + y²); x² + y² is formed as hypot² so
+// that it neither overflows nor underflows for large or tiny coordinates.
+const atan2Op = primitive(
+  'atan2',
+  (y: Tensor, x: Tensor) => broadcastBinary('atan2', 'atan2', y, x),
+  (dy, _z, y: Tensor, x: Tensor) => {
+    const r = hypot(y, x);
+    return unbroadcast(y, mul(dy, div(div(x, r), r)));
+  },
+  (dy, _z, y: Tensor, x: Tensor) => {
+    const r = hypot(y, x);
+    return unbroadcast(x, neg(mul(dy, div(div(y, r), r))));
+  },
+);
+
+const hypotOp = primitive(
+  'hypot',
+  (a: Tensor, b: Tensor) => broadcastBinary('hypot', 'hypot', a, b),
+  (dy, h, a: Tensor) => unbroadcast(a, mul(dy, div(a, h))),
+  (dy, h, _a: Tensor, b: Tensor) => unbroadcast(b, mul(dy, div(b, h))),
+);
+
+const modOp = primitive(
+  'mod',
+  (a: Tensor, b: Tensor) => broadcastBinary('mod', 'mod', a, b),
+  (dy, _y, a: Tensor) => unbroadcast(a, dy),
+  (dy, _y, a: Tensor, b: Tensor) => unbroadcast(b, neg(mul(dy, floordiv(a, b)))),
+);
+
+/**
+ * Elementwise `a ** b` with numpy broadcasting. A negative base with an
+ * integer exponent is real (`(-2)^3 = -8`); with a non-integer exponent it is
+ * NaN; `0^0 = 1`. Gradients: `b a^(b-1)` for `a` (exact at `a = 0`, so the
+ * derivative of `x^2` at 0 is 0) and `a^b log(a)` for `b` (0 where `a = 0`
+ * and `b >= 0`, NaN where `a < 0`).
+ *
+ * @example
+ * ag.pow(ag.tensor([-2, 0, 3]), 2).toArray(); // [4, 0, 9]
+ */
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  return powOp(...coercePair('pow', a, b));
+}
+
+/**
+ * Elementwise larger of `a` and `b` with numpy broadcasting (NaN if either is
+ * NaN). The gradient goes to the larger operand; where they tie, each gets
+ * half of it.
+ *
+ * @example
+ * ag.maximum(ag.tensor([1, 5, -3]), 0).toArray(); // [1, 5, 0]
+ */
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  return maximumOp(...coercePair('maximum', a, b));
+}
+
+/**
+ * Elementwise smaller of `a` and `b` with numpy broadcasting (NaN if either is
+ * NaN). The gradient goes to the smaller operand; where they tie, each gets
+ * half of it.
+ *
+ * @example
+ * ag.minimum(ag.tensor([1, 5, -3]), 0).toArray(); // [0, 0, -3]
+ */
+export function minimum(a: TensorLike, b: TensorLike): Tensor {
+  return minimumOp(...coercePair('minimum', a, b));
+}
+
+/**
+ * Elementwise angle of the point `(x, y)` in radians, in `[-π, π]`, with numpy
+ * broadcasting (Julia's `atan(y, x)`). Gradients `x / (x² + y²)` for `y` and
+ * `-y / (x² + y²)` for `x`.
+ *
+ * @example
+ * ag.atan2(ag.tensor([1, 1, -1]), ag.tensor([1, -1, -1])).toArray(); // [π/4, 3π/4, -3π/4]
+ */
+export function atan2(y: TensorLike, x: TensorLike): Tensor {
+  return atan2Op(...coercePair('atan2', y, x));
+}
+
+/**
+ * Elementwise `sqrt(a² + b²)` with numpy broadcasting, without overflow or
+ * underflow in the squares. Gradients `a / h` and `b / h` (undefined at the
+ * origin).
+ *
+ * @example
+ * ag.hypot(ag.tensor([3, 5]), 4).toArray(); // [5, 6.403...]
+ */
+export function hypot(a: TensorLike, b: TensorLike): Tensor {
+  return hypotOp(...coercePair('hypot', a, b));
+}
+
+/**
+ * Elementwise remainder of `a / b` like numpy's `mod` (Python's `%`): the
+ * result has the sign of `b` (`mod(-7, 3) = 2`, `mod(7, -3) = -2`), and is
+ * NaN where `b = 0`. Gradients 1 for `a` and `-floor(a / b)` for `b`
+ * (undefined at the jumps, where `a / b` is an integer).
+ *
+ * @example
+ * ag.mod(ag.tensor([-7, 7, 5.5]), 3).toArray(); // [2, 1, 2.5]
+ */
+export function mod(a: TensorLike, b: TensorLike): Tensor {
+  return modOp(...coercePair('mod', a, b));
 }

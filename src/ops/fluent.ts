@@ -1,34 +1,49 @@
-// Installs the fluent methods declared on Tensor (x.add(y), x.sum(0)...).
+// Installs the fluent methods declared on Tensor: x.add(y), x.sum(0), ...
+// Each calls the op of the same name with the tensor first.
 
-import { Tensor, type DType, type TensorLike } from '../tensor';
-import { add, div, mul, neg, sub } from './arithmetic';
-import { abs2, exp, log, sqrt, tanh } from './unary';
-import { mean, sum, type Axis } from './reduce';
-import { matmul } from './linalg';
-import { broadcastTo, cast, reshape, transpose } from './shape';
+import { Tensor } from '../tensor';
+import * as arithmetic from './arithmetic';
+import * as compare from './compare';
+import * as unary from './unary';
+import * as reduce from './reduce';
+import * as linalg from './linalg';
+import * as shape from './shape';
+import * as indexing from './indexing';
 
-type Methods = { [K in keyof Tensor]?: Tensor[K] };
+type AnyOp = (x: Tensor, ...rest: never[]) => unknown;
 
-const methods: Methods = {
-  add(this: Tensor, b: TensorLike) { return add(this, b); },
-  sub(this: Tensor, b: TensorLike) { return sub(this, b); },
-  mul(this: Tensor, b: TensorLike) { return mul(this, b); },
-  div(this: Tensor, b: TensorLike) { return div(this, b); },
-  neg(this: Tensor) { return neg(this); },
-  exp(this: Tensor) { return exp(this); },
-  log(this: Tensor) { return log(this); },
-  sqrt(this: Tensor) { return sqrt(this); },
-  tanh(this: Tensor) { return tanh(this); },
-  abs2(this: Tensor) { return abs2(this); },
-  sum(this: Tensor, axis?: Axis, keepdims?: boolean) { return sum(this, axis, keepdims); },
-  mean(this: Tensor, axis?: Axis, keepdims?: boolean) { return mean(this, axis, keepdims); },
-  matmul(this: Tensor, b: Tensor, options?: { transposeA?: boolean; transposeB?: boolean }) { return matmul(this, b, options); },
-  reshape(this: Tensor, shape: number[]) { return reshape(this, shape); },
-  transpose(this: Tensor, perm?: number[]) { return transpose(this, perm); },
-  broadcastTo(this: Tensor, shape: number[]) { return broadcastTo(this, shape); },
-  cast(this: Tensor, dtype: DType) { return cast(this, dtype); },
-};
+const names: [Record<string, unknown>, string[]][] = [
+  [arithmetic, ['add', 'sub', 'mul', 'div', 'neg', 'pow', 'maximum', 'minimum', 'atan2', 'hypot', 'mod']],
+  [compare, ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'isnan', 'isfinite']],
+  [unary, [
+    'exp', 'log', 'sqrt', 'tanh', 'abs2', 'abs', 'sign', 'cbrt', 'exp2', 'expm1', 'log2', 'log10', 'log1p', 'reciprocal',
+    'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'sigmoid', 'relu', 'softplus',
+    'gelu', 'floor', 'ceil', 'round', 'trunc', 'elu', 'clamp',
+  ]],
+  [reduce, ['sum', 'mean']],
+  [linalg, ['matmul']],
+  [shape, ['reshape', 'flatten', 'squeeze', 'expandDims', 'transpose', 'broadcastTo', 'tile', 'repeat', 'cast']],
+  [indexing, ['slice', 'gather', 'flip', 'pad', 'split', 'unstack']],
+];
 
-for (const [name, fn] of Object.entries(methods)) {
-  Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
+for (const [module, list] of names) {
+  for (const name of list) {
+    const op = module[name] as AnyOp | undefined;
+    if (typeof op !== 'function') throw new Error(`autograd-wasm internal error: fluent method ${name} has no op`);
+    Object.defineProperty(Tensor.prototype, name, {
+      value: function (this: Tensor, ...rest: never[]) {
+        return op(this, ...rest);
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
 }
+
+Object.defineProperty(Tensor.prototype, Symbol.iterator, {
+  value: function* (this: Tensor) {
+    yield* indexing.unstack(this, 0);
+  },
+  writable: true,
+  configurable: true,
+});

@@ -18,6 +18,7 @@ export interface Kernels {
   fill_f64(ptr: Ptr, n: number, value: number): void;
   cast_f32_f64(src: Ptr, dst: Ptr, n: number): void;
   cast_f64_f32(src: Ptr, dst: Ptr, n: number): void;
+  normal_from_uniform(ptr: Ptr, pairs: number): void;
   copy_strided_f32(src: Ptr, out: Ptr, ndim: number, shape: Ptr, strides: Ptr): void;
   copy_strided_f64(src: Ptr, out: Ptr, ndim: number, shape: Ptr, strides: Ptr): void;
   add_f32: BinaryKernel; sub_f32: BinaryKernel; mul_f32: BinaryKernel; div_f32: BinaryKernel;

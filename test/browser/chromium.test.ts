@@ -3,8 +3,12 @@
 // run the reference computation (test/fixtures/computation.mjs) and must get
 // exactly the numbers Node gets from dist/autograd.mjs. A call made before
 // `ready` resolves must either work or throw the NotReadyError that tells the
-// user to `await ag.ready`. Pages live in test/browser/pages/; the server
-// serves the repository root, so they load /dist/... and /test/fixtures/...
+// user to `await ag.ready`. Chromium compiles the kernels synchronously on
+// the main thread today, so the pages are also loaded with synchronous
+// compilation refused (?sync-compile-limit, see pages/probe.js): there the
+// early call must throw that NotReadyError and the numbers must still match.
+// Pages live in test/browser/pages/; the server serves the repository root,
+// so they load /dist/... and /test/fixtures/...
 //
 // Chromium is /usr/bin/chromium (.ci/run installs it); if it is missing the
 // tests fail with that message rather than skip.
@@ -41,7 +45,14 @@ interface Env {
   expectedDraws: Draws;
 }
 
-const PAGE_TIMEOUT = 15_000;
+const PAGE_TIMEOUT = 20_000;
+
+const SCRIPT = '/test/browser/pages/script-tag.html';
+const MODULE = '/test/browser/pages/module.html';
+const WORKER = '/test/browser/pages/worker.html';
+/** The same pages with synchronous compilation refused (see pages/probe.js), forcing the async path. */
+const LIMIT = '?sync-compile-limit=4096';
+const PAGES = [SCRIPT, MODULE, WORKER, SCRIPT + LIMIT, MODULE + LIMIT];
 
 let env: Env | null = null;
 let setupError: unknown = null;
@@ -72,6 +83,8 @@ browserSuite.before(async () => {
     server = await serve();
     browser = await launchChromium();
     env = { browser, server, expected, expectedDraws };
+    // Load every page at once; each test awaits its own (failures surface there).
+    for (const path of PAGES) open(path).catch(() => {});
   } catch (error) {
     setupError = error;
   }
@@ -168,9 +181,13 @@ function assertEarlyCall(path: string, outcome: PageOutcome): void {
   assert.match(early!.message!, /await ag\.ready/, `${path}: the NotReadyError should tell the user to \`await ag.ready\``);
 }
 
-const SCRIPT = '/test/browser/pages/script-tag.html';
-const MODULE = '/test/browser/pages/module.html';
-const WORKER = '/test/browser/pages/worker.html';
+/** On the async path a call before `ready` must throw the NotReadyError that says to `await ag.ready`. */
+function assertNotReady(path: string, outcome: PageOutcome): void {
+  const early = outcome.earlyCall;
+  assert.ok(early !== undefined, `${path}: the page did not record its early call`);
+  assert.ok(early!.threw, `${path}: with synchronous compilation refused, a call before ready should throw, but returned ${early!.value}`);
+  assertEarlyCall(path, outcome);
+}
 
 browserSuite('<script src=autograd.min.js>: global AutoGrad computes exactly what Node computes', async () => {
   assertReference(SCRIPT, await open(SCRIPT));
@@ -194,6 +211,18 @@ browserSuite('a Web Worker with importScripts(autograd.min.js) computes exactly 
 
 browserSuite('a Web Worker: a call right after importScripts works or throws NotReadyError', async () => {
   assertEarlyCall(WORKER, await open(WORKER));
+});
+
+browserSuite('<script src=autograd.min.js>, sync compile refused: NotReadyError says `await ag.ready`, then the same numbers', async () => {
+  const outcome = await open(SCRIPT + LIMIT);
+  assertNotReady(SCRIPT + LIMIT, outcome);
+  assertReference(SCRIPT + LIMIT, outcome);
+});
+
+browserSuite('<script type=module>, sync compile refused: NotReadyError says `await ag.ready`, then the same numbers', async () => {
+  const outcome = await open(MODULE + LIMIT);
+  assertNotReady(MODULE + LIMIT, outcome);
+  assertReference(MODULE + LIMIT, outcome);
 });
 
 browserSuite('seeded randn draws are the same bits in Chromium as in Node', async () => {
