@@ -329,8 +329,9 @@ function functionForm(f: (...args: any[]) => unknown, argnum: number, args: unkn
 }
 
 /**
- * Every Param reachable from `obj` through arrays, plain objects, Maps, Sets
- * and class instances, each once, in the order first met (cycle-safe).
+ * Every Param reachable from `obj` through arrays, plain objects, Maps, Sets,
+ * class instances and callable layers, each once, in the order first met
+ * (cycle-safe).
  *
  * @example
  * class Linear { w = ag.Param(ag.randn([3, 2])); b = ag.Param(ag.zeros([3])); }
@@ -340,7 +341,8 @@ export function params(obj: unknown): Tensor[] {
   const found: Tensor[] = [];
   const seen = new Set<unknown>();
   const walk = (x: unknown): void => {
-    if (x === null || typeof x !== 'object' || seen.has(x)) return;
+    // functions too: layers are callable objects holding Params
+    if (x === null || (typeof x !== 'object' && typeof x !== 'function') || seen.has(x)) return;
     seen.add(x);
     if (x instanceof Tensor) {
       if (x._param && !x._disposed) found.push(x);
