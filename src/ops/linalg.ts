@@ -1,78 +1,647 @@
-// Linear algebra.
+// Linear algebra: matmul (numpy rules, batched), dot, outer, kron, diag,
+// trace, tril/triu, and the LU-based inv, det, logdet, solve. Forward passes
+// call the kernels of assembly/matmul.ts and assembly/linalg.ts; every
+// gradient rule is written with the differentiable ops below, so gradients of
+// gradients work.
 
-import { Tensor, empty } from '../tensor';
-import { kernels } from '../wasm/index';
+import { Tensor, alias, empty, bytesPerElement, tidy, type TensorLike } from '../tensor';
+import { kernel, kernels } from '../wasm/index';
+import { allocBytes, freeBytes } from '../memory';
 import { primitive } from '../core/primitive';
-import { DTypeError, ShapeError } from '../errors';
-import { shapeString } from '../shape';
-import { checkTensor } from './util';
-import { reshape } from './shape';
+import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
+import { broadcastStrides, collapseAxes, contiguousStrides, sameShape, shapeSize, shapeString } from '../shape';
+import { binaryForward, checkTensor, coercePair, stridedCopy, suffix, writeInts } from './util';
+import { reshape, transpose } from './shape';
+import { mul, neg } from './arithmetic';
+import { sum } from './reduce';
+import { unbroadcast } from './broadcast';
 
-// C = op(A) op(B) for 2-D operands; op transposes the stored matrix when its
-// flag is set, so the gradients below never materialize a transpose.
-const matmul2d: (a: Tensor, b: Tensor, transA: boolean, transB: boolean) => Tensor = primitive(
-  'matmul',
-  (a: Tensor, b: Tensor, transA: boolean, transB: boolean) => {
-    const m = transA ? a.shape[1] : a.shape[0];
-    const k = transA ? a.shape[0] : a.shape[1];
-    const n = transB ? b.shape[0] : b.shape[1];
-    const out = empty([m, n], a.dtype, 'matmul');
-    if (out.size === 0) return out;
-    if (k === 0) {
-      if (a.dtype === 'float32') kernels().fill_f32(out._ptr, out.size, 0);
-      else kernels().fill_f64(out._ptr, out.size, 0);
-      return out;
-    }
-    const fn = a.dtype === 'float32' ? kernels().matmul_f32 : kernels().matmul_f64;
-    fn(a._ptr, b._ptr, out._ptr, m, n, k, transA ? 1 : 0, transB ? 1 : 0);
+type Ptr = number;
+
+// ---- private helpers ----
+
+function checkSameDType(op: string, a: Tensor, b: Tensor): void {
+  if (a.dtype !== b.dtype) {
+    throw new DTypeError(
+      `${op}: operands have different dtypes (${a.dtype} ${shapeString(a.shape)} and ${b.dtype} ${shapeString(b.shape)}); ` +
+        'cast one with ag.cast(x, dtype) first',
+    );
+  }
+}
+
+function checkInteger(op: string, name: string, k: unknown): number {
+  if (typeof k !== 'number' || !Number.isInteger(k)) {
+    throw new ArgumentError(`${op}: ${name} must be an integer, got ${describe(k)}`);
+  }
+  return k;
+}
+
+/** numpy broadcasting of batch shapes, or null when they do not broadcast. */
+function broadcastBatch(a: readonly number[], b: readonly number[]): number[] | null {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = i < n - a.length ? 1 : a[i - (n - a.length)];
+    const db = i < n - b.length ? 1 : b[i - (n - b.length)];
+    if (da === db || db === 1) out[i] = da;
+    else if (da === 1) out[i] = db;
+    else return null;
+  }
+  return out;
+}
+
+/** `x` with its last two axes swapped (a differentiable copy). */
+function transposeLast(x: Tensor): Tensor {
+  if (x.ndim === 2) return transpose(x);
+  const perm = x.shape.map((_, i) => i);
+  perm[x.ndim - 2] = x.ndim - 1;
+  perm[x.ndim - 1] = x.ndim - 2;
+  return transpose(x, perm);
+}
+
+function fillZero(t: Tensor): void {
+  if (t.size === 0) return;
+  if (t.dtype === 'float32') kernels().fill_f32(t._ptr, t.size, 0);
+  else kernels().fill_f64(t._ptr, t.size, 0);
+}
+
+// ---- matmul ----
+
+/** The batched kernel's multi-index holds this many axes (before collapsing). */
+const MAX_BATCH_RANK = 32;
+
+// C = op(A) op(B) over the last two axes, with numpy broadcasting of the
+// leading (batch) axes; op transposes the stored matrices when its flag is
+// set, so the gradients below never materialize a transpose. 2-D operands go
+// straight to the 2-D kernel; batches loop over it with per-operand batch
+// strides (0 where broadcast), so broadcast operands are never copied.
+function matmulForward(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  const ra = a.ndim;
+  const rb = b.ndim;
+  const m = transA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const k = transA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const n = transB ? b.shape[rb - 2] : b.shape[rb - 1];
+  const batchA = a.shape.slice(0, ra - 2);
+  const batchB = b.shape.slice(0, rb - 2);
+  const batch = broadcastBatch(batchA, batchB)!;
+  const out = empty([...batch, m, n], a.dtype, 'matmul');
+  if (out.size === 0) return out;
+  if (k === 0) {
+    fillZero(out);
     return out;
+  }
+  const f32 = a.dtype === 'float32';
+  const count = shapeSize(batch);
+  const stA = broadcastStrides(batchA, batch).map((s) => s * m * k);
+  const stB = broadcastStrides(batchB, batch).map((s) => s * k * n);
+  const flagA = transA ? 1 : 0;
+  const flagB = transB ? 1 : 0;
+  // One 2-D product: a single matrix pair, or a stack of A rows against one
+  // shared B (rows of [..., m, k] are contiguous, so the stack is [count*m, k]).
+  const bShared = stB.every((s) => s === 0);
+  const aFull = sameShape(batchA, batch);
+  if (count === 1 || (bShared && aFull && !transA)) {
+    const fn = f32 ? kernels().matmul_f32 : kernels().matmul_f64;
+    fn(a._ptr, b._ptr, out._ptr, count === 1 ? m : count * m, n, k, count === 1 ? flagA : 0, flagB);
+    return out;
+  }
+  const c = collapseAxes(batch, [stA, stB, contiguousStrides(batch)]);
+  const [pShape, pA, pB] = writeInts(c.shape, c.strides[0], c.strides[1]);
+  const fn = kernel<(a: Ptr, b: Ptr, c: Ptr, m: number, n: number, k: number, tA: number, tB: number,
+    ndim: number, shape: Ptr, sA: Ptr, sB: Ptr) => void>(`matmul_batched_${suffix(a.dtype)}`);
+  fn(a._ptr, b._ptr, out._ptr, m, n, k, flagA, flagB, c.shape.length, pShape, pA, pB);
+  return out;
+}
+
+// With C = A B: dA = dC Bᵀ, dB = Aᵀ dC; the transposed cases follow by
+// transposing both sides. unbroadcast sums over broadcast batch axes (and is
+// the identity for 2-D operands).
+const matmulOp: (a: Tensor, b: Tensor, transA: boolean, transB: boolean) => Tensor = primitive(
+  'matmul',
+  matmulForward,
+  (dy, _y, a: Tensor, b: Tensor, transA: boolean, transB: boolean) =>
+    unbroadcast(a, !transA
+      ? matmulOp(dy, b, false, !transB)
+      : transB ? matmulOp(b, dy, true, true) : matmulOp(b, dy, false, true)),
+  (dy, _y, a: Tensor, b: Tensor, transA: boolean, transB: boolean) => {
+    if (b.ndim === 2 && a.ndim > 2 && !transA) {
+      // One B shared by a stack of A: the sum over the batch of Aᵀ dC is a
+      // single product of the stacked rows, [batch*m, k]ᵀ [batch*m, n].
+      const rows = shapeSize(a.shape.slice(0, a.ndim - 1));
+      const a2 = reshape(a, [rows, a.shape[a.ndim - 1]]);
+      const d2 = reshape(dy, [rows, dy.shape[dy.ndim - 1]]);
+      return !transB ? matmulOp(a2, d2, true, false) : matmulOp(d2, a2, true, false);
+    }
+    return unbroadcast(b, !transB
+      ? matmulOp(a, dy, !transA, false)
+      : transA ? matmulOp(dy, a, true, true) : matmulOp(dy, a, true, false));
   },
-  // dA: with C = A B, dA = dC B^T; the other cases follow by transposing.
-  (dy, _y, _a: Tensor, b: Tensor, transA: boolean, transB: boolean) =>
-    !transA
-      ? matmul2d(dy, b, false, !transB)
-      : transB ? matmul2d(b, dy, true, true) : matmul2d(b, dy, false, true),
-  (dy, _y, a: Tensor, _b: Tensor, transA: boolean, transB: boolean) =>
-    !transB
-      ? matmul2d(a, dy, !transA, false)
-      : transA ? matmul2d(dy, a, true, true) : matmul2d(dy, a, true, false),
 );
 
 /**
- * Matrix product with numpy's rules for 1-D operands: a vector on the left
- * is a row, on the right a column, and that axis is dropped from the result.
- * `transposeA`/`transposeB` multiply by a transpose without copying it.
+ * Matrix product with numpy's `matmul` rules: 2-D operands multiply as
+ * matrices; N-D operands are stacks of matrices in the last two axes, with
+ * the leading (batch) axes broadcast (`[2,1,3,4] @ [5,4,6]` is `[2,5,3,6]`);
+ * a 1-D operand is a row on the left or a column on the right, and that axis
+ * is dropped from the result (`1-D @ 1-D` is a 0-d dot product).
+ * `transposeA`/`transposeB` multiply by the transpose of the last two axes
+ * without copying it (they are ignored for 1-D operands).
  *
  * @example
  * ag.matmul(ag.tensor([[1, 2], [3, 4]]), ag.tensor([1, 1])).toArray(); // [3, 7]
+ * ag.matmul(ag.ones([2, 1, 3, 4]), ag.ones([5, 4, 6])).shape;          // [2, 5, 3, 6]
  */
 export function matmul(a: Tensor, b: Tensor, options: { transposeA?: boolean; transposeB?: boolean } = {}): Tensor {
   checkTensor('matmul', a, 'a');
   checkTensor('matmul', b, 'b');
-  if (a.dtype !== b.dtype) {
-    throw new DTypeError(`matmul: operands have different dtypes (${a.dtype} and ${b.dtype}); cast one first`);
+  if (options === null || typeof options !== 'object') {
+    throw new ArgumentError(`matmul: options must be an object like { transposeA: true }, got ${describe(options)}`);
   }
-  if (a.ndim === 0 || b.ndim === 0 || a.ndim > 2 || b.ndim > 2) {
+  checkSameDType('matmul', a, b);
+  if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(
-      `matmul: expected 1-D or 2-D operands, got ${shapeString(a.shape)} and ${shapeString(b.shape)} ` +
-        '(use mul for scalars)',
+      `matmul: expected operands of rank 1 or more, got ${shapeString(a.shape)} and ${shapeString(b.shape)} (use mul for scalars)`,
     );
   }
-  const transA = options.transposeA === true && a.ndim === 2;
-  const transB = options.transposeB === true && b.ndim === 2;
-  const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0]]) : a;
-  const b2 = b.ndim === 1 ? reshape(b, [b.shape[0], 1]) : b;
-  const ka = transA ? a2.shape[0] : a2.shape[1];
-  const kb = transB ? b2.shape[1] : b2.shape[0];
-  if (ka !== kb) {
+  const transA = options.transposeA === true && a.ndim >= 2;
+  // A vector on the right is stored as a row and multiplied transposed, so
+  // matrix-vector products run as contiguous (SIMD) dot products.
+  const bRow = b.ndim === 1 && !transA;
+  const transB = bRow || (options.transposeB === true && b.ndim >= 2);
+  const aShape = a.ndim === 1 ? [1, a.shape[0]] : a.shape.slice();
+  const bShape = b.ndim === 1 ? (bRow ? [1, b.shape[0]] : [b.shape[0], 1]) : b.shape.slice();
+  const ra = aShape.length;
+  const rb = bShape.length;
+  const ka = transA ? aShape[ra - 2] : aShape[ra - 1];
+  const kb = transB ? bShape[rb - 1] : bShape[rb - 2];
+  const shapes = `${shapeString(a.shape)}${transA ? 'ᵀ' : ''} times ${shapeString(b.shape)}${transB && !bRow ? 'ᵀ' : ''}`;
+  if (ka !== kb) throw new ShapeError(`matmul: inner dimensions differ: ${shapes} (${ka} vs ${kb})`);
+  const batchA = aShape.slice(0, ra - 2);
+  const batchB = bShape.slice(0, rb - 2);
+  const batch = broadcastBatch(batchA, batchB);
+  if (batch === null) {
     throw new ShapeError(
-      `matmul: inner dimensions differ: ${shapeString(a.shape)}${transA ? 'ᵀ' : ''} times ${shapeString(b.shape)}${transB ? 'ᵀ' : ''} ` +
-        `(${ka} vs ${kb})`,
+      `matmul: batch dimensions ${shapeString(batchA)} and ${shapeString(batchB)} cannot be broadcast together: ${shapes}`,
     );
   }
-  const c = matmul2d(a2, b2, transA, transB);
-  if (a.ndim === 1 && b.ndim === 1) return reshape(c, []);
-  if (a.ndim === 1) return reshape(c, [c.shape[1]]);
-  if (b.ndim === 1) return reshape(c, [c.shape[0]]);
-  return c;
+  if (batch.length > MAX_BATCH_RANK) {
+    throw new ShapeError(`matmul: ${batch.length} batch axes is more than the ${MAX_BATCH_RANK} supported: ${shapes}`);
+  }
+  if (a.ndim > 1 && b.ndim > 1) return matmulOp(a, b, transA, transB);
+  // tidy: the reshaped handles must not outlive the call (unless a tape keeps them).
+  return tidy(() => {
+    const c = matmulOp(a.ndim === 1 ? reshape(a, aShape) : a, b.ndim === 1 ? reshape(b, bShape) : b, transA, transB);
+    const shape = c.shape.slice();
+    if (b.ndim === 1) shape.splice(shape.length - 1, 1);
+    if (a.ndim === 1) shape.splice(shape.length - (b.ndim === 1 ? 1 : 2), 1);
+    return reshape(c, shape);
+  });
+}
+
+/**
+ * Inner product of two vectors of the same length, as a 0-d tensor. Only
+ * 1-D operands are accepted (use `matmul` for matrices, `sum(mul(a, b))` for
+ * elementwise products of higher rank).
+ *
+ * @example
+ * ag.dot(ag.tensor([1, 2, 3]), ag.tensor([4, 5, 6])).item(); // 32
+ */
+export function dot(a: Tensor, b: Tensor): Tensor {
+  checkTensor('dot', a, 'a');
+  checkTensor('dot', b, 'b');
+  if (a.ndim !== 1 || b.ndim !== 1 || a.shape[0] !== b.shape[0]) {
+    throw new ShapeError(
+      `dot: expected two 1-D tensors of the same length, got ${shapeString(a.shape)} and ${shapeString(b.shape)} ` +
+        '(use matmul for matrices)',
+    );
+  }
+  checkSameDType('dot', a, b);
+  return matmul(a, b);
+}
+
+/**
+ * Outer product: `outer(a, b)[i, j] = a[i] * b[j]`. Inputs of any rank are
+ * flattened first, as in numpy (a number is a one-element vector).
+ *
+ * @example
+ * ag.outer(ag.tensor([1, 2]), ag.tensor([1, 10, 100])).toArray(); // [[1, 10, 100], [2, 20, 200]]
+ */
+export function outer(a: TensorLike, b: TensorLike): Tensor {
+  return tidy(() => {
+    const [ta, tb] = coercePair('outer', a, b);
+    return mul(reshape(ta, [ta.size, 1]), reshape(tb, [1, tb.size]));
+  });
+}
+
+// ---- kron ----
+
+/** Interleaved shapes: a as [a0, 1, a1, 1, ...], b as [1, b0, 1, b1, ...]. */
+function kronShapes(a: Tensor, b: Tensor) {
+  const r = Math.max(a.ndim, b.ndim);
+  const pa = [...new Array<number>(r - a.ndim).fill(1), ...a.shape];
+  const pb = [...new Array<number>(r - b.ndim).fill(1), ...b.shape];
+  const sa: number[] = [];
+  const sb: number[] = [];
+  const both: number[] = [];
+  const odd: number[] = [];
+  const even: number[] = [];
+  for (let i = 0; i < r; i++) {
+    sa.push(pa[i], 1);
+    sb.push(1, pb[i]);
+    both.push(pa[i], pb[i]);
+    even.push(2 * i);
+    odd.push(2 * i + 1);
+  }
+  return { sa, sb, both, even, odd, out: pa.map((d, i) => d * pb[i]) };
+}
+
+// kron(a, b) viewed as [a0, b0, a1, b1, ...] is the broadcast product of the
+// interleaved views; each gradient sums the blocks of dy weighted by the
+// other operand.
+const kronOp: (a: Tensor, b: Tensor) => Tensor = primitive(
+  'kron',
+  (a: Tensor, b: Tensor) => {
+    const s = kronShapes(a, b);
+    const av = alias(a, s.sa);
+    const bv = alias(b, s.sb);
+    const p = binaryForward('mul', av, bv);
+    av.dispose();
+    bv.dispose();
+    const out = alias(p, s.out);
+    p.dispose();
+    return out;
+  },
+  (dy, _y, a: Tensor, b: Tensor) => {
+    const s = kronShapes(a, b);
+    return reshape(sum(mul(reshape(dy, s.both), reshape(b, s.sb)), s.odd), a.shape.slice());
+  },
+  (dy, _y, a: Tensor, b: Tensor) => {
+    const s = kronShapes(a, b);
+    return reshape(sum(mul(reshape(dy, s.both), reshape(a, s.sa)), s.even), b.shape.slice());
+  },
+);
+
+/**
+ * Kronecker product: the blocks `a[i, j] * b` laid out in a grid, of shape
+ * `a.shape * b.shape` (the shorter shape is padded with leading 1s), as in
+ * numpy; a number scales the other operand.
+ *
+ * @example
+ * ag.kron(ag.tensor([[1, 2]]), ag.tensor([[1], [10]])).toArray(); // [[1, 2], [10, 20]]
+ */
+export function kron(a: TensorLike, b: TensorLike): Tensor {
+  if (a instanceof Tensor && b instanceof Tensor && a.dtype === b.dtype) return kronOp(...coercePair('kron', a, b));
+  return tidy(() => kronOp(...coercePair('kron', a, b)));
+}
+
+// ---- diag, trace, tril, triu ----
+
+function diagLength(rows: number, cols: number, k: number): number {
+  return Math.max(0, k >= 0 ? Math.min(rows, cols - k) : Math.min(rows + k, cols));
+}
+
+// Embedding a vector on diagonal k of a [rows, cols] matrix, and reading
+// diagonal k back: each is the other's adjoint, hence the other's gradient.
+const diagEmbedOp: (x: Tensor, k: number, rows: number, cols: number) => Tensor = primitive(
+  'diag',
+  (x: Tensor, k: number, rows: number, cols: number) => {
+    const out = empty([rows, cols], x.dtype, 'diag');
+    if (out.size === 0) return out;
+    kernel<(x: Ptr, out: Ptr, len: number, rows: number, cols: number, k: number) => void>(
+      `diag_embed_${suffix(x.dtype)}`)(x._ptr, out._ptr, x.size, rows, cols, k);
+    return out;
+  },
+  (dy, _y, _x: Tensor, k: number) => diagExtractOp(dy, k),
+);
+
+const diagExtractOp: (x: Tensor, k: number) => Tensor = primitive(
+  'diag',
+  (x: Tensor, k: number) => {
+    const len = diagLength(x.shape[0], x.shape[1], k);
+    const out = empty([len], x.dtype, 'diag');
+    if (len === 0) return out;
+    kernel<(x: Ptr, out: Ptr, len: number, cols: number, k: number) => void>(
+      `diag_extract_${suffix(x.dtype)}`)(x._ptr, out._ptr, len, x.shape[1], k);
+    return out;
+  },
+  (dy, _y, x: Tensor, k: number) => diagEmbedOp(dy, k, x.shape[0], x.shape[1]),
+);
+
+/**
+ * Like numpy's `diag`: a 1-D `x` gives the square matrix with `x` on its
+ * diagonal `k` (above the main diagonal for `k > 0`, below for `k < 0`); a
+ * 2-D `x` gives its diagonal `k` as a vector.
+ *
+ * @example
+ * ag.diag(ag.tensor([1, 2])).toArray();               // [[1, 0], [0, 2]]
+ * ag.diag(ag.tensor([[1, 2], [3, 4]])).toArray();     // [1, 4]
+ * ag.diag(ag.tensor([[1, 2], [3, 4]]), 1).toArray();  // [2]
+ */
+export function diag(x: Tensor, k = 0): Tensor {
+  checkTensor('diag', x);
+  checkInteger('diag', 'k', k);
+  if (x.ndim === 1) {
+    const size = x.shape[0] + Math.abs(k);
+    return diagEmbedOp(x, k, size, size);
+  }
+  if (x.ndim === 2) return diagExtractOp(x, k);
+  throw new ShapeError(`diag: expected a 1-D or 2-D tensor, got shape ${shapeString(x.shape)}`);
+}
+
+/**
+ * Sum of the main diagonal of a 2-D tensor (square or not), as a 0-d tensor.
+ * Its gradient is `dy` times the identity.
+ *
+ * @example
+ * ag.trace(ag.tensor([[1, 2], [3, 4]])).item(); // 5
+ */
+export function trace(x: Tensor): Tensor {
+  checkTensor('trace', x);
+  if (x.ndim !== 2) throw new ShapeError(`trace: expected a 2-D tensor, got shape ${shapeString(x.shape)}`);
+  return tidy(() => sum(diagExtractOp(x, 0)));
+}
+
+// Masking is linear and self-adjoint: the gradient is the same mask of dy.
+function triangleOp(name: 'tril' | 'triu'): (x: Tensor, k: number) => Tensor {
+  const upper = name === 'triu';
+  const op: (x: Tensor, k: number) => Tensor = primitive(
+    name,
+    (x: Tensor, k: number) => {
+      const out = empty(x.shape.slice(), x.dtype, name);
+      if (out.size === 0) return out;
+      const rows = x.shape[x.ndim - 2];
+      const cols = x.shape[x.ndim - 1];
+      kernel<(x: Ptr, out: Ptr, rows: number, cols: number, count: number, k: number, upper: number) => void>(
+        `tri_${suffix(x.dtype)}`)(x._ptr, out._ptr, rows, cols, x.size / (rows * cols), k, upper ? 1 : 0);
+      return out;
+    },
+    (dy, _y, _x: Tensor, k: number) => op(dy, k),
+  );
+  return op;
+}
+const trilOp = triangleOp('tril');
+const triuOp = triangleOp('triu');
+
+function triangle(op: string, x: Tensor, k: number, fn: (x: Tensor, k: number) => Tensor): Tensor {
+  checkTensor(op, x);
+  checkInteger(op, 'k', k);
+  if (x.ndim < 2) throw new ShapeError(`${op}: expected a tensor of rank 2 or more (matrices in the last two axes), got shape ${shapeString(x.shape)}`);
+  // |k| beyond the matrix keeps all or nothing; clamping keeps the kernel's int32 arithmetic safe.
+  return fn(x, Math.max(-(2 ** 30), Math.min(2 ** 30, k)));
+}
+
+/**
+ * The lower triangle of the matrices in the last two axes: entries with
+ * `j - i <= k` are kept, the others set to 0 (`k = 0` keeps the main
+ * diagonal, `k = -1` drops it), as in numpy.
+ *
+ * @example
+ * ag.tril(ag.tensor([[1, 2], [3, 4]])).toArray(); // [[1, 0], [3, 4]]
+ */
+export function tril(x: Tensor, k = 0): Tensor {
+  return triangle('tril', x, k, trilOp);
+}
+
+/**
+ * The upper triangle of the matrices in the last two axes: entries with
+ * `j - i >= k` are kept, the others set to 0, as in numpy.
+ *
+ * @example
+ * ag.triu(ag.tensor([[1, 2], [3, 4]]), 1).toArray(); // [[0, 2], [0, 0]]
+ */
+export function triu(x: Tensor, k = 0): Tensor {
+  return triangle('triu', x, k, triuOp);
+}
+
+// ---- LU-based: inv, det, logdet, solve ----
+
+/** Checks `a` is a (batch of) square matrices; returns n. */
+function checkSquare(op: string, a: Tensor, name = 'a'): number {
+  if (a.ndim < 2 || a.shape[a.ndim - 1] !== a.shape[a.ndim - 2]) {
+    throw new ShapeError(
+      `${op}: expected ${name} to be a square matrix [n, n] (or a batch [..., n, n]), got shape ${shapeString(a.shape)}`,
+    );
+  }
+  return a.shape[a.ndim - 1];
+}
+
+/** The LU factors of a (batch of) square matrices: scratch to free with `release`. */
+interface Factors {
+  lu: Ptr;
+  piv: Ptr;
+  n: number;
+  count: number;
+  release(): void;
+}
+
+/**
+ * LU with partial pivoting of a copy of `a` (broadcast to `batch` when given);
+ * throws, having freed everything, if a matrix is singular and `strict`.
+ */
+function factor(op: string, a: Tensor, strict: boolean, batch: number[] = a.shape.slice(0, a.ndim - 2)): Factors {
+  const n = a.shape[a.ndim - 1];
+  const shape = [...batch, n, n];
+  const count = shapeSize(batch);
+  let lu: Tensor;
+  if (sameShape(shape, a.shape)) {
+    lu = empty(shape, a.dtype, op);
+    if (lu.size > 0) kernels().copy_bytes(lu._ptr, a._ptr, a.size * bytesPerElement(a.dtype));
+  } else {
+    lu = stridedCopy(op, a, shape, broadcastStrides(a.shape, shape));
+  }
+  const pivBytes = count * n * 4;
+  let piv: Ptr;
+  try {
+    piv = allocBytes(pivBytes, op);
+  } catch (error) {
+    lu.dispose();
+    throw error;
+  }
+  const release = (): void => {
+    lu.dispose();
+    freeBytes(piv, pivBytes);
+  };
+  if (lu.size > 0) {
+    const singular = kernel<(a: Ptr, piv: Ptr, n: number, count: number) => number>(`lu_${suffix(a.dtype)}`)(lu._ptr, piv, n, count);
+    if (singular !== 0 && strict) {
+      release();
+      const which = shape.length > 2 ? `matrix ${singular - 1} of the batch ${shapeString(shape)}` : `matrix ${shapeString(shape)}`;
+      throw new ArgumentError(`${op}: ${which} is singular (a zero pivot in its LU decomposition)`);
+    }
+  }
+  return { lu: lu._ptr, piv, n, count, release };
+}
+
+// inv(A) = X: dA = -Xᵀ dX Xᵀ. `op` names the caller in the singular-matrix
+// error (det and logdet call this in their gradients).
+const invOp: (a: Tensor, op: string) => Tensor = primitive(
+  'inv',
+  (a: Tensor, op: string) => {
+    const f = factor(op, a, true);
+    const out = empty(a.shape.slice(), a.dtype, op);
+    if (out.size > 0) {
+      kernel<(f: Ptr, piv: Ptr, out: Ptr, n: number, count: number) => void>(`lu_inv_${suffix(a.dtype)}`)(
+        f.lu, f.piv, out._ptr, f.n, f.count);
+    }
+    f.release();
+    return out;
+  },
+  (dy, y) => neg(matmul(matmul(y, dy, { transposeA: true }), y, { transposeB: true })),
+);
+
+/**
+ * The inverse of a square matrix (or of each matrix of a batch `[..., n, n]`),
+ * by LU decomposition with partial pivoting. Throws an ArgumentError for an
+ * exactly singular matrix (a zero pivot); nearly singular matrices give large,
+ * inaccurate entries, as in numpy.
+ *
+ * @example
+ * ag.inv(ag.tensor([[2, 0], [0, 4]])).toArray(); // [[0.5, 0], [0, 0.25]]
+ */
+export function inv(a: Tensor): Tensor {
+  checkTensor('inv', a, 'a');
+  checkSquare('inv', a);
+  return invOp(a, 'inv');
+}
+
+// d det(A) / dA = det(A) inv(A)ᵀ.
+const detOp: (a: Tensor) => Tensor = primitive(
+  'det',
+  (a: Tensor) => {
+    const f = factor('det', a, false);
+    const out = empty(a.shape.slice(0, a.ndim - 2), a.dtype, 'det');
+    if (out.size > 0) {
+      if (f.n === 0) {
+        if (a.dtype === 'float32') kernels().fill_f32(out._ptr, out.size, 1);
+        else kernels().fill_f64(out._ptr, out.size, 1);
+      } else {
+        kernel<(f: Ptr, piv: Ptr, out: Ptr, n: number, count: number) => void>(`lu_det_${suffix(a.dtype)}`)(
+          f.lu, f.piv, out._ptr, f.n, f.count);
+      }
+    }
+    f.release();
+    return out;
+  },
+  (dy, y, a: Tensor) => mul(reshape(mul(dy, y), [...y.shape, 1, 1]), transposeLast(invOp(a, 'det (gradient)'))),
+);
+
+/**
+ * The determinant of a square matrix (or of each matrix of a batch
+ * `[..., n, n]`), from its LU decomposition: the product of the pivots times
+ * the sign of the row permutation. A singular matrix has determinant 0 (its
+ * gradient, `det(A) inv(A)ᵀ`, then throws, since inv(A) does not exist).
+ *
+ * @example
+ * ag.det(ag.tensor([[1, 2], [3, 4]])).item(); // -2
+ */
+export function det(a: Tensor): Tensor {
+  checkTensor('det', a, 'a');
+  checkSquare('det', a);
+  return detOp(a);
+}
+
+// d log|det(A)| / dA = inv(A)ᵀ.
+const logdetOp: (a: Tensor) => Tensor = primitive(
+  'logdet',
+  (a: Tensor) => {
+    const f = factor('logdet', a, false);
+    const out = empty(a.shape.slice(0, a.ndim - 2), a.dtype, 'logdet');
+    if (out.size > 0) {
+      kernel<(f: Ptr, out: Ptr, n: number, count: number) => void>(`lu_logabsdet_${suffix(a.dtype)}`)(
+        f.lu, out._ptr, f.n, f.count);
+    }
+    f.release();
+    return out;
+  },
+  (dy, y, a: Tensor) => mul(reshape(dy, [...y.shape, 1, 1]), transposeLast(invOp(a, 'logdet (gradient)'))),
+);
+
+/**
+ * The logarithm of the ABSOLUTE value of the determinant, `log |det(a)|`
+ * (the first value of Julia's `logabsdet`, numpy's `slogdet(a)[1]`), of a
+ * square matrix or of each matrix of a batch `[..., n, n]`. It is summed from
+ * the LU pivots, so it neither overflows nor underflows where `det` would;
+ * the sign of the determinant is not returned (use `det` when it matters).
+ * A singular matrix gives `-Infinity` (the log of 0), and its gradient,
+ * `inv(a)ᵀ`, throws.
+ *
+ * @example
+ * ag.logdet(ag.tensor([[1, 2], [3, 4]])).item(); // Math.log(2)
+ */
+export function logdet(a: Tensor): Tensor {
+  checkTensor('logdet', a, 'a');
+  checkSquare('logdet', a);
+  return logdetOp(a);
+}
+
+// A X = B: dB = solve(Aᵀ, dX), dA = -dB Xᵀ, each summed over the batch axes
+// its operand was broadcast along. a is [..., n, n]; b is [..., n, k], or
+// [..., n] (a stack of vectors) when `vector`; batch axes broadcast.
+const solveOp: (a: Tensor, b: Tensor, vector: boolean) => Tensor = primitive(
+  'solve',
+  (a: Tensor, b: Tensor, vector: boolean) => {
+    const n = a.shape[a.ndim - 1];
+    const batchB = b.shape.slice(0, b.ndim - (vector ? 1 : 2));
+    const batch = broadcastBatch(a.shape.slice(0, a.ndim - 2), batchB)!;
+    const outShape = vector ? [...batch, n] : [...batch, n, b.shape[b.ndim - 1]];
+    const f = factor('solve', a, true, batch);
+    let out: Tensor;
+    try {
+      out = stridedCopy('solve', b, outShape, broadcastStrides(b.shape, outShape));
+    } catch (error) {
+      f.release();
+      throw error;
+    }
+    if (out.size > 0) {
+      kernel<(f: Ptr, piv: Ptr, b: Ptr, n: number, nrhs: number, count: number) => void>(`lu_solve_${suffix(a.dtype)}`)(
+        f.lu, f.piv, out._ptr, n, vector ? 1 : outShape[outShape.length - 1], f.count);
+    }
+    f.release();
+    return out;
+  },
+  (dy, x, a: Tensor, _b: Tensor, vector: boolean) => {
+    const db = solveOp(transposeLast(a), dy, vector);
+    const da = vector
+      ? mul(reshape(db, [...db.shape, 1]), reshape(x, [...x.shape.slice(0, x.ndim - 1), 1, x.shape[x.ndim - 1]]))
+      : matmul(db, x, { transposeB: true });
+    return unbroadcast(a, neg(da));
+  },
+  (dy, _x, a: Tensor, b: Tensor, vector: boolean) => unbroadcast(b, solveOp(transposeLast(a), dy, vector)),
+  null,
+);
+
+/**
+ * The solution `x` of `a x = b` for a square, non-singular `a`, by LU
+ * decomposition with partial pivoting (no inverse is formed). `b` is a vector
+ * `[n]` (the result is `[..., n]`) or a matrix `[..., n, k]` of right-hand
+ * sides; batch axes of `a [..., n, n]` and `b` broadcast, as in numpy 2.
+ * Throws an ArgumentError for an exactly singular `a`.
+ *
+ * @example
+ * ag.solve(ag.tensor([[2, 0], [0, 4]]), ag.tensor([2, 2])).toArray(); // [1, 0.5]
+ */
+export function solve(a: Tensor, b: Tensor): Tensor {
+  checkTensor('solve', a, 'a');
+  checkTensor('solve', b, 'b');
+  const n = checkSquare('solve', a);
+  checkSameDType('solve', a, b);
+  const batchA = a.shape.slice(0, a.ndim - 2);
+  if (b.ndim === 1) {
+    if (b.shape[0] !== n) {
+      throw new ShapeError(`solve: b of shape ${shapeString(b.shape)} does not fit a of shape ${shapeString(a.shape)} (expected ${n} entries)`);
+    }
+    return solveOp(a, b, true);
+  }
+  if (b.shape[b.ndim - 2] !== n) {
+    throw new ShapeError(
+      `solve: b must be [${n}] or [..., ${n}, k] to fit a of shape ${shapeString(a.shape)}, got ${shapeString(b.shape)}`,
+    );
+  }
+  const batchB = b.shape.slice(0, b.ndim - 2);
+  if (broadcastBatch(batchA, batchB) === null) {
+    throw new ShapeError(
+      `solve: batch dimensions ${shapeString(batchA)} and ${shapeString(batchB)} of a ${shapeString(a.shape)} and b ${shapeString(b.shape)} cannot be broadcast together`,
+    );
+  }
+  return solveOp(a, b, false);
 }
