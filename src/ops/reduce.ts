@@ -1,13 +1,21 @@
-// Reductions.
+// Reductions: sum, mean, prod, max, min, logsumexp, variance, std, norm,
+// argmax, argmin. Every one takes `axis` (a number or an array of numbers,
+// negative from the end; all axes when omitted) and `keepdims`.
 
 import { Tensor, empty, type TensorLike } from '../tensor';
-import { kernels } from '../wasm/index';
-import { primitive } from '../core/primitive';
-import { ArgumentError, describe } from '../errors';
-import { normalizeAxes, reducedShape, shapeSize } from '../shape';
-import { mul } from './arithmetic';
-import { checkTensor } from './util';
-import { broadcastTo, reshape } from './shape';
+import { kernel, kernels } from '../wasm/index';
+import { primitive, zerograd } from '../core/primitive';
+import { ArgumentError, ShapeError, describe } from '../errors';
+import { broadcastStrides, contiguousStrides, normalizeAxes, normalizeAxis, reducedShape, shapeSize, shapeString } from '../shape';
+import { add, div, mul, sub } from './arithmetic';
+import { exp } from './unary';
+import { asTensor, binaryForward, checkTensor, scoped, stridedCopy, suffix } from './util';
+import { broadcastTo, reshape, transpose } from './shape';
+
+export type Axis = number | number[];
+export type ElementwiseFn = (x: Tensor) => Tensor;
+
+// ---- forward plumbing ----
 
 function sumForward(x: Tensor, axes: number[], keepdims: boolean): Tensor {
   const k = kernels();
@@ -45,11 +53,8 @@ function sumForward(x: Tensor, axes: number[], keepdims: boolean): Tensor {
     current = out;
     shape = next;
   }
-  if (keepdims) {
-    const kept = reshapeRaw(current, outShape);
-    return kept;
-  }
-  return current;
+  // No axes: the input itself (primitive() gives the result a handle of its own).
+  return keepdims && current !== x ? reshapeRaw(current, outShape) : current;
 }
 
 function reshapeRaw(t: Tensor, shape: number[]): Tensor {
@@ -60,20 +65,124 @@ function reshapeRaw(t: Tensor, shape: number[]): Tensor {
   return out;
 }
 
+/** Whether sorted axes are adjacent (a run [first, last]). */
+function isRun(axes: readonly number[]): boolean {
+  return axes.length === 0 || axes[axes.length - 1] - axes[0] + 1 === axes.length;
+}
+
+/** Sizes of x viewed as [outer, n, inner] around the axes from..to-1. */
+function around(shape: readonly number[], from: number, to: number): [number, number, number] {
+  return [shapeSize(shape.slice(0, from)), shapeSize(shape.slice(from, to)), shapeSize(shape.slice(to))];
+}
+
+/**
+ * Runs a kernel `(x, out, outer, n, inner, ...extra)` that reduces the middle
+ * axis of [outer, n, inner]. Reduced axes that are not adjacent are first
+ * gathered at the end by a transposing copy.
+ */
+function reduceForward(op: string, name: string, x: Tensor, axes: number[], keepdims: boolean, ...extra: number[]): Tensor {
+  const fn = kernel<(x: number, out: number, outer: number, n: number, inner: number, ...extra: number[]) => void>(
+    `${name}_${suffix(x.dtype)}`,
+  );
+  const outShape = reducedShape(x.shape, axes, keepdims);
+  if (shapeSize(outShape) === 0) return empty(outShape, x.dtype, op);
+  let src = x;
+  let outer: number;
+  let n: number;
+  let inner: number;
+  if (axes.length === 0) [outer, n, inner] = [x.size, 1, 1];
+  else if (isRun(axes)) [outer, n, inner] = around(x.shape, axes[0], axes[axes.length - 1] + 1);
+  else {
+    const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+    const perm = kept.concat(axes);
+    const strides = contiguousStrides(x.shape);
+    src = stridedCopy(op, x, perm.map((p) => x.shape[p]), perm.map((p) => strides[p]));
+    [outer, n, inner] = [shapeSize(kept.map((i) => x.shape[i])), shapeSize(axes.map((i) => x.shape[i])), 1];
+  }
+  let out: Tensor;
+  try {
+    out = empty(outShape, x.dtype, op);
+  } catch (error) {
+    if (src !== x) src.dispose();
+    throw error;
+  }
+  fn(src._ptr, out._ptr, outer, n, inner, ...extra);
+  if (src !== x) src.dispose();
+  return out;
+}
+
+/** `t` (reduced over `axes` of x) with the reduced axes back as size 1, so it broadcasts against x. */
+function expand(t: Tensor, x: Tensor, axes: number[], keepdims: boolean): Tensor {
+  return keepdims ? t : reshape(t, reducedShape(x.shape, axes, true));
+}
+
+function countOf(x: Tensor, axes: number[]): number {
+  let count = 1;
+  for (const a of axes) count *= x.shape[a];
+  return count;
+}
+
+// ---- argument checking (before anything is allocated) ----
+
+interface Reduction {
+  x: Tensor;
+  axes: number[];
+  keepdims: boolean;
+}
+
+function checkKeepdims(op: string, keepdims: unknown): boolean {
+  if (keepdims !== undefined && typeof keepdims !== 'boolean') {
+    throw new ArgumentError(`${op}: keepdims must be a boolean, got ${describe(keepdims)}`);
+  }
+  return keepdims === true;
+}
+
+/** Validates a tensor-or-number, its axes and keepdims; numbers become 0-d float64 tensors last. */
+function reduction(op: string, x: unknown, axis: unknown, keepdims: unknown): Reduction {
+  const ndim = typeof x === 'number' ? 0 : checkTensor(op, x).ndim;
+  const kd = checkKeepdims(op, keepdims);
+  const axes = normalizeAxes(op, axis as Axis | undefined, ndim);
+  return { x: asTensor(op, x, 'float64'), axes, keepdims: kd };
+}
+
+/** The function-first form `op(f, x, axis?, keepdims?)` or the plain `op(x, axis?, keepdims?)`. */
+function reductionMaybeFn(op: string, a: unknown, b: unknown, c: unknown, d: unknown): Reduction {
+  if (typeof a !== 'function') return reduction(op, a, b, c);
+  // Check everything before f runs, so a bad axis allocates nothing.
+  const ndim = typeof b === 'number' ? 0 : checkTensor(op, b).ndim;
+  checkKeepdims(op, d);
+  normalizeAxes(op, c as Axis | undefined, ndim);
+  return reduction(op, (a as ElementwiseFn)(asTensor(op, b, 'float64')), c, d);
+}
+
+/** `op(f, x)` makes f(x) first: free it with the call when no scope will. */
+function fnScoped<T>(a: unknown, body: () => T): T {
+  return typeof a === 'function' ? scoped(body) : body();
+}
+
+/** numpy refuses max/min/argmax of no elements: so do we, naming the axis. */
+function checkNonEmpty(op: string, x: Tensor, axes: number[], what: string): void {
+  for (const a of axes) {
+    if (x.shape[a] === 0) {
+      throw new ShapeError(
+        `${op}: cannot reduce axis ${a} of length 0 (shape ${shapeString(x.shape)}): the ${what} of no elements is undefined`,
+      );
+    }
+  }
+}
+
+// ---- sum and mean ----
+
 const sumOp = primitive(
   'sum',
   (x: Tensor, axes: number[], keepdims: boolean) => sumForward(x, axes, keepdims),
-  (dy, _y, x: Tensor, axes: number[], keepdims: boolean) =>
-    broadcastTo(keepdims ? dy : reshape(dy, reducedShape(x.shape, axes, true)), x.shape.slice()),
+  (dy, _y, x: Tensor, axes: number[], keepdims: boolean) => broadcastTo(expand(dy, x, axes, keepdims), x.shape.slice()),
 );
-
-export type Axis = number | number[];
-export type ElementwiseFn = (x: Tensor) => Tensor;
 
 /**
  * Sum of all entries, or along `axis` (a number or array, negative from the
  * end), keeping reduced axes as size 1 when `keepdims`. `sum(f, x)` sums
- * `f(x)`, like AutoGrad.jl's `sum(abs2, x)`.
+ * `f(x)`, like AutoGrad.jl's `sum(abs2, x)`. The sum of no elements is 0.
  *
  * @example
  * ag.sum(ag.tensor([[1, 2], [3, 4]])).item();           // 10
@@ -81,49 +190,416 @@ export type ElementwiseFn = (x: Tensor) => Tensor;
  * ag.sum(ag.abs2, ag.tensor([1, 2, 3])).item();         // 14
  */
 export function sum(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function sum(f: ElementwiseFn, x: Tensor, axis?: Axis, keepdims?: boolean): Tensor;
+export function sum(f: ElementwiseFn, x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
 export function sum(a: TensorLike | ElementwiseFn, b?: unknown, c?: unknown, d?: unknown): Tensor {
-  if (typeof a === 'function') {
-    const x = checkTensor('sum', b, 'x');
-    return sumTensor(a(x), c as Axis | undefined, d as boolean | undefined);
-  }
-  return sumTensor(a, b as Axis | undefined, c as boolean | undefined);
-}
-
-function sumTensor(xIn: unknown, axis: Axis | undefined, keepdims: boolean | undefined): Tensor {
-  const x = checkTensor('sum', xIn);
-  if (keepdims !== undefined && typeof keepdims !== 'boolean') {
-    throw new ArgumentError(`sum: keepdims must be a boolean, got ${describe(keepdims)}`);
-  }
-  const axes = normalizeAxes('sum', axis, x.ndim);
-  return sumOp(x, axes, keepdims === true);
+  return fnScoped(a, () => {
+    const r = reductionMaybeFn('sum', a, b, c, d);
+    return sumOp(r.x, r.axes, r.keepdims);
+  });
 }
 
 /**
- * Mean of all entries or along `axis`; `mean(f, x)` averages `f(x)`.
+ * Mean of all entries or along `axis`; `mean(f, x)` averages `f(x)`. The
+ * mean of no elements is NaN, as in numpy.
  *
  * @example
- * ag.mean(ag.tensor([1, 2, 3, 4])).item(); // 2.5
+ * ag.mean(ag.tensor([1, 2, 3, 4])).item();             // 2.5
+ * ag.mean(ag.tensor([[1, 2], [3, 5]]), -1).toArray();  // [1.5, 4]
  */
 export function mean(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function mean(f: ElementwiseFn, x: Tensor, axis?: Axis, keepdims?: boolean): Tensor;
+export function mean(f: ElementwiseFn, x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
 export function mean(a: TensorLike | ElementwiseFn, b?: unknown, c?: unknown, d?: unknown): Tensor {
-  let x: Tensor;
-  let axis: Axis | undefined;
-  let keepdims: boolean | undefined;
-  if (typeof a === 'function') {
-    x = a(checkTensor('mean', b, 'x'));
-    axis = c as Axis | undefined;
-    keepdims = d as boolean | undefined;
-  } else {
-    x = checkTensor('mean', a);
-    axis = b as Axis | undefined;
-    keepdims = c as boolean | undefined;
-  }
-  const axes = normalizeAxes('mean', axis, x.ndim);
-  let count = 1;
-  for (const ax of axes) count *= x.shape[ax];
-  const s = sumTensor(x, axes, keepdims);
-  return mul(s, 1 / count);
+  return scoped(() => {
+    const r = reductionMaybeFn('mean', a, b, c, d);
+    return mul(sumOp(r.x, r.axes, r.keepdims), 1 / countOf(r.x, r.axes));
+  });
 }
 
+// ---- prod: the gradient is the product of the others, without division ----
+
+// A linear recurrence along the axes from..to-1 (flattened, row-major):
+// s[0] = b[0], s[k] = b[k] + a[k] s[k-1] (from the end when reverse). Its
+// gradients are recurrences of the same kind run the other way, so it
+// differentiates to any order:
+//   db = u = scan(shift(a, back), dy, !reverse),  da = u * shift(s, forward).
+const scanOp: (a: Tensor, b: Tensor, from: number, to: number, reverse: boolean) => Tensor = primitive(
+  'scan',
+  (a: Tensor, b: Tensor, from: number, to: number, reverse: boolean) => {
+    const out = empty(a.shape.slice(), a.dtype, 'prod');
+    if (out.size === 0) return out;
+    const [outer, n, inner] = around(a.shape, from, to);
+    kernel<(a: number, b: number, out: number, outer: number, n: number, inner: number, reverse: number) => void>(
+      `scan_axis_${suffix(a.dtype)}`,
+    )(a._ptr, b._ptr, out._ptr, outer, n, inner, reverse ? 1 : 0);
+    return out;
+  },
+  (dy, s, a: Tensor, _b: Tensor, from: number, to: number, reverse: boolean) =>
+    mul(scanOp(shiftOp(a, from, to, reverse ? 1 : -1), dy, from, to, !reverse), shiftOp(s, from, to, reverse ? -1 : 1)),
+  (dy, _s, a: Tensor, _b: Tensor, from: number, to: number, reverse: boolean) =>
+    scanOp(shiftOp(a, from, to, reverse ? 1 : -1), dy, from, to, !reverse),
+);
+
+// Shift by one along the axes from..to-1, zero filled: dir 1 moves entries
+// to higher indices, -1 to lower. The adjoint shifts back.
+const shiftOp: (x: Tensor, from: number, to: number, dir: 1 | -1) => Tensor = primitive(
+  'shift',
+  (x: Tensor, from: number, to: number, dir: 1 | -1) => {
+    const out = empty(x.shape.slice(), x.dtype, 'prod');
+    if (out.size === 0) return out;
+    const [outer, n, inner] = around(x.shape, from, to);
+    kernel<(x: number, out: number, outer: number, n: number, inner: number, dir: number) => void>(
+      `shift_axis_${suffix(x.dtype)}`,
+    )(x._ptr, out._ptr, outer, n, inner, dir);
+    return out;
+  },
+  (dy, _y, _x: Tensor, from: number, to: number, dir: 1 | -1) => shiftOp(dy, from, to, dir === 1 ? -1 : 1),
+);
+
+/** A constant: 1 at the first (or last) position along the axes from..to-1, else 0. */
+function scanSeed(x: Tensor, from: number, to: number, last: boolean): Tensor {
+  const out = empty(x.shape.slice(), x.dtype, 'prod');
+  if (out.size === 0) return out;
+  const [outer, n, inner] = around(x.shape, from, to);
+  kernel<(out: number, outer: number, n: number, inner: number, last: number) => void>(
+    `scan_seed_${suffix(x.dtype)}`,
+  )(out._ptr, outer, n, inner, last ? 1 : 0);
+  return out;
+}
+
+/** For each entry, the product of the other entries of its group along from..to-1: exclusive cumulative products from both ends. */
+function prodOthersRun(x: Tensor, from: number, to: number): Tensor {
+  const left = scanOp(shiftOp(x, from, to, 1), scanSeed(x, from, to, false), from, to, false);
+  const right = scanOp(shiftOp(x, from, to, -1), scanSeed(x, from, to, true), from, to, true);
+  return mul(left, right);
+}
+
+function prodOthers(x: Tensor, axes: number[]): Tensor {
+  if (axes.length === 0) return prodOthersRun(x, x.ndim, x.ndim);
+  if (isRun(axes)) return prodOthersRun(x, axes[0], axes[axes.length - 1] + 1);
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const perm = kept.concat(axes);
+  const inverse = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inverse[p] = i));
+  return transpose(prodOthersRun(transpose(x, perm), kept.length, x.ndim), inverse);
+}
+
+const prodOp = primitive(
+  'prod',
+  (x: Tensor, axes: number[], keepdims: boolean) => reduceForward('prod', 'prod_axis', x, axes, keepdims),
+  (dy, _y, x: Tensor, axes: number[], keepdims: boolean) => mul(expand(dy, x, axes, keepdims), prodOthers(x, axes)),
+);
+
+/**
+ * Product of all entries or along `axis`. The gradient of each entry is the
+ * product of the others, computed from exclusive cumulative products (no
+ * division), so it is right when entries are zero — the gradient of
+ * prod([2, 0, 3]) is [0, 6, 0] — and differentiates again to any order. The
+ * product of no elements is 1.
+ *
+ * @example
+ * ag.prod(ag.tensor([[1, 2], [3, 4]])).item();          // 24
+ * ag.prod(ag.tensor([[1, 2], [3, 4]]), 1).toArray();    // [2, 12]
+ */
+export function prod(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+  const r = reduction('prod', x, axis, keepdims);
+  return prodOp(r.x, r.axes, r.keepdims);
+}
+
+// ---- max and min ----
+
+// Where the extreme value was taken, each of k tied entries weighted 1/k (a
+// constant on the tape). NaN matches NaN, so a NaN result sends its gradient
+// to the NaN entries.
+const tieWeights = zerograd('tieWeights', (x: Tensor, yKept: Tensor, axes: number[]) => {
+  const yb = stridedCopy('max', yKept, x.shape.slice(), broadcastStrides(yKept.shape, x.shape));
+  const hit = empty(x.shape.slice(), x.dtype, 'max');
+  kernel<(a: number, b: number, out: number, n: number) => void>(`reduce_eq_mask_${suffix(x.dtype)}`)(
+    x._ptr, yb._ptr, hit._ptr, x.size,
+  );
+  yb.dispose();
+  const count = sumForward(hit, axes, true);
+  const weights = binaryForward('div', hit, count);
+  hit.dispose();
+  count.dispose();
+  return weights;
+});
+
+function extremeRule(dy: Tensor, y: Tensor, x: Tensor, axes: number[], keepdims: boolean): Tensor {
+  return mul(expand(dy, x, axes, keepdims), tieWeights(x, expand(y, x, axes, keepdims), axes));
+}
+
+const maxOp = primitive(
+  'max',
+  (x: Tensor, axes: number[], keepdims: boolean) => reduceForward('max', 'max_axis', x, axes, keepdims),
+  extremeRule,
+);
+
+const minOp = primitive(
+  'min',
+  (x: Tensor, axes: number[], keepdims: boolean) => reduceForward('min', 'min_axis', x, axes, keepdims),
+  extremeRule,
+);
+
+/**
+ * Largest entry, overall or along `axis` (numpy's `max`, AutoGrad.jl's
+ * `maximum`); `max(f, x)` is the largest entry of `f(x)`. A NaN anywhere in a
+ * reduced group makes its result NaN. The gradient goes to the entries equal
+ * to the maximum; when k entries tie, each receives 1/k of it (so the
+ * gradient sums to the incoming gradient; AutoGrad.jl gives each the full
+ * gradient instead). The maximum of no elements is an error.
+ *
+ * @example
+ * ag.max(ag.tensor([[1, 5], [7, 2]])).item();           // 7
+ * ag.max(ag.tensor([[1, 5], [7, 2]]), -1).toArray();    // [5, 7]
+ */
+export function max(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function max(f: ElementwiseFn, x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function max(a: TensorLike | ElementwiseFn, b?: unknown, c?: unknown, d?: unknown): Tensor {
+  return fnScoped(a, () => {
+    const r = reductionMaybeFn('max', a, b, c, d);
+    checkNonEmpty('max', r.x, r.axes, 'maximum');
+    return maxOp(r.x, r.axes, r.keepdims);
+  });
+}
+
+/**
+ * Smallest entry, overall or along `axis`; `min(f, x)` is the smallest entry
+ * of `f(x)`. NaN propagates; ties share the gradient equally, as in `max`.
+ * The minimum of no elements is an error.
+ *
+ * @example
+ * ag.min(ag.tensor([[1, 5], [7, 2]]), 0).toArray();     // [1, 2]
+ */
+export function min(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function min(f: ElementwiseFn, x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function min(a: TensorLike | ElementwiseFn, b?: unknown, c?: unknown, d?: unknown): Tensor {
+  return fnScoped(a, () => {
+    const r = reductionMaybeFn('min', a, b, c, d);
+    checkNonEmpty('min', r.x, r.axes, 'minimum');
+    return minOp(r.x, r.axes, r.keepdims);
+  });
+}
+
+// ---- logsumexp ----
+
+const logsumexpOp = primitive(
+  'logsumexp',
+  (x: Tensor, axes: number[], keepdims: boolean) => reduceForward('logsumexp', 'logsumexp_axis', x, axes, keepdims),
+  // d/dx log(sum(exp(x))) = softmax(x) = exp(x - y)
+  (dy, y, x: Tensor, axes: number[], keepdims: boolean) =>
+    mul(expand(dy, x, axes, keepdims), exp(sub(x, expand(y, x, axes, keepdims)))),
+);
+
+/**
+ * `log(sum(exp(x)))` over all entries or along `axis`, computed stably as
+ * `m + log(sum(exp(x - m)))` with `m` the maximum, so large inputs do not
+ * overflow: logsumexp([1000, 1000]) = 1000 + log 2. Its gradient is the
+ * softmax of `x` along the reduced axes. The logsumexp of no elements is
+ * -Infinity.
+ *
+ * @example
+ * ag.logsumexp(ag.tensor([1000, 1000], { dtype: 'float64' })).item(); // 1000.6931...
+ */
+export function logsumexp(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+  const r = reduction('logsumexp', x, axis, keepdims);
+  return logsumexpOp(r.x, r.axes, r.keepdims);
+}
+
+// ---- variance and std ----
+
+function checkDdof(op: string, ddof: unknown): number {
+  if (typeof ddof !== 'number' || !Number.isFinite(ddof) || ddof < 0) {
+    throw new ArgumentError(`${op}: ddof must be a finite number >= 0 (0: population, 1: sample), got ${describe(ddof)}`);
+  }
+  return ddof;
+}
+
+const varianceOp = primitive(
+  'variance',
+  (x: Tensor, axes: number[], keepdims: boolean, ddof: number) =>
+    reduceForward('variance', 'variance_axis', x, axes, keepdims, ddof),
+  // d/dx sum((x - mean)^2) / (n - ddof) = 2 (x - mean) / (n - ddof)
+  (dy, _y, x: Tensor, axes: number[], keepdims: boolean, ddof: number) =>
+    mul(expand(dy, x, axes, keepdims), mul(sub(x, mean(x, axes, true)), 2 / Math.max(countOf(x, axes) - ddof, 0))),
+);
+
+/**
+ * Variance over all entries or along `axis`: `sum((x - mean)^2) / (n - ddof)`
+ * with numpy's default `ddof = 0` (the population variance; `ddof = 1` gives
+ * the sample variance). As in numpy, `n - ddof <= 0` divides by zero and
+ * gives Infinity (or NaN when the deviations are all zero) instead of an
+ * error, and the variance of no elements is NaN. Computed in two passes in
+ * float64.
+ *
+ * @example
+ * ag.variance(ag.tensor([1, 2, 3, 4])).item();                // 1.25
+ * ag.variance(ag.tensor([1, 2, 3, 4]), 0, false, 1).item();   // 1.6666...
+ */
+export function variance(x: TensorLike, axis?: Axis, keepdims = false, ddof = 0): Tensor {
+  checkDdof('variance', ddof);
+  const r = reduction('variance', x, axis, keepdims);
+  return varianceOp(r.x, r.axes, r.keepdims, ddof);
+}
+
+const stdOp = primitive(
+  'std',
+  (x: Tensor, axes: number[], keepdims: boolean, ddof: number) => {
+    const out = reduceForward('std', 'variance_axis', x, axes, keepdims, ddof);
+    kernel<(x: number, out: number, n: number) => void>(`sqrt_${suffix(x.dtype)}`)(out._ptr, out._ptr, out.size);
+    return out;
+  },
+  // d/dx sqrt(variance) = (x - mean) / ((n - ddof) std)
+  (dy, y, x: Tensor, axes: number[], keepdims: boolean, ddof: number) =>
+    mul(
+      expand(dy, x, axes, keepdims),
+      div(sub(x, mean(x, axes, true)), mul(expand(y, x, axes, keepdims), Math.max(countOf(x, axes) - ddof, 0))),
+    ),
+);
+
+/**
+ * Standard deviation, the square root of `variance(x, axis, keepdims, ddof)`
+ * (numpy's `ddof = 0` default; 1 for the sample statistic). Its gradient is
+ * `(x - mean) / ((n - ddof) std)`; where std is 0 (all entries equal) that is
+ * 0/0 = NaN, as the square root's slope is infinite there.
+ *
+ * @example
+ * ag.std(ag.tensor([[1, 3], [5, 5]]), 1).toArray(); // [1, 0]
+ */
+export function std(x: TensorLike, axis?: Axis, keepdims = false, ddof = 0): Tensor {
+  checkDdof('std', ddof);
+  const r = reduction('std', x, axis, keepdims);
+  return stdOp(r.x, r.axes, r.keepdims, ddof);
+}
+
+// ---- norm ----
+
+function elementwise(op: string, name: string, x: Tensor, ...extra: number[]): Tensor {
+  const out = empty(x.shape.slice(), x.dtype, op);
+  kernel<(x: number, out: number, n: number, ...extra: number[]) => void>(`${name}_${suffix(x.dtype)}`)(
+    x._ptr, out._ptr, x.size, ...extra,
+  );
+  return out;
+}
+
+// Private helpers (the unary family owns the public abs/sign/pow).
+const signOf = zerograd('sign', (x: Tensor) => elementwise('norm', 'reduce_sign', x));
+const absOf = (x: Tensor): Tensor => mul(x, signOf(x));
+const powOf: (x: Tensor, c: number) => Tensor = primitive(
+  'pow',
+  (x: Tensor, c: number) => elementwise('norm', 'reduce_pow', x, c),
+  (dy, _y, x: Tensor, c: number) => (c === 0 ? null : mul(dy, mul(powOf(x, c - 1), c))),
+);
+/** y with its zeros replaced by ones: a denominator for x / y where x is 0 whenever y is. */
+const nonzero = (y: Tensor): Tensor => add(y, sub(1, absOf(signOf(y))));
+
+const countNonzero = zerograd('norm', (x: Tensor, axes: number[], keepdims: boolean) =>
+  reduceForward('norm', 'norm_axis', x, axes, keepdims, 0),
+);
+
+const pnormOp = primitive(
+  'norm',
+  (x: Tensor, axes: number[], keepdims: boolean, p: number) => reduceForward('norm', 'norm_axis', x, axes, keepdims, p),
+  // d/dx (sum |x|^p)^(1/p) = sign(x) (|x| / y)^(p-1); 0 at the zero vector.
+  (dy, y, x: Tensor, axes: number[], keepdims: boolean, p: number) => {
+    const g = expand(dy, x, axes, keepdims);
+    if (p === 1) return mul(g, signOf(x));
+    const ys = nonzero(expand(y, x, axes, keepdims));
+    if (p === 2) return mul(g, div(x, ys));
+    return mul(g, mul(signOf(x), powOf(div(absOf(x), ys), p - 1)));
+  },
+);
+
+/**
+ * Vector p-norm of all entries, or along `axis` (the entries of the reduced
+ * axes form one vector even for two axes: no matrix norms, like numpy's
+ * `linalg.vector_norm`). `p` is 2 by default; 1 sums |x|; Infinity and
+ * -Infinity are the largest and smallest |x| (ties share the gradient, as in
+ * `max`); 0 counts the nonzero entries (zero gradient); any other p > 0 is
+ * `(sum |x|^p)^(1/p)`, computed scaled by the largest |x| so it neither
+ * overflows nor underflows. Gradients: sign(x) for p = 1, x / norm for p = 2,
+ * sign(x) (|x| / norm)^(p-1) in general; at the zero vector the gradient is 0
+ * (a subgradient), not NaN; for p < 1 it is NaN at zero entries, where the
+ * slope is infinite. The norm of no elements is 0 (an error for ±Infinity).
+ *
+ * @example
+ * ag.norm(ag.tensor([3, -4])).item();                         // 5
+ * ag.norm(ag.tensor([3, -4]), 1).item();                      // 7
+ * ag.norm(ag.tensor([[3, 4], [1, 0]]), Infinity, 1).toArray(); // [4, 1]
+ */
+export function norm(x: TensorLike, p = 2, axis?: Axis, keepdims = false): Tensor {
+  if (typeof p !== 'number' || !(p >= 0 || p === -Infinity)) {
+    throw new ArgumentError(`norm: p must be 0, a positive number, Infinity or -Infinity, got ${describe(p)}`);
+  }
+  return scoped(() => {
+    const r = reduction('norm', x, axis, keepdims);
+    if (Math.abs(p) === Infinity) checkNonEmpty('norm', r.x, r.axes, p > 0 ? 'largest |x|' : 'smallest |x|');
+    if (p === Infinity) return maxOp(absOf(r.x), r.axes, r.keepdims);
+    if (p === -Infinity) return minOp(absOf(r.x), r.axes, r.keepdims);
+    if (p === 0) return countNonzero(r.x, r.axes, r.keepdims);
+    return pnormOp(r.x, r.axes, r.keepdims, p);
+  });
+}
+
+// ---- argmax and argmin ----
+
+function argExtreme(op: 'argmax' | 'argmin', x: Tensor, axis: number | null, keepdims: boolean): Tensor {
+  const fn = kernel<(x: number, out: number, outer: number, n: number, inner: number) => void>(`${op}_axis_${suffix(x.dtype)}`);
+  if (axis === null) {
+    const out = empty(keepdims ? x.shape.map(() => 1) : [], x.dtype, op);
+    fn(x._ptr, out._ptr, 1, x.size, 1);
+    return out;
+  }
+  const out = empty(reducedShape(x.shape, [axis], keepdims), x.dtype, op);
+  if (out.size > 0) fn(x._ptr, out._ptr, ...around(x.shape, axis, axis + 1));
+  return out;
+}
+
+const argmaxOp = zerograd('argmax', (x: Tensor, axis: number | null, keepdims: boolean) => argExtreme('argmax', x, axis, keepdims));
+const argminOp = zerograd('argmin', (x: Tensor, axis: number | null, keepdims: boolean) => argExtreme('argmin', x, axis, keepdims));
+
+function argArgs(op: string, x: unknown, axis: unknown, keepdims: unknown): [Tensor, number | null, boolean] {
+  const t = typeof x === 'number' ? null : checkTensor(op, x);
+  const ndim = t === null ? 0 : t.ndim;
+  const kd = checkKeepdims(op, keepdims);
+  let a: number | null = null;
+  if (axis !== undefined && axis !== null) {
+    if (typeof axis !== 'number') {
+      throw new ArgumentError(`${op}: axis must be one integer (or omitted for the flattened tensor), got ${describe(axis)}`);
+    }
+    a = normalizeAxis(op, axis, ndim);
+  }
+  if (t !== null) {
+    if (a === null && t.size === 0) {
+      throw new ShapeError(`${op}: cannot take the ${op} of an empty tensor (shape ${shapeString(t.shape)})`);
+    }
+    if (a !== null) checkNonEmpty(op, t, [a], op);
+  }
+  return [asTensor(op, x, 'float64'), a, kd];
+}
+
+/**
+ * Index of the largest entry along `axis`, or in the flattened (row-major)
+ * tensor when `axis` is omitted. The first occurrence wins ties; a NaN
+ * counts as the largest (the first NaN wins), as in numpy. The indices come
+ * back as a tensor of the input's dtype (exact up to 2^24 in float32). Zero
+ * gradient. An empty reduction is an error.
+ *
+ * @example
+ * ag.argmax(ag.tensor([[1, 9, 9], [4, 2, 0]])).item();        // 1
+ * ag.argmax(ag.tensor([[1, 9, 9], [4, 2, 0]]), 1).toArray();  // [1, 0]
+ */
+export function argmax(x: TensorLike, axis?: number, keepdims = false): Tensor {
+  return argmaxOp(...argArgs('argmax', x, axis, keepdims));
+}
+
+/**
+ * Index of the smallest entry along `axis`, or in the flattened tensor when
+ * `axis` is omitted; first occurrence on ties, first NaN if any, indices in
+ * the input's dtype. Zero gradient.
+ *
+ * @example
+ * ag.argmin(ag.tensor([[1, 9, 9], [4, 2, 0]]), 0).toArray();  // [0, 1, 1]
+ */
+export function argmin(x: TensorLike, axis?: number, keepdims = false): Tensor {
+  return argminOp(...argArgs('argmin', x, axis, keepdims));
+}
