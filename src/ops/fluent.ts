@@ -20,8 +20,8 @@ const names: [Record<string, unknown>, string[]][] = [
     'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'sigmoid', 'relu', 'softplus',
     'gelu', 'floor', 'ceil', 'round', 'trunc', 'elu', 'clamp',
   ]],
-  [reduce, ['sum', 'mean']],
-  [linalg, ['matmul']],
+  [reduce, ['sum', 'mean', 'prod', 'max', 'min', 'logsumexp', 'variance', 'std', 'norm', 'argmax', 'argmin']],
+  [linalg, ['matmul', 'dot', 'outer', 'kron', 'diag', 'trace', 'tril', 'triu', 'inv', 'det', 'logdet', 'solve']],
   [shape, ['reshape', 'flatten', 'squeeze', 'expandDims', 'transpose', 'broadcastTo', 'tile', 'repeat', 'cast']],
   [indexing, ['slice', 'gather', 'flip', 'pad', 'split', 'unstack']],
 ];
