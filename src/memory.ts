@@ -5,32 +5,54 @@
 // Tensors created outside any scope belong to the user: `dispose()` frees
 // them, and a FinalizationRegistry frees the ones that were simply dropped.
 
-import { kernels, memoryBytes } from './wasm/index';
+import { kernels, markViewsStale, memoryBytes } from './wasm/index';
 import { OutOfMemoryError } from './errors';
 
 /** Something a scope can own: tensors and tapes. */
 export interface Owned {
   _owner: Scope | null;
+  /** Position in the owner's list (scopes are arrays, not Sets: cheap to make). */
+  _slot: number;
   /** Frees the object; a no-op when already freed. */
   dispose(): void;
 }
 
+/**
+ * What a tidy, a tape or a gradient rule owns. One is made per rule call in
+ * the backward pass, so it is a plain array with O(1) removal by slot.
+ */
 export class Scope {
-  readonly items = new Set<Owned>();
+  private list: (Owned | null)[] = [];
   constructor(readonly kind: 'tidy' | 'tape' | 'backward') {}
 
   add(item: Owned): void {
     item._owner = this;
-    this.items.add(item);
+    item._slot = this.list.length;
+    this.list.push(item);
+  }
+
+  remove(item: Owned): void {
+    if (item._owner !== this) return;
+    this.list[item._slot] = null;
+    item._owner = null;
+  }
+
+  /** Everything the scope owns, now owned by nobody; the scope is left empty. */
+  take(): Owned[] {
+    const out: Owned[] = [];
+    for (const item of this.list) {
+      if (item !== null) {
+        item._owner = null;
+        out.push(item);
+      }
+    }
+    this.list = [];
+    return out;
   }
 
   /** Frees everything the scope still owns. */
   disposeAll(): void {
-    for (const item of this.items) {
-      item._owner = null;
-      item.dispose();
-    }
-    this.items.clear();
+    for (const item of this.take()) item.dispose();
   }
 }
 
@@ -56,8 +78,7 @@ export function popScope(scope: Scope): void {
 
 /** Moves an item to the scope now on top of the stack, or to the user. */
 export function handToCurrentScope(item: Owned): void {
-  if (item._owner !== null) item._owner.items.delete(item);
-  item._owner = null;
+  if (item._owner !== null) item._owner.remove(item);
   const scope = currentScope();
   if (scope !== null) scope.add(item);
   else releaseToUser(item);
@@ -108,6 +129,7 @@ export function allocBytes(bytes: number, op: string): number {
         `${error instanceof Error ? error.message : String(error)}`,
     );
   }
+  markViewsStale();
   stats.bytesInUse += bytes;
   stats.buffers++;
   if (stats.bytesInUse > stats.peakBytes) stats.peakBytes = stats.bytesInUse;

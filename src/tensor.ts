@@ -67,6 +67,7 @@ export class Tensor {
   /** Number of elements. */
   readonly size: number;
   /** @internal */ _owner: Scope | null = null;
+  /** @internal */ _slot = -1;
   /** @internal */ _disposed = false;
   /** @internal registered with the FinalizationRegistry */ _watched = false;
   /**
@@ -76,6 +77,7 @@ export class Tensor {
   _recorded = false;
   /** @internal a Param: a leaf on every tape that sees it */ _param = false;
   /** @internal bumped by every in-place write */ _version = 0;
+  /** @internal node gradient slots holding this tensor during a backward pass */ _gradSlots = 0;
   /** @internal an untracked alias handed out by value() */ _valueAlias: Tensor | null = null;
   /**
    * @internal made by an op from a number argument: freed right after the op
@@ -111,10 +113,7 @@ export class Tensor {
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    if (this._owner !== null) {
-      this._owner.items.delete(this);
-      this._owner = null;
-    }
+    if (this._owner !== null) this._owner.remove(this);
     if (this._watched && registry !== null) registry.unregister(this);
     if (this._valueAlias !== null) {
       this._valueAlias.dispose();
@@ -691,14 +690,9 @@ export function tidy<T>(fn: () => T): T {
 }
 
 function releaseScope(scope: Scope, spared: Set<unknown>): void {
-  for (const item of [...scope.items]) {
-    if (spared.has(item) || (recordingState.active && item instanceof Tensor && item._recorded)) {
-      handToCurrentScope(item);
-    } else {
-      scope.items.delete(item);
-      item._owner = null;
-      item.dispose();
-    }
+  for (const item of scope.take()) {
+    if (spared.has(item) || (recordingState.active && item instanceof Tensor && item._recorded)) handToCurrentScope(item);
+    else item.dispose();
   }
 }
 
@@ -713,10 +707,7 @@ function releaseScope(scope: Scope, spared: Set<unknown>): void {
 export function keep<T extends Tensor>(t: T): T {
   if (!(t instanceof Tensor)) throw new ArgumentError(`keep: expected a Tensor, got ${describe(t)}`);
   checkLive(t, 'keep');
-  if (t._owner !== null) {
-    t._owner.items.delete(t);
-    t._owner = null;
-  }
+  if (t._owner !== null) t._owner.remove(t);
   watch(t);
   return t;
 }

@@ -120,7 +120,7 @@ function record(tape: Tape, scope: Scope, fn: () => unknown, op: string): void {
   if (activeTapes.length > 0) {
     // Nested: the outer tapes' backward passes need what ran here, so the
     // outermost tape owns it.
-    for (const item of [...scope.items]) handToCurrentScope(item);
+    for (const item of scope.take()) handToCurrentScope(item);
   } else {
     tape._scope = scope;
   }
@@ -131,13 +131,9 @@ function record(tape: Tape, scope: Scope, fn: () => unknown, op: string): void {
 function abandon(tape: Tape, scope: Scope): void {
   popScope(scope);
   if (activeTapes.length > 0) {
-    for (const item of [...scope.items]) {
+    for (const item of scope.take()) {
       if (item instanceof Tensor && item._recorded) handToCurrentScope(item);
-      else {
-        scope.items.delete(item);
-        item._owner = null;
-        item.dispose();
-      }
+      else item.dispose();
     }
   } else {
     scope.disposeAll();

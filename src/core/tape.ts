@@ -49,6 +49,7 @@ export class Tape {
   /** @internal */ readonly nodes: Node[] = [];
   /** @internal */ readonly byTensor = new Map<Tensor, Node>();
   /** @internal */ _owner: Scope | null = null;
+  /** @internal */ _slot = -1;
   /** @internal tensors this tape owns: what ran inside diff, and its gradients */ _scope: Scope | null = null;
   /** @internal */ _result: Tensor | number = NaN;
   /** @internal */ _disposed = false;
@@ -100,10 +101,7 @@ export class Tape {
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    if (this._owner !== null) {
-      this._owner.items.delete(this);
-      this._owner = null;
-    }
+    if (this._owner !== null) this._owner.remove(this);
     if (this._scope !== null) this._scope.disposeAll();
     this._scope = null;
     this.nodes.length = 0;
@@ -147,17 +145,15 @@ export function backward(tape: Tape, keepNode: Node | null): void {
   const outerRecording = activeTapes.length > 0;
   const scope = pushScope('backward');
   const claimed = new Set<Tensor>();
-  // How many node slots hold each gradient tensor: rules may pass `dy`
-  // through unchanged, so one tensor can flow into several nodes.
-  const slots = new Map<Tensor, number>();
-  const take = (g: Tensor) => slots.set(g, (slots.get(g) ?? 0) + 1);
+  // How many node slots hold each gradient tensor (Tensor._gradSlots):
+  // rules may pass `dy` through unchanged, so one tensor can flow into
+  // several nodes, and it is freed when the last of them is done.
+  const take = (g: Tensor) => {
+    g._gradSlots++;
+  };
   const drop = (g: Tensor) => {
-    const n = (slots.get(g) ?? 1) - 1;
-    if (n > 0) {
-      slots.set(g, n);
-      return;
-    }
-    slots.delete(g);
+    if (--g._gradSlots > 0) return;
+    g._gradSlots = 0;
     if (g._owner === scope && !(outerRecording && g._recorded)) g.dispose();
   };
 
@@ -184,7 +180,7 @@ export function backward(tape: Tape, keepNode: Node | null): void {
           drop(parent.grad);
           parent.grad = sum;
           take(sum);
-          if (!slots.has(dx) && dx._owner === scope && !(outerRecording && dx._recorded)) dx.dispose();
+          if (dx._gradSlots === 0 && dx._owner === scope && !(outerRecording && dx._recorded)) dx.dispose();
         }
       }
       if (node !== keepNode) {
@@ -198,32 +194,32 @@ export function backward(tape: Tape, keepNode: Node | null): void {
       if (node.op !== null && node !== keepNode) continue;
       let g = node.grad;
       node.grad = null;
+      if (g !== null) g._gradSlots = 0;
       if (grads.has(node)) continue; // kept from an earlier pass
       if (g !== null && (claimed.has(g) || g._owner !== scope)) g = alias(g, g.shape);
       if (g !== null) claimed.add(g);
       grads.set(node, g);
     }
   } catch (error) {
-    for (const node of tape.nodes) node.grad = null;
+    for (const node of tape.nodes) {
+      if (node.grad !== null) node.grad._gradSlots = 0;
+      node.grad = null;
+    }
     popScope(scope);
     if (!outerRecording) scope.disposeAll();
-    else for (const item of [...scope.items]) handToCurrentScope(item);
+    else for (const item of scope.take()) handToCurrentScope(item);
     throw error;
   }
   popScope(scope);
   if (outerRecording) {
     // The outer tapes' backward passes read what was computed here.
-    for (const item of [...scope.items]) handToCurrentScope(item);
+    for (const item of scope.take()) handToCurrentScope(item);
   } else {
     const owner = tape._scope ?? new Scope('tape');
     tape._scope = owner;
-    for (const item of [...scope.items]) {
-      scope.items.delete(item);
+    for (const item of scope.take()) {
       if (item instanceof Tensor && claimed.has(item)) owner.add(item);
-      else {
-        item._owner = null;
-        item.dispose();
-      }
+      else item.dispose();
     }
   }
 }
@@ -231,19 +227,24 @@ export function backward(tape: Tape, keepNode: Node | null): void {
 function checkVersions(node: Node): void {
   const versions = node.versions;
   if (versions === null) return;
-  const tensors = [node.value, ...node.args.filter((a): a is Tensor => a instanceof Tensor)];
-  for (let i = 0; i < tensors.length; i++) {
-    const t = tensors[i];
-    if (t._version !== versions[i]) {
-      const what = i === 0 ? 'its result' : `argument ${node.args.indexOf(t) + 1}`;
-      throw new AutogradError(
-        `${node.op!.name} (tape position ${node.index + 1}): ${what}, a ${t.dtype} tensor of shape ${shapeString(t.shape)}, ` +
-          `was modified in place (version ${versions[i]} when recorded, ${t._version} now) before the backward pass; ` +
-          'its gradient would be wrong. Ask for the gradients (grad) before updating parameters in place (axpy, optimizer steps).',
-      );
-    }
-    checkLive(t, `${node.op!.name} (tape position ${node.index + 1})`);
+  if (node.value._version !== versions[0]) versionError(node, node.value, versions[0], 'its result');
+  checkLive(node.value, `${node.op!.name} (tape position ${node.index + 1})`);
+  let v = 1;
+  for (let i = 0; i < node.args.length; i++) {
+    const t = node.args[i];
+    if (!(t instanceof Tensor)) continue;
+    if (t._version !== versions[v]) versionError(node, t, versions[v], `argument ${i + 1}`);
+    if (t._disposed) checkLive(t, `${node.op!.name} (tape position ${node.index + 1})`);
+    v++;
   }
+}
+
+function versionError(node: Node, t: Tensor, recorded: number, what: string): never {
+  throw new AutogradError(
+    `${node.op!.name} (tape position ${node.index + 1}): ${what}, a ${t.dtype} tensor of shape ${shapeString(t.shape)}, ` +
+      `was modified in place (version ${recorded} when recorded, ${t._version} now) before the backward pass; ` +
+      'its gradient would be wrong. Ask for the gradients (grad) before updating parameters in place (axpy, optimizer steps).',
+  );
 }
 
 function callRule(node: Node, j: number, dy: Tensor, outerRecording: boolean): Tensor | null {
@@ -262,19 +263,15 @@ function callRule(node: Node, j: number, dy: Tensor, outerRecording: boolean): T
     hooks.ruleContext = null;
     popScope(ruleScope);
     if (!outerRecording) ruleScope.disposeAll();
-    else for (const item of [...ruleScope.items]) handToCurrentScope(item);
+    else for (const item of ruleScope.take()) handToCurrentScope(item);
     throw error;
   }
   popScope(ruleScope);
   // Temporaries of the rule go now; the gradient (and, when an outer tape
   // records this, everything it recorded) moves up to the backward scope.
-  for (const item of [...ruleScope.items]) {
+  for (const item of ruleScope.take()) {
     if (item === dx || (outerRecording && item instanceof Tensor && item._recorded)) handToCurrentScope(item);
-    else {
-      ruleScope.items.delete(item);
-      item._owner = null;
-      item.dispose();
-    }
+    else item.dispose();
   }
   if (dx === null || dx === undefined) return null;
   if (!(dx instanceof Tensor)) {

@@ -2,7 +2,7 @@
 
 import { Tensor, checkLive, empty, tensor, tidy, type DType } from '../tensor';
 import { currentScope } from '../memory';
-import { kernel, kernels, heapI32, type Kernels } from '../wasm/index';
+import { kernelFor, kernels, heapI32 } from '../wasm/index';
 import { scratchInts } from '../memory';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
 import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, sameShape, shapeString } from '../shape';
@@ -92,6 +92,15 @@ export function writeInts(...arrays: number[][]): number[] {
   return ptrs;
 }
 
+let flat: [number, number, number] | null = null;
+function flatScratch(): [number, number, number] {
+  if (flat === null) {
+    const base = scratchInts();
+    flat = [base, base + 64 * 4, base + 128 * 4];
+  }
+  return flat;
+}
+
 /** Largest rank the strided kernels accept after collapsing axes. */
 const MAX_KERNEL_RANK = 32;
 
@@ -103,16 +112,19 @@ export function binaryForward(op: BinaryName, a: Tensor, b: Tensor): Tensor {
   const outShape = broadcastShapes(op, a.shape, b.shape);
   const out = empty(outShape, a.dtype, op);
   if (out.size === 0) return out;
-  const fn = kernels()[`${op}_${suffix(a.dtype)}` as keyof Kernels] as (
-    a: number, b: number, out: number, ndim: number, shape: number, sa: number, sb: number,
-  ) => void;
+  const fn = kernelFor<(a: number, b: number, out: number, ndim: number, shape: number, sa: number, sb: number) => void>(op, a.dtype);
   let shape: number[];
   let sa: number[];
   let sb: number[];
   if (sameShape(a.shape, b.shape)) {
-    shape = [out.size];
-    sa = [1];
-    sb = [1];
+    // The common case: one flat row, no shape arrays to build.
+    const [pShape, pA, pB] = flatScratch();
+    const view = heapI32();
+    view[pShape >>> 2] = out.size;
+    view[pA >>> 2] = 1;
+    view[pB >>> 2] = 1;
+    fn(a._ptr, b._ptr, out._ptr, 1, pShape, pA, pB);
+    return out;
   } else {
     const c = collapseAxes(outShape, [
       broadcastStrides(a.shape, outShape),
@@ -151,7 +163,7 @@ export function stridedCopy(op: string, x: Tensor, shape: number[], strides: num
 export function unaryForward(op: string, kernelName: string, x: Tensor): Tensor {
   checkLive(x, op);
   const out = empty(x.shape.slice(), x.dtype, op);
-  const fn = kernel<(x: number, out: number, n: number) => void>(`${kernelName}_${suffix(x.dtype)}`);
+  const fn = kernelFor<(x: number, out: number, n: number) => void>(kernelName, x.dtype);
   fn(x._ptr, out._ptr, x.size);
   return out;
 }

@@ -122,16 +122,36 @@ export function kernels(): Kernels {
   );
 }
 
+const pairCache: Record<string, [unknown, unknown]> = Object.create(null);
+
+/**
+ * The float32 or float64 kernel `${base}_f32` / `${base}_f64`, cached per base
+ * name so hot paths build no strings.
+ */
+export function kernelFor<F extends (...args: never[]) => unknown>(base: string, dtype: 'float32' | 'float64'): F {
+  let pair = pairCache[base];
+  if (pair === undefined) {
+    pair = [kernel<F>(`${base}_f32`), kernel<F>(`${base}_f64`)];
+    pairCache[base] = pair;
+  }
+  return (dtype === 'float32' ? pair[0] : pair[1]) as F;
+}
+
 /**
  * A kernel by its exported name (`sin_f32`), for op families whose kernels
  * are not listed in the Kernels interface. Throws naming the kernel if the
  * module lacks it (a build out of date with src/).
  */
+const kernelCache: Record<string, unknown> = Object.create(null);
+
 export function kernel<F extends (...args: never[]) => unknown>(name: string): F {
+  const cached = kernelCache[name];
+  if (cached !== undefined) return cached as F;
   const fn = (kernels() as unknown as Record<string, unknown>)[name];
   if (typeof fn !== 'function') {
     throw new Error(`autograd-wasm internal error: kernel ${name} is missing from the wasm module (rebuild with npm run build)`);
   }
+  kernelCache[name] = fn;
   return fn as F;
 }
 
@@ -155,7 +175,17 @@ let f64View = new Float64Array(0);
 let i32View = new Int32Array(0);
 let u8View = new Uint8Array(0);
 
+// Only allocation can grow memory, so the (slow) buffer getter is consulted
+// only after an allocation marked the views as possibly stale.
+let viewsMaybeStale = true;
+/** Called by the allocator after every allocation. */
+export function markViewsStale(): void {
+  viewsMaybeStale = true;
+}
+
 function refreshViews(): void {
+  if (!viewsMaybeStale) return;
+  viewsMaybeStale = false;
   const buffer = wasmMemory!.buffer;
   if (buffer !== viewBuffer) {
     viewBuffer = buffer;
