@@ -1,2 +1,142 @@
-// The special op family (see test/ops/special.table.ts).
-export {};
+// Special functions: the error function family and the gamma family. One line
+// of calculus per op, each rule written with differentiable ops, so every one
+// is differentiable to any order: lgamma' = digamma, digamma' = trigamma,
+// trigamma' = polygamma(2, ·), polygamma(n, ·)' = polygamma(n + 1, ·).
+// Kernels (accuracy notes at each function) are in assembly/special.ts.
+
+import { checkLive, empty, type Tensor, type TensorLike } from '../tensor';
+import { primitive } from '../core/primitive';
+import { kernel } from '../wasm/index';
+import { ArgumentError, describe } from '../errors';
+import { asTensor, suffix, unaryForward } from './util';
+import { mul, neg } from './arithmetic';
+import { abs2, exp } from './unary';
+
+const unary = (name: string) => (x: Tensor) => unaryForward(name, name, x);
+
+/** Highest polygamma order accepted (the kernel's work per element grows with it). */
+const MAX_ORDER = 1000;
+
+function polygammaForward(op: string, order: number, x: Tensor): Tensor {
+  checkLive(x, op);
+  const out = empty(x.shape.slice(), x.dtype, op);
+  kernel<(x: number, out: number, n: number, order: number) => void>(`polygamma_${suffix(x.dtype)}`)(
+    x._ptr, out._ptr, x.size, order,
+  );
+  return out;
+}
+
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+const SQRT_PI_OVER_TWO = Math.sqrt(Math.PI) / 2;
+/** e^{-x²}, the shape of erf's derivative. */
+const gaussian = (x: Tensor) => exp(neg(abs2(x)));
+
+const erfOp = primitive('erf', unary('erf'), (dy, _y, x: Tensor) => mul(dy, mul(TWO_OVER_SQRT_PI, gaussian(x))));
+const erfcOp = primitive('erfc', unary('erfc'), (dy, _y, x: Tensor) => mul(dy, mul(-TWO_OVER_SQRT_PI, gaussian(x))));
+// d/dx erfinv(x) = 1 / erf'(y) = (√π/2) e^{y²}, with y = erfinv(x) the result.
+const erfinvOp = primitive('erfinv', unary('erfinv'), (dy, y) => mul(dy, mul(SQRT_PI_OVER_TWO, exp(abs2(y)))));
+const lgammaOp = primitive('lgamma', unary('lgamma'), (dy, _y, x: Tensor) => mul(dy, digamma(x)));
+const digammaOp = primitive('digamma', unary('digamma'), (dy, _y, x: Tensor) => mul(dy, trigamma(x)));
+const trigammaOp = primitive(
+  'trigamma',
+  (x: Tensor) => polygammaForward('trigamma', 1, x),
+  (dy, _y, x: Tensor) => mul(dy, polygamma(2, x)),
+);
+const polygammaOp = primitive(
+  'polygamma',
+  (n: number, x: Tensor) => polygammaForward('polygamma', n, x),
+  null,
+  (dy, _y, n: number, x: Tensor) => mul(dy, polygamma(n + 1, x)),
+);
+
+// ---------------------------------------------------------------------------
+// The error function family
+
+/**
+ * Elementwise error function erf(x) = 2/√π ∫₀ˣ e^{-t²} dt, odd, in [-1, 1].
+ * Accurate to about 2 ulp in float64 (relative, also for tiny x).
+ * d/dx = 2/√π e^{-x²}.
+ * @example ag.erf(ag.tensor([0, 0.5], { dtype: 'float64' })).toArray() // [0, 0.5204998778130465]
+ */
+export function erf(x: TensorLike): Tensor {
+  return erfOp(asTensor('erf', x, 'float64'));
+}
+
+/**
+ * Elementwise complementary error function erfc(x) = 1 - erf(x), computed
+ * directly so the upper tail keeps its relative accuracy instead of
+ * cancelling to 0: erfc(10) = 2.088487583762545e-45, erfc(26) =
+ * 5.663192408856143e-296 (to about 2 ulp); it reaches 0 only past x ≈ 27.3,
+ * where the true value is below the smallest float64. d/dx = -2/√π e^{-x²}.
+ * @example ag.erfc(ag.tensor([0.5, 10], { dtype: 'float64' })).toArray() // [0.4795001221869535, 2.0884875837625446e-45]
+ */
+export function erfc(x: TensorLike): Tensor {
+  return erfcOp(asTensor('erfc', x, 'float64'));
+}
+
+/**
+ * Elementwise inverse error function: erf(erfinv(x)) = x on (-1, 1);
+ * ±Infinity at ±1 and NaN outside [-1, 1]. Giles' approximation refined by
+ * Halley steps on erf (on erfc in the tails), accurate to about 2 ulp in
+ * float64 right up to 1 - 2^-53. d/dx = (√π/2) e^{erfinv(x)²}, computed from
+ * the result.
+ * @example ag.erfinv(ag.tensor([0.5, 1], { dtype: 'float64' })).toArray() // [0.4769362762044699, Infinity]
+ */
+export function erfinv(x: TensorLike): Tensor {
+  return erfinvOp(asTensor('erfinv', x, 'float64'));
+}
+
+// ---------------------------------------------------------------------------
+// The gamma family
+
+/**
+ * Elementwise log|Γ(x)|, defined for negative non-integers too
+ * (lgamma(-0.5) = log(2√π)); +Infinity at 0 and the negative integers (the
+ * poles of Γ) and at ±Infinity. Relative accuracy about 3 ulp in float64,
+ * also next to the zeros at 1 and 2 (for x < -1, near the zeros of lgamma
+ * on the negative axis the error is about 1e-16 absolute). d/dx = digamma(x).
+ * @example ag.lgamma(ag.tensor([0.5, 10], { dtype: 'float64' })).toArray() // [0.5723649429247001, 12.80182748008147]
+ */
+export function lgamma(x: TensorLike): Tensor {
+  return lgammaOp(asTensor('lgamma', x, 'float64'));
+}
+
+/**
+ * Elementwise digamma ψ(x) = Γ'(x)/Γ(x) = d/dx lgamma(x), for negative
+ * non-integers too (by reflection). At the poles (0 and the negative
+ * integers) the result is NaN, since ψ tends to +∞ on one side and -∞ on the
+ * other; ψ(Infinity) = Infinity. Relative accuracy about 2 ulp in float64
+ * for x > 0, also next to its zero at 1.4616... d/dx = trigamma(x).
+ * @example ag.digamma(ag.tensor([1, 0.5], { dtype: 'float64' })).toArray() // [-0.5772156649015329, -1.9635100260214235]
+ */
+export function digamma(x: TensorLike): Tensor {
+  return digammaOp(asTensor('digamma', x, 'float64'));
+}
+
+/**
+ * Elementwise trigamma ψ'(x) = d²/dx² lgamma(x), the same as
+ * `polygamma(1, x)`; defined for negative non-integers (by reflection) and
+ * +Infinity at the poles 0, -1, -2, ... (it tends to +∞ from both sides).
+ * d/dx = polygamma(2, x).
+ * @example ag.trigamma(ag.tensor([1], { dtype: 'float64' })).item() // 1.6449340668482264 (π²/6)
+ */
+export function trigamma(x: TensorLike): Tensor {
+  return trigammaOp(asTensor('trigamma', x, 'float64'));
+}
+
+/**
+ * Elementwise polygamma function ψ⁽ⁿ⁾(x), the n-th derivative of digamma:
+ * `polygamma(0, x)` is digamma, `polygamma(1, x)` trigamma. `n` is a
+ * non-negative integer (at most 1000), a number, not differentiated; `x` a
+ * tensor or number. Defined for negative non-integers by reflection (for
+ * n ≤ 100; NaN beyond). At the poles 0, -1, -2, ... the result is +Infinity
+ * for odd n (ψ⁽ⁿ⁾ tends to +∞ from both sides) and NaN for even n (the sides
+ * disagree). d/dx = polygamma(n + 1, x), so it is differentiable to any order.
+ * @example ag.polygamma(2, ag.tensor([1], { dtype: 'float64' })).item() // -2.404113806319188 (-2ζ(3))
+ */
+export function polygamma(n: number, x: TensorLike): Tensor {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_ORDER) {
+    throw new ArgumentError(`polygamma: order n must be an integer from 0 to ${MAX_ORDER}, got ${describe(n)}`);
+  }
+  return polygammaOp(n, asTensor('polygamma', x, 'float64', 'x'));
+}
