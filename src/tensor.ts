@@ -256,6 +256,12 @@ export interface Tensor {
   trunc(): Tensor;
   isnan(): Tensor;
   isfinite(): Tensor;
+  erf(): Tensor;
+  erfc(): Tensor;
+  erfinv(): Tensor;
+  lgamma(): Tensor;
+  digamma(): Tensor;
+  trigamma(): Tensor;
   elu(alpha?: number): Tensor;
   clamp(lo?: number | null, hi?: number | null): Tensor;
   sum(axis?: number | number[], keepdims?: boolean): Tensor;

@@ -5,6 +5,7 @@ import { Tensor } from '../tensor';
 import * as arithmetic from './arithmetic';
 import * as compare from './compare';
 import * as unary from './unary';
+import * as special from './special';
 import * as reduce from './reduce';
 import * as linalg from './linalg';
 import * as shape from './shape';
@@ -20,6 +21,7 @@ const names: [Record<string, unknown>, string[]][] = [
     'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'sigmoid', 'relu', 'softplus',
     'gelu', 'floor', 'ceil', 'round', 'trunc', 'elu', 'clamp',
   ]],
+  [special, ['erf', 'erfc', 'erfinv', 'lgamma', 'digamma', 'trigamma']],
   [reduce, ['sum', 'mean', 'prod', 'max', 'min', 'logsumexp', 'variance', 'std', 'norm', 'argmax', 'argmin']],
   [linalg, ['matmul', 'dot', 'outer', 'kron', 'diag', 'trace', 'tril', 'triu', 'inv', 'det', 'logdet', 'solve']],
   [shape, ['reshape', 'flatten', 'squeeze', 'expandDims', 'transpose', 'broadcastTo', 'tile', 'repeat', 'cast']],
