@@ -1,1 +1,580 @@
-// Kernels for src/ops/nn.ts.
+// Kernels for src/ops/nn.ts: softmax / log-softmax along an axis, the fused
+// cross-entropy and NLL losses for integer labels, im2col / col2im for
+// convolutions (the products themselves go through matmul.ts), 2-d pooling
+// and embedding gather / scatter-add. Layout is row-major; an "axis" is seen
+// as [outer, n, inner]; images are NCHW, so one (n, c) plane is [h, w].
+
+// ---------------------------------------------------------------------------
+// Scalar helpers: float32 data is computed with Mathf, float64 with Math.
+
+@inline function expT<T>(v: T): T {
+  if (sizeof<T>() == 4) return <T>Mathf.exp(<f32>v);
+  return <T>Math.exp(<f64>v);
+}
+
+@inline function logT<T>(v: T): T {
+  if (sizeof<T>() == 4) return <T>Mathf.log(<f32>v);
+  return <T>Math.log(<f64>v);
+}
+
+@inline function isNaNT<T>(v: T): bool {
+  return v != v;
+}
+
+// ---------------------------------------------------------------------------
+// softmax and log-softmax along the middle axis of [outer, n, inner].
+// Stable: the maximum of each slice is subtracted before exponentiating, so
+// logits of 1000 give finite results. A NaN anywhere in a slice makes the
+// whole slice NaN.
+
+@inline function softmaxBody<T>(x: usize, out: usize, outer: i32, n: i32, inner: i32, logMode: bool): void {
+  const shift = alignof<T>();
+  const stride = <usize>inner << shift;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const start = (<usize>o * <usize>n * <usize>inner + <usize>i) << shift;
+      const px = x + start;
+      const po = out + start;
+      let m = load<T>(px);
+      for (let k = 1; k < n; k++) {
+        const v = load<T>(px + <usize>k * stride);
+        if (v > m || isNaNT<T>(v)) m = v;
+      }
+      let s: T = 0;
+      if (logMode) {
+        for (let k = 0; k < n; k++) s += expT<T>(load<T>(px + <usize>k * stride) - m);
+        const shiftBy = m + logT<T>(s);
+        for (let k = 0; k < n; k++) {
+          const off = <usize>k * stride;
+          store<T>(po + off, load<T>(px + off) - shiftBy);
+        }
+      } else {
+        for (let k = 0; k < n; k++) {
+          const off = <usize>k * stride;
+          const e = expT<T>(load<T>(px + off) - m);
+          store<T>(po + off, e);
+          s += e;
+        }
+        const r: T = <T>1 / s;
+        for (let k = 0; k < n; k++) {
+          const off = <usize>k * stride;
+          store<T>(po + off, load<T>(po + off) * r);
+        }
+      }
+    }
+  }
+}
+
+export function softmax_f32(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { softmaxBody<f32>(x, out, outer, n, inner, false); }
+export function softmax_f64(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { softmaxBody<f64>(x, out, outer, n, inner, false); }
+export function log_softmax_f32(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { softmaxBody<f32>(x, out, outer, n, inner, true); }
+export function log_softmax_f64(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { softmaxBody<f64>(x, out, outer, n, inner, true); }
+
+// ---------------------------------------------------------------------------
+// Losses over rows of z [rows, c] with one int32 label per row.
+
+// sum over rows of logsumexp(z[r]) - z[r, label[r]] (the caller divides by rows).
+@inline function crossEntropyBody<T>(z: usize, labels: usize, rows: i32, c: i32): f64 {
+  const shift = alignof<T>();
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = z + ((<usize>r * <usize>c) << shift);
+    let m = load<T>(row);
+    for (let k = 1; k < c; k++) {
+      const v = load<T>(row + (<usize>k << shift));
+      if (v > m || isNaNT<T>(v)) m = v;
+    }
+    let s: T = 0;
+    for (let k = 0; k < c; k++) s += expT<T>(load<T>(row + (<usize>k << shift)) - m);
+    const label = load<i32>(labels + (<usize>r << 2));
+    total += <f64>(m + logT<T>(s) - load<T>(row + (<usize>label << shift)));
+  }
+  return total;
+}
+
+export function cross_entropy_f32(z: usize, labels: usize, rows: i32, c: i32): f64 { return crossEntropyBody<f32>(z, labels, rows, c); }
+export function cross_entropy_f64(z: usize, labels: usize, rows: i32, c: i32): f64 { return crossEntropyBody<f64>(z, labels, rows, c); }
+
+// sum over rows of logp[r, label[r]].
+@inline function pickSumBody<T>(logp: usize, labels: usize, rows: i32, c: i32): f64 {
+  const shift = alignof<T>();
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const label = load<i32>(labels + (<usize>r << 2));
+    total += <f64>load<T>(logp + ((<usize>r * <usize>c + <usize>label) << shift));
+  }
+  return total;
+}
+
+export function nn_pick_sum_f32(logp: usize, labels: usize, rows: i32, c: i32): f64 { return pickSumBody<f32>(logp, labels, rows, c); }
+export function nn_pick_sum_f64(logp: usize, labels: usize, rows: i32, c: i32): f64 { return pickSumBody<f64>(logp, labels, rows, c); }
+
+// out[r, :] = 0 except out[r, label[r]] = value: a scaled one-hot matrix.
+@inline function oneHotBody<T>(labels: usize, out: usize, rows: i32, c: i32, value: f64): void {
+  const shift = alignof<T>();
+  memory.fill(out, 0, (<usize>rows * <usize>c) << shift);
+  for (let r = 0; r < rows; r++) {
+    const label = load<i32>(labels + (<usize>r << 2));
+    store<T>(out + ((<usize>r * <usize>c + <usize>label) << shift), <T>value);
+  }
+}
+
+export function nn_one_hot_f32(labels: usize, out: usize, rows: i32, c: i32, value: f64): void { oneHotBody<f32>(labels, out, rows, c, value); }
+export function nn_one_hot_f64(labels: usize, out: usize, rows: i32, c: i32, value: f64): void { oneHotBody<f64>(labels, out, rows, c, value); }
+
+// ---------------------------------------------------------------------------
+// im2col / col2im for one image (and one group of channels).
+// x is [c, h, w]; cols is [c * kh * kw, ho * wo] with row (ci, i, j) and
+// column (oh, ow) holding x[ci, oh*sh - ph + i*dh, ow*sw - pw + j*dw], or 0
+// where that falls in the padding. col2im adds cols back into x (its
+// transpose); the caller zeroes x first.
+
+// The output columns ow whose input column ow*sw + off lies in [0, w): [lo, hi).
+@inline function validLo(off: i32, sw: i32, wo: i32): i32 {
+  const lo = off >= 0 ? 0 : (-off + sw - 1) / sw;
+  return min(lo, wo);
+}
+
+@inline function validHi(off: i32, sw: i32, w: i32, wo: i32): i32 {
+  const last = w - 1 - off;
+  const hi = last < 0 ? 0 : last / sw + 1;
+  return min(hi, wo);
+}
+
+// Short runs: memory.copy / memory.fill call out of wasm in V8, which costs
+// more than the few elements an image row holds.
+@inline function copyRun<T>(dst: usize, src: usize, n: i32): void {
+  const shift = alignof<T>();
+  const lanes = 16 / sizeof<T>();
+  let k = 0;
+  for (; k + lanes <= n; k += lanes) {
+    const o = <usize>k << shift;
+    v128.store(dst + o, v128.load(src + o));
+  }
+  for (; k < n; k++) {
+    const o = <usize>k << shift;
+    store<T>(dst + o, load<T>(src + o));
+  }
+}
+
+@inline function zeroRun<T>(dst: usize, n: i32): void {
+  const shift = alignof<T>();
+  const lanes = 16 / sizeof<T>();
+  const zero = v128.splat<T>(0);
+  let k = 0;
+  for (; k + lanes <= n; k += lanes) v128.store(dst + (<usize>k << shift), zero);
+  for (; k < n; k++) store<T>(dst + (<usize>k << shift), <T>0);
+}
+
+@inline function im2colBody<T>(
+  x: usize, cols: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32,
+): void {
+  const shift = alignof<T>();
+  const p = <usize>ho * <usize>wo;
+  let row: usize = 0;
+  for (let ci = 0; ci < c; ci++) {
+    const plane = x + ((<usize>ci * <usize>h * <usize>w) << shift);
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const dst = cols + ((row * p) << shift);
+        const off = j * dw - pw;
+        const lo = validLo(off, sw, wo);
+        const hi = max(validHi(off, sw, w, wo), lo);
+        for (let oh = 0; oh < ho; oh++) {
+          const drow = dst + ((<usize>oh * <usize>wo) << shift);
+          const ih = oh * sh - ph + i * dh;
+          if (ih < 0 || ih >= h) {
+            zeroRun<T>(drow, wo);
+            continue;
+          }
+          const srow = plane + ((<usize>ih * <usize>w) << shift);
+          zeroRun<T>(drow, lo);
+          if (sw == 1) {
+            copyRun<T>(drow + (<usize>lo << shift), srow + (<usize>(lo + off) << shift), hi - lo);
+          } else {
+            for (let ow = lo; ow < hi; ow++) {
+              store<T>(drow + (<usize>ow << shift), load<T>(srow + (<usize>(ow * sw + off) << shift)));
+            }
+          }
+          zeroRun<T>(drow + (<usize>hi << shift), wo - hi);
+        }
+        row++;
+      }
+    }
+  }
+}
+
+@inline function col2imBody<T>(
+  cols: usize, x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32,
+): void {
+  const shift = alignof<T>();
+  const lanes = 16 / sizeof<T>();
+  const p = <usize>ho * <usize>wo;
+  let row: usize = 0;
+  for (let ci = 0; ci < c; ci++) {
+    const plane = x + ((<usize>ci * <usize>h * <usize>w) << shift);
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const src = cols + ((row * p) << shift);
+        const off = j * dw - pw;
+        const lo = validLo(off, sw, wo);
+        const hi = max(validHi(off, sw, w, wo), lo);
+        for (let oh = 0; oh < ho; oh++) {
+          const ih = oh * sh - ph + i * dh;
+          if (ih < 0 || ih >= h) continue;
+          const srow = src + ((<usize>oh * <usize>wo) << shift);
+          const drow = plane + ((<usize>ih * <usize>w) << shift);
+          if (sw == 1) {
+            const a = drow + (<usize>(lo + off) << shift);
+            const b = srow + (<usize>lo << shift);
+            const len = hi - lo;
+            let q = 0;
+            for (; q + lanes <= len; q += lanes) {
+              const o = <usize>q << shift;
+              v128.store(a + o, v128.add<T>(v128.load(a + o), v128.load(b + o)));
+            }
+            for (; q < len; q++) {
+              const o = <usize>q << shift;
+              store<T>(a + o, load<T>(a + o) + load<T>(b + o));
+            }
+          } else {
+            for (let ow = lo; ow < hi; ow++) {
+              const d = drow + (<usize>(ow * sw + off) << shift);
+              store<T>(d, load<T>(d) + load<T>(srow + (<usize>ow << shift)));
+            }
+          }
+        }
+        row++;
+      }
+    }
+  }
+}
+
+export function im2col_f32(x: usize, cols: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
+  im2colBody<f32>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo);
+}
+export function im2col_f64(x: usize, cols: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
+  im2colBody<f64>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo);
+}
+export function col2im_f32(cols: usize, x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
+  col2imBody<f32>(cols, x, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo);
+}
+export function col2im_f64(cols: usize, x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
+  col2imBody<f64>(cols, x, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo);
+}
+
+// ---------------------------------------------------------------------------
+// 2-d pooling over `planes` planes of [h, w] into [ho, wo].
+
+// Max pooling. out gets each window's maximum (NaN if the window holds a
+// NaN); padding never wins, and a window entirely in the padding gives
+// -Infinity. Tap-major: for each output row, every tap (i, j) of the window
+// sweeps the whole row of outputs with SIMD max (f32x4.max / f64x2.max,
+// branch-free; scalar max and float select compile to branches in V8, which
+// random data mispredicts).
+
+// The taps t in [0, k) of a window starting at `base` (stride d between
+// taps) that land inside [0, n): [tapLo, tapHi).
+@inline function tapLo(base: i32, d: i32): i32 {
+  if (base >= 0) return 0;
+  return d == 1 ? -base : (-base + d - 1) / d;
+}
+
+@inline function tapHi(base: i32, d: i32, k: i32, n: i32): i32 {
+  if (base >= n) return 0;
+  return min(k, d == 1 ? n - base : (n - 1 - base) / d + 1);
+}
+
+// One vector of `16 / sizeof<T>()` elements read `stride` elements apart from p.
+@inline function loadStrided<T>(p: usize, stride: i32): v128 {
+  if (stride == 1) return v128.load(p);
+  const step = <usize>stride << alignof<T>();
+  if (sizeof<T>() == 4) {
+    if (stride == 2) {
+      return v128.shuffle<f32>(v128.load(p), v128.load(p, 16), 0, 2, 4, 6);
+    }
+    let v = f32x4.splat(load<f32>(p));
+    v = f32x4.replace_lane(v, 1, load<f32>(p + step));
+    v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * step));
+    return f32x4.replace_lane(v, 3, load<f32>(p + 3 * step));
+  }
+  return f64x2.replace_lane(f64x2.splat(load<f64>(p)), 1, load<f64>(p + step));
+}
+
+@inline function maxPoolBody<T>(
+  x: usize, out: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32,
+): void {
+  const shift = alignof<T>();
+  const lanes = 16 / sizeof<T>();
+  for (let pl = 0; pl < planes; pl++) {
+    const plane = x + ((<usize>pl * <usize>h * <usize>w) << shift);
+    for (let oh = 0; oh < ho; oh++) {
+      const orow = out + ((<usize>(pl * ho + oh) * <usize>wo) << shift);
+      for (let ow = 0; ow < wo; ow++) store<T>(orow + (<usize>ow << shift), <T>-Infinity);
+      const bh = oh * sh - ph;
+      const i1 = tapHi(bh, dh, kh, h);
+      for (let i = tapLo(bh, dh); i < i1; i++) {
+        const src = plane + ((<usize>(bh + i * dh) * <usize>w) << shift);
+        for (let j = 0; j < kw; j++) {
+          const off = j * dw - pw;
+          const hi = validHi(off, sw, w, wo);
+          let ow = validLo(off, sw, wo);
+          // (the stride-2 float32 load reads one element past the last tap: keep it in the row)
+          for (; ow + lanes <= hi && (sizeof<T>() != 4 || sw != 2 || (ow + lanes) * 2 + off <= w); ow += lanes) {
+            const o = orow + (<usize>ow << shift);
+            v128.store(o, v128.max<T>(v128.load(o), loadStrided<T>(src + (<usize>(ow * sw + off) << shift), sw)));
+          }
+          for (; ow < hi; ow++) {
+            const o = orow + (<usize>ow << shift);
+            const v = v128.max<T>(v128.splat<T>(load<T>(o)), v128.splat<T>(load<T>(src + (<usize>(ow * sw + off) << shift))));
+            store<T>(o, v128.extract_lane<T>(v, 0));
+          }
+        }
+      }
+    }
+  }
+}
+
+export function maxpool2d_f32(x: usize, out: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
+  maxPoolBody<f32>(x, out, planes, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo);
+}
+export function maxpool2d_f64(x: usize, out: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
+  maxPoolBody<f64>(x, out, planes, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo);
+}
+
+// The position ih * w + iw in its plane of the first tap, in row-major window
+// order, that holds the window's maximum y (the first NaN when y is NaN), or
+// -1 when the window lies entirely in the padding. This is where maxPool's
+// gradient goes: recomputed from x and y, so no index buffer is kept between
+// the forward and backward passes.
+@inline function windowArgmax<T>(plane: usize, y: T, h: i32, w: i32, kh: i32, kw: i32, bh: i32, bw: i32, dh: i32, dw: i32): i32 {
+  const shift = alignof<T>();
+  const nan = <i32>isNaNT<T>(y);
+  const i1 = tapHi(bh, dh, kh, h);
+  const j0 = tapLo(bw, dw);
+  const j1 = tapHi(bw, dw, kw, w);
+  // Branch-free (the position of the maximum is random, a branch on it
+  // mispredicts): `take` is 1 at the first match only.
+  let at = -1;
+  let found = 0;
+  for (let i = tapLo(bh, dh); i < i1; i++) {
+    const row = (bh + i * dh) * w + bw;
+    for (let j = j0; j < j1; j++) {
+      const pos = row + j * dw;
+      const v = load<T>(plane + (<usize>pos << shift));
+      const hit = <i32>(v == y) | (nan & <i32>isNaNT<T>(v));
+      const take = hit & (found ^ 1);
+      at = (at & (take - 1)) | (pos & -take);
+      found |= hit;
+    }
+  }
+  return at;
+}
+
+// The argmax positions of `lanes` adjacent windows at once (ow .. ow+lanes-1
+// of output row oh), all of whose taps lie inside the row horizontally: an
+// integer vector (i32x4 for float32, i64x2 for float64), -1 where a window
+// has no tap inside the image. Same rule as windowArgmax, branch-free.
+@inline function vectorArgmax<T>(
+  plane: usize, yv: v128, w: i32, kw: i32, sw: i32, dw: i32, bw: i32, i0: i32, i1: i32, bh: i32, dh: i32,
+): v128 {
+  const shift = alignof<T>();
+  const nanY = v128.ne<T>(yv, yv);
+  let found = v128.splat<i32>(0);
+  let at: v128;
+  let lanePos: v128;
+  if (sizeof<T>() == 4) {
+    at = i32x4.splat(-1);
+    lanePos = i32x4.mul(i32x4(0, 1, 2, 3), i32x4.splat(sw));
+  } else {
+    at = i64x2.splat(-1);
+    lanePos = i64x2(0, <i64>sw);
+  }
+  for (let i = i0; i < i1; i++) {
+    const row = (bh + i * dh) * w + bw;
+    for (let j = 0; j < kw; j++) {
+      const pos = row + j * dw;
+      const v = loadStrided<T>(plane + (<usize>pos << shift), sw);
+      const hit = v128.or(v128.eq<T>(v, yv), v128.and(nanY, v128.ne<T>(v, v)));
+      const take = v128.andnot(hit, found);
+      const posv = sizeof<T>() == 4 ? i32x4.add(i32x4.splat(pos), lanePos) : i64x2.add(i64x2.splat(<i64>pos), lanePos);
+      at = v128.bitselect(posv, at, take);
+      found = v128.or(found, hit);
+    }
+  }
+  return at;
+}
+
+// scatter: dx (x's shape, zeroed here) gets src [planes, ho, wo] added at each
+// window's argmax. gather: out [planes, ho, wo] reads src (x's shape) there.
+@inline function visitArgmax<T>(src: usize, out: usize, base: usize, q: usize, at: i32, scatter: bool): void {
+  const shift = alignof<T>();
+  if (scatter) {
+    if (at >= 0) {
+      const d = out + base + (<usize>at << shift);
+      store<T>(d, load<T>(d) + load<T>(src + (q << shift)));
+    }
+  } else {
+    store<T>(out + (q << shift), at >= 0 ? load<T>(src + base + (<usize>at << shift)) : <T>0);
+  }
+}
+
+@inline function maxPoolIndexedBody<T>(
+  src: usize, x: usize, y: usize, out: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32, scatter: bool,
+): void {
+  const shift = alignof<T>();
+  const lanes = 16 / sizeof<T>();
+  if (scatter) memory.fill(out, 0, (<usize>planes * <usize>h * <usize>w) << shift);
+  // Windows ow in [vlo, vhi) have every tap inside the row (the stride-2
+  // float32 load reads one element past the last tap: that one too).
+  const vlo = validLo(-pw, sw, wo);
+  const last = (kw - 1) * dw - pw + (sizeof<T>() == 4 && sw == 2 ? 1 : 0);
+  const vhi = max(validHi(last, sw, w, wo), vlo);
+  for (let pl = 0; pl < planes; pl++) {
+    const base = (<usize>pl * <usize>h * <usize>w) << shift;
+    const plane = x + base;
+    for (let oh = 0; oh < ho; oh++) {
+      const bh = oh * sh - ph;
+      const i0 = tapLo(bh, dh);
+      const i1 = tapHi(bh, dh, kh, h);
+      const q0 = <usize>(pl * ho + oh) * <usize>wo;
+      let ow = 0;
+      for (; ow < wo; ow++) {
+        if (ow >= vlo && ow + lanes <= vhi) break;
+        const q = q0 + <usize>ow;
+        visitArgmax<T>(src, out, base, q, windowArgmax<T>(plane, load<T>(y + (q << shift)), h, w, kh, kw, bh, ow * sw - pw, dh, dw), scatter);
+      }
+      for (; ow + lanes <= vhi; ow += lanes) {
+        const q = q0 + <usize>ow;
+        const at = vectorArgmax<T>(plane, v128.load(y + (q << shift)), w, kw, sw, dw, ow * sw - pw, i0, i1, bh, dh);
+        if (sizeof<T>() == 4) {
+          visitArgmax<T>(src, out, base, q, i32x4.extract_lane(at, 0), scatter);
+          visitArgmax<T>(src, out, base, q + 1, i32x4.extract_lane(at, 1), scatter);
+          visitArgmax<T>(src, out, base, q + 2, i32x4.extract_lane(at, 2), scatter);
+          visitArgmax<T>(src, out, base, q + 3, i32x4.extract_lane(at, 3), scatter);
+        } else {
+          visitArgmax<T>(src, out, base, q, <i32>i64x2.extract_lane(at, 0), scatter);
+          visitArgmax<T>(src, out, base, q + 1, <i32>i64x2.extract_lane(at, 1), scatter);
+        }
+      }
+      for (; ow < wo; ow++) {
+        const q = q0 + <usize>ow;
+        visitArgmax<T>(src, out, base, q, windowArgmax<T>(plane, load<T>(y + (q << shift)), h, w, kh, kw, bh, ow * sw - pw, dh, dw), scatter);
+      }
+    }
+  }
+}
+
+export function maxpool2d_scatter_f32(src: usize, x: usize, y: usize, out: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
+  maxPoolIndexedBody<f32>(src, x, y, out, planes, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, true);
+}
+export function maxpool2d_scatter_f64(src: usize, x: usize, y: usize, out: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
+  maxPoolIndexedBody<f64>(src, x, y, out, planes, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, true);
+}
+export function maxpool2d_gather_f32(src: usize, x: usize, y: usize, out: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
+  maxPoolIndexedBody<f32>(src, x, y, out, planes, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, false);
+}
+export function maxpool2d_gather_f64(src: usize, x: usize, y: usize, out: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
+  maxPoolIndexedBody<f64>(src, x, y, out, planes, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, false);
+}
+
+// Average pooling: the sum over the window's in-bounds entries divided by the
+// full window area kh * kw (padding counts as zeros, PyTorch's
+// count_include_pad=True). The backward kernel spreads dy / area back over
+// each window, adding into dx, which it zeroes first.
+@inline function avgPoolBody<T>(
+  x: usize, out: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, ho: i32, wo: i32, backward: bool,
+): void {
+  const shift = alignof<T>();
+  const scale: T = <T>1 / <T>(kh * kw);
+  if (backward) memory.fill(x, 0, (<usize>planes * <usize>h * <usize>w) << shift);
+  let q: usize = 0;
+  for (let pl = 0; pl < planes; pl++) {
+    const plane = x + ((<usize>pl * <usize>h * <usize>w) << shift);
+    for (let oh = 0; oh < ho; oh++) {
+      const i0 = max(oh * sh - ph, 0);
+      const i1 = min(oh * sh - ph + kh, h);
+      for (let ow = 0; ow < wo; ow++) {
+        const j0 = max(ow * sw - pw, 0);
+        const j1 = min(ow * sw - pw + kw, w);
+        if (backward) {
+          const g = load<T>(out + (q << shift)) * scale;
+          for (let ih = i0; ih < i1; ih++) {
+            const row = plane + ((<usize>ih * <usize>w) << shift);
+            for (let iw = j0; iw < j1; iw++) {
+              const d = row + (<usize>iw << shift);
+              store<T>(d, load<T>(d) + g);
+            }
+          }
+        } else {
+          let s: T = 0;
+          for (let ih = i0; ih < i1; ih++) {
+            const row = plane + ((<usize>ih * <usize>w) << shift);
+            for (let iw = j0; iw < j1; iw++) s += load<T>(row + (<usize>iw << shift));
+          }
+          store<T>(out + (q << shift), s * scale);
+        }
+        q++;
+      }
+    }
+  }
+}
+
+export function avgpool2d_f32(x: usize, out: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, ho: i32, wo: i32): void {
+  avgPoolBody<f32>(x, out, planes, h, w, kh, kw, sh, sw, ph, pw, ho, wo, false);
+}
+export function avgpool2d_f64(x: usize, out: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, ho: i32, wo: i32): void {
+  avgPoolBody<f64>(x, out, planes, h, w, kh, kw, sh, sw, ph, pw, ho, wo, false);
+}
+// dy is [planes, ho, wo]; dx is [planes, h, w].
+export function avgpool2d_backward_f32(dy: usize, dx: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, ho: i32, wo: i32): void {
+  avgPoolBody<f32>(dx, dy, planes, h, w, kh, kw, sh, sw, ph, pw, ho, wo, true);
+}
+export function avgpool2d_backward_f64(dy: usize, dx: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, ho: i32, wo: i32): void {
+  avgPoolBody<f64>(dx, dy, planes, h, w, kh, kw, sh, sw, ph, pw, ho, wo, true);
+}
+
+// ---------------------------------------------------------------------------
+// Embedding: rows of a table [v, d] picked by `count` int32 ids, and the
+// transpose, which adds rows back (repeated ids accumulate, never overwrite).
+
+@inline function embeddingGatherBody<T>(table: usize, ids: usize, out: usize, count: i32, d: i32): void {
+  const shift = alignof<T>();
+  const rowBytes = <usize>d << shift;
+  for (let r = 0; r < count; r++) {
+    const id = <usize>load<i32>(ids + (<usize>r << 2));
+    copyRun<T>(out + <usize>r * rowBytes, table + id * rowBytes, d);
+  }
+}
+
+// out [v, d] is zeroed, then out[ids[r], :] += src[r, :].
+@inline function embeddingScatterBody<T>(src: usize, ids: usize, out: usize, count: i32, v: i32, d: i32): void {
+  const shift = alignof<T>();
+  const lanes = 16 / sizeof<T>();
+  const rowBytes = <usize>d << shift;
+  memory.fill(out, 0, <usize>v * rowBytes);
+  for (let r = 0; r < count; r++) {
+    const id = <usize>load<i32>(ids + (<usize>r << 2));
+    const a = out + id * rowBytes;
+    const b = src + <usize>r * rowBytes;
+    let k = 0;
+    for (; k + lanes <= d; k += lanes) {
+      const o = <usize>k << shift;
+      v128.store(a + o, v128.add<T>(v128.load(a + o), v128.load(b + o)));
+    }
+    for (; k < d; k++) {
+      const o = <usize>k << shift;
+      store<T>(a + o, load<T>(a + o) + load<T>(b + o));
+    }
+  }
+}
+
+export function embedding_gather_f32(table: usize, ids: usize, out: usize, count: i32, d: i32): void { embeddingGatherBody<f32>(table, ids, out, count, d); }
+export function embedding_gather_f64(table: usize, ids: usize, out: usize, count: i32, d: i32): void { embeddingGatherBody<f64>(table, ids, out, count, d); }
+export function embedding_scatter_add_f32(src: usize, ids: usize, out: usize, count: i32, v: i32, d: i32): void { embeddingScatterBody<f32>(src, ids, out, count, v, d); }
+export function embedding_scatter_add_f64(src: usize, ids: usize, out: usize, count: i32, v: i32, d: i32): void { embeddingScatterBody<f64>(src, ids, out, count, v, d); }

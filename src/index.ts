@@ -13,4 +13,5 @@ export {
 export { Tape, primitive, zerograd, Param, isParam, value, diff, grad, gradloss, params, type GradRule } from './core/index';
 export * from './ops/index';
 export * from './debug/index';
+export * as nn from './nn/index';
 export { sgd, adam, rmsprop, gradNorm, type Optimizer, type SGDOptions, type AdamOptions, type RMSpropOptions } from './optim/index';

@@ -287,6 +287,17 @@ export interface Tensor {
   det(): Tensor;
   logdet(): Tensor;
   solve(b: Tensor): Tensor;
+  softmax(axis?: number): Tensor;
+  logSoftmax(axis?: number): Tensor;
+  crossEntropy(labels: readonly number[] | Tensor): Tensor;
+  nll(labels: readonly number[] | Tensor): Tensor;
+  mse(b: TensorLike): Tensor;
+  binaryCrossEntropy(targets: TensorLike): Tensor;
+  conv2d(w: Tensor, options?: { stride?: number | [number, number]; padding?: number | [number, number]; dilation?: number | [number, number]; groups?: number }): Tensor;
+  maxPool2d(kernel: number | [number, number], options?: { stride?: number | [number, number]; padding?: number | [number, number]; dilation?: number | [number, number] }): Tensor;
+  avgPool2d(kernel: number | [number, number], options?: { stride?: number | [number, number]; padding?: number | [number, number] }): Tensor;
+  dropout(p: number, options?: { training?: boolean }): Tensor;
+  layerNorm(axis?: number | number[], eps?: number): Tensor;
   reshape(shape: number[]): Tensor;
   flatten(): Tensor;
   squeeze(axis?: number | number[]): Tensor;

@@ -10,6 +10,7 @@ import * as reduce from './reduce';
 import * as linalg from './linalg';
 import * as shape from './shape';
 import * as indexing from './indexing';
+import * as nn from './nn';
 
 type AnyOp = (x: Tensor, ...rest: never[]) => unknown;
 
@@ -25,6 +26,7 @@ const names: [Record<string, unknown>, string[]][] = [
   [reduce, ['sum', 'mean', 'prod', 'max', 'min', 'logsumexp', 'variance', 'std', 'norm', 'argmax', 'argmin']],
   [linalg, ['matmul', 'dot', 'outer', 'kron', 'diag', 'trace', 'tril', 'triu', 'inv', 'det', 'logdet', 'solve']],
   [shape, ['reshape', 'flatten', 'squeeze', 'expandDims', 'transpose', 'broadcastTo', 'tile', 'repeat', 'cast']],
+  [nn, ['softmax', 'logSoftmax', 'crossEntropy', 'nll', 'mse', 'binaryCrossEntropy', 'conv2d', 'maxPool2d', 'avgPool2d', 'dropout', 'layerNorm']],
   [indexing, ['slice', 'gather', 'flip', 'pad', 'split', 'unstack']],
 ];
 
