@@ -384,31 +384,63 @@ function inferShape(data: NestedArray): number[] {
     if (level.length === 0) break;
     level = level[0];
   }
-  const check = (node: unknown, axis: number, path: string): void => {
+  // The path of an element ("data[1][0]") is only built for the error message.
+  const at: number[] = [];
+  const path = () => `data${at.map((i) => `[${i}]`).join('')}`;
+  const check = (node: unknown, axis: number): void => {
     if (axis === shape.length) {
       if (typeof node !== 'number') {
         throw new ArgumentError(
           Array.isArray(node)
-            ? `tensor: ragged nested array: element ${path} is an array, but its siblings are numbers`
-            : `tensor: expected numbers, got ${describe(node)} at ${path}`,
+            ? `tensor: ragged nested array: element ${path()} is an array, but its siblings are numbers`
+            : `tensor: expected numbers, got ${describe(node)} at ${path()}`,
         );
       }
       return;
     }
     if (!Array.isArray(node)) {
       throw new ArgumentError(
-        `tensor: ragged nested array: element ${path} is ${describe(node)}, expected an array of length ${shape[axis]}`,
+        `tensor: ragged nested array: element ${path()} is ${describe(node)}, expected an array of length ${shape[axis]}`,
       );
     }
     if (node.length !== shape[axis]) {
       throw new ArgumentError(
-        `tensor: ragged nested array: element ${path} has length ${node.length}, expected ${shape[axis]} like its first sibling`,
+        `tensor: ragged nested array: element ${path()} has length ${node.length}, expected ${shape[axis]} like its first sibling`,
       );
     }
-    for (let i = 0; i < node.length; i++) check(node[i], axis + 1, `${path}[${i}]`);
+    if (axis === shape.length - 1) {
+      for (let i = 0; i < node.length; i++) {
+        if (typeof node[i] !== 'number') {
+          at.push(i);
+          check(node[i], axis + 1);
+        }
+      }
+      return;
+    }
+    for (let i = 0; i < node.length; i++) {
+      at.push(i);
+      check(node[i], axis + 1);
+      at.pop();
+    }
   };
-  check(data, 0, 'data');
+  check(data, 0);
   return shape;
+}
+
+/** Rectangular nested arrays (already validated) into one flat array; Array.prototype.flat is slow on large data. */
+function flattenNested(data: NestedArray[], shape: number[]): Float64Array {
+  const out = new Float64Array(shapeSize(shape));
+  let pos = 0;
+  const last = shape.length - 1;
+  const walk = (node: NestedArray[], axis: number): void => {
+    if (axis === last) {
+      for (let i = 0; i < node.length; i++) out[pos++] = node[i] as number;
+      return;
+    }
+    for (let i = 0; i < node.length; i++) walk(node[i] as NestedArray[], axis + 1);
+  };
+  walk(data, 0);
+  return out;
 }
 
 function writeFlat(t: Tensor, values: ArrayLike<number>): void {
@@ -451,7 +483,7 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
     if (data instanceof Float64Array) defaultDType = 'float64';
   } else if (Array.isArray(data)) {
     shape = inferShape(data);
-    flat = shape.length <= 1 ? (data as number[]) : (data as unknown[]).flat(Infinity) as number[];
+    flat = shape.length <= 1 ? (data as number[]) : flattenNested(data as NestedArray[], shape);
   } else {
     throw new ArgumentError(`tensor: expected a number, a nested array of numbers, a typed array or a Tensor, got ${describe(data)}`);
   }
