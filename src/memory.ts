@@ -50,6 +50,25 @@ export class Scope {
     return out;
   }
 
+  /** A position to come back to with `takeFrom` (a stack mark). */
+  mark(): number {
+    return this.list.length;
+  }
+
+  /** What was added since `mark`, now owned by nobody, removed from the scope. */
+  takeFrom(mark: number): Owned[] {
+    const out: Owned[] = [];
+    for (let i = mark; i < this.list.length; i++) {
+      const item = this.list[i];
+      if (item !== null) {
+        item._owner = null;
+        out.push(item);
+      }
+    }
+    this.list.length = mark;
+    return out;
+  }
+
   /** Frees everything the scope still owns. */
   disposeAll(): void {
     for (const item of this.take()) item.dispose();

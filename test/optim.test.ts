@@ -129,3 +129,16 @@ test('an optimizer step before grad is caught by the version counter', () => {
 });
 
 test.run();
+
+const schedule = suite('learning-rate changes');
+schedule('lr can be changed between steps without losing momentum state', () => {
+  const w = ag.Param([1], f64);
+  const opt = ag.sgd({ lr: 0.1, momentum: 0.9 });
+  stepWith(opt, w, [1]); // buf = 2, w = 0.8
+  opt.lr = 0.01;
+  stepWith(opt, w, [1]); // g = 1.6, buf = 3.4, w = 0.8 - 0.034
+  close(w.data(), [0.766]);
+  assert.is(opt.lr, 0.01);
+  assert.throws(() => { opt.lr = -1; }, /sgd: lr must be a number/);
+});
+schedule.run();

@@ -251,7 +251,10 @@ function callRule(node: Node, j: number, dy: Tensor, outerRecording: boolean): T
   const op = node.op!;
   const rule = op.rules[j];
   if (rule === undefined || rule === null) return null;
-  const ruleScope = pushScope('backward');
+  // The rule's temporaries land in the backward scope after this mark; no
+  // scope object is made per rule call.
+  const scope = currentScope()!;
+  const mark = scope.mark();
   let dx: Tensor | null;
   try {
     const t0 = hooks.profiler === null ? 0 : hooks.profiler.now();
@@ -261,16 +264,16 @@ function callRule(node: Node, j: number, dy: Tensor, outerRecording: boolean): T
     if (hooks.profiler !== null) hooks.profiler.addBackward(op.name, j, hooks.profiler.now() - t0);
   } catch (error) {
     hooks.ruleContext = null;
-    popScope(ruleScope);
-    if (!outerRecording) ruleScope.disposeAll();
-    else for (const item of ruleScope.take()) handToCurrentScope(item);
+    for (const item of scope.takeFrom(mark)) {
+      if (outerRecording) scope.add(item);
+      else item.dispose();
+    }
     throw error;
   }
-  popScope(ruleScope);
   // Temporaries of the rule go now; the gradient (and, when an outer tape
-  // records this, everything it recorded) moves up to the backward scope.
-  for (const item of ruleScope.take()) {
-    if (item === dx || (outerRecording && item instanceof Tensor && item._recorded)) handToCurrentScope(item);
+  // records this, everything it recorded) stays in the backward scope.
+  for (const item of scope.takeFrom(mark)) {
+    if (item === dx || (outerRecording && item instanceof Tensor && item._recorded)) scope.add(item);
     else item.dispose();
   }
   if (dx === null || dx === undefined) return null;

@@ -51,6 +51,8 @@ export interface Optimizer {
    * `grad(f)` returns for a container of Params).
    */
   step(gradients: Gradients, params: unknown): void;
+  /** The learning rate; set it between steps (schedules, warm-up) without losing the optimizer's state. */
+  lr: number;
   /** Steps taken so far. */
   readonly steps: number;
   /** The global L2 norm of the gradients of the last step (before clipping). */
@@ -114,11 +116,22 @@ function globalNorm(list: [Tensor, Tensor][]): number {
 
 abstract class Base implements Optimizer {
   steps = 0;
+  private rate = 0;
   lastGradNorm = NaN;
   protected readonly state = new Map<Tensor, Tensor[]>();
   private disposed = false;
 
-  constructor(protected readonly name: string, protected readonly clipNorm: number | undefined) {}
+  constructor(protected readonly name: string, protected readonly clipNorm: number | undefined, lr: number) {
+    this.lr = lr;
+  }
+
+  get lr(): number {
+    return this.rate;
+  }
+
+  set lr(value: number) {
+    this.rate = checkNumber(this.name, 'lr', value, 0);
+  }
 
   protected abstract stateCount(): number;
   protected abstract update(p: Tensor, g: Tensor, state: Tensor[], scale: number): void;
@@ -151,7 +164,7 @@ abstract class Base implements Optimizer {
 
 class SGD extends Base {
   constructor(private readonly o: Required<Omit<SGDOptions, 'clipNorm'>>, clipNorm?: number) {
-    super('sgd', clipNorm);
+    super('sgd', clipNorm, o.lr);
   }
   protected stateCount(): number {
     return this.o.momentum !== 0 ? 1 : 0;
@@ -159,14 +172,14 @@ class SGD extends Base {
   protected update(p: Tensor, g: Tensor, state: Tensor[], scale: number): void {
     const buf = state.length > 0 ? state[0]._ptr : 0;
     kernel<(...a: number[]) => void>(`sgd_${p.dtype === 'float32' ? 'f32' : 'f64'}`)(
-      p._ptr, g._ptr, buf, p.size, this.o.lr, this.o.momentum, this.o.nesterov ? 1 : 0, this.o.weightDecay, scale,
+      p._ptr, g._ptr, buf, p.size, this.lr, this.o.momentum, this.o.nesterov ? 1 : 0, this.o.weightDecay, scale,
     );
   }
 }
 
 class Adam extends Base {
   constructor(private readonly o: Required<Omit<AdamOptions, 'clipNorm'>>, clipNorm?: number) {
-    super('adam', clipNorm);
+    super('adam', clipNorm, o.lr);
   }
   protected stateCount(): number {
     return 2;
@@ -175,7 +188,7 @@ class Adam extends Base {
     const [b1, b2] = this.o.betas;
     const t = this.steps;
     kernel<(...a: number[]) => void>(`adam_${p.dtype === 'float32' ? 'f32' : 'f64'}`)(
-      p._ptr, g._ptr, m._ptr, v._ptr, p.size, this.o.lr, b1, b2, this.o.eps, this.o.weightDecay,
+      p._ptr, g._ptr, m._ptr, v._ptr, p.size, this.lr, b1, b2, this.o.eps, this.o.weightDecay,
       this.o.decoupledWeightDecay ? 1 : 0, 1 - b1 ** t, 1 - b2 ** t, scale,
     );
   }
@@ -183,7 +196,7 @@ class Adam extends Base {
 
 class RMSprop extends Base {
   constructor(private readonly o: Required<Omit<RMSpropOptions, 'clipNorm'>>, clipNorm?: number) {
-    super('rmsprop', clipNorm);
+    super('rmsprop', clipNorm, o.lr);
   }
   protected stateCount(): number {
     return this.o.momentum !== 0 ? 2 : 1;
@@ -191,7 +204,7 @@ class RMSprop extends Base {
   protected update(p: Tensor, g: Tensor, state: Tensor[], scale: number): void {
     kernel<(...a: number[]) => void>(`rmsprop_${p.dtype === 'float32' ? 'f32' : 'f64'}`)(
       p._ptr, g._ptr, state[0]._ptr, state.length > 1 ? state[1]._ptr : 0, p.size,
-      this.o.lr, this.o.alpha, this.o.eps, this.o.weightDecay, this.o.momentum, scale,
+      this.lr, this.o.alpha, this.o.eps, this.o.weightDecay, this.o.momentum, scale,
     );
   }
 }
