@@ -456,6 +456,9 @@ function polygamma64(n: i32, x: f64, fact: f64, logFact: f64, q: usize, piPower:
   if (x == Math.floor(x)) return n & 1 ? Infinity : NaN;
   if (n > POLYGAMMA_MAX_REFLECTED) return NaN;
   const c = cotpi(x);
+  // Within ~1e-308 of 0, sin(πx) is subnormal and cot overflows: there the
+  // pole term (-1)^(n+1) n! / x^(n+1) dominates, which is +Infinity as x → 0⁻.
+  if (c - c != 0) return Infinity;
   let poly: f64 = 0;
   for (let j = n + 1; j >= 0; j--) poly = poly * c + load<f64>(q + (<usize>j << 3));
   const reflected = polygammaPos(n, 1 - x, fact, logFact);
