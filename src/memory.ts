@@ -22,13 +22,15 @@ export interface Owned {
  * the backward pass, so it is a plain array with O(1) removal by slot.
  */
 export class Scope {
+  // Entries past `size` are stale; keeping them avoids resizing the array.
   private list: (Owned | null)[] = [];
+  private size = 0;
   constructor(readonly kind: 'tidy' | 'tape' | 'backward') {}
 
   add(item: Owned): void {
     item._owner = this;
-    item._slot = this.list.length;
-    this.list.push(item);
+    item._slot = this.size;
+    this.list[this.size++] = item;
   }
 
   remove(item: Owned): void {
@@ -39,33 +41,27 @@ export class Scope {
 
   /** Everything the scope owns, now owned by nobody; the scope is left empty. */
   take(): Owned[] {
-    const out: Owned[] = [];
-    for (const item of this.list) {
-      if (item !== null) {
-        item._owner = null;
-        out.push(item);
-      }
-    }
-    this.list = [];
-    return out;
+    return this.takeFrom(0);
   }
 
   /** A position to come back to with `takeFrom` (a stack mark). */
   mark(): number {
-    return this.list.length;
+    return this.size;
   }
 
   /** What was added since `mark`, now owned by nobody, removed from the scope. */
   takeFrom(mark: number): Owned[] {
     const out: Owned[] = [];
-    for (let i = mark; i < this.list.length; i++) {
-      const item = this.list[i];
+    const list = this.list;
+    for (let i = mark; i < this.size; i++) {
+      const item = list[i];
       if (item !== null) {
         item._owner = null;
         out.push(item);
       }
+      list[i] = null;
     }
-    this.list.length = mark;
+    this.size = mark;
     return out;
   }
 
@@ -130,6 +126,8 @@ export interface MemoryInfo {
 
 export const stats = { liveTensors: 0, bytesInUse: 0, peakBytes: 0, buffers: 0 };
 
+let memoryEnd = 0;
+
 /** Allocates `bytes` in wasm memory or throws an OutOfMemoryError saying how much was asked and held. */
 export function allocBytes(bytes: number, op: string): number {
   const k = kernels();
@@ -148,7 +146,11 @@ export function allocBytes(bytes: number, op: string): number {
         `${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  markViewsStale();
+  // Memory grows only when a block does not fit below its current end.
+  if (ptr + bytes > memoryEnd) {
+    memoryEnd = memoryBytes();
+    markViewsStale();
+  }
   stats.bytesInUse += bytes;
   stats.buffers++;
   if (stats.bytesInUse > stats.peakBytes) stats.peakBytes = stats.bytesInUse;
@@ -189,6 +191,10 @@ export function resetPeak(): void {
 const SCRATCH_INTS = 4 * 64;
 let scratchPtr = 0;
 export function scratchInts(): number {
-  if (scratchPtr === 0) scratchPtr = kernels().alloc(SCRATCH_INTS * 4);
+  if (scratchPtr === 0) {
+    scratchPtr = kernels().alloc(SCRATCH_INTS * 4);
+    memoryEnd = memoryBytes();
+    markViewsStale();
+  }
   return scratchPtr;
 }
