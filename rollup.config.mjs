@@ -28,7 +28,11 @@ export default [
         format: 'iife',
         name: 'AutoGrad',
         exports: 'named',
-        // keep_classnames: error classes are told apart by name (e.name === 'ShapeError')
+        // keep_classnames: error classes are told apart by name (e.name === 'ShapeError').
+        // Measured and not worth it (gzipped): compress.passes 2 (-0.04 KB
+        // of JS, -0.00 KB overall), ecma 2020 (0), mangling the internal
+        // `_fields` (-0.1 KB, but short mangled names could then match user
+        // objects in duck-typing checks such as tidy's `_owner`).
         plugins: [terser({ format: { comments: false }, keep_classnames: true })],
       },
     ],

@@ -2,7 +2,8 @@
 // WebAssembly through `kernels()` and the views below.
 
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
-import { KERNELS_WASM_BASE64 } from './kernels.generated';
+import { KERNELS_WASM_DEFLATED, KERNELS_WASM_SIZE } from './kernels.generated';
+import { inflateRaw } from './inflate';
 import { NotReadyError } from '../errors';
 
 type Ptr = number;
@@ -59,13 +60,45 @@ let instance: Kernels | null = null;
 let wasmMemory: WebAssembly.Memory | null = null;
 let loadError: unknown = null;
 
+/** base64 to bytes: natively where Uint8Array.fromBase64 exists (recent browsers), else through atob. */
 function decodeBase64(text: string): Uint8Array {
+  const fromBase64 = (Uint8Array as { fromBase64?: (text: string) => Uint8Array }).fromBase64;
+  if (typeof fromBase64 === 'function') return fromBase64(text);
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
 }
 
+type NodeProcess = { getBuiltinModule?(id: string): unknown };
+type NodeZlib = { inflateRawSync(data: Uint8Array): Uint8Array };
+type NodeBuffer = { Buffer: { from(text: string, encoding: 'base64'): Uint8Array } };
+
+/**
+ * The kernel module's bytes: embedded deflated (scripts/embed-wasm.mjs),
+ * inflated synchronously. Node (>= 20.16 / 22.3, which have
+ * process.getBuiltinModule) decodes and inflates natively, in about a
+ * millisecond; elsewhere (browsers, workers, older Node) src/wasm/inflate.ts
+ * does, in a few milliseconds, most of them spent before V8 optimizes it.
+ */
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const process = (globalThis as { process?: NodeProcess }).process;
+  if (typeof process?.getBuiltinModule === 'function') {
+    const zlib = process.getBuiltinModule('node:zlib') as NodeZlib | undefined;
+    const buffer = process.getBuiltinModule('node:buffer') as NodeBuffer | undefined;
+    if (zlib !== undefined && buffer !== undefined) {
+      const bytes = zlib.inflateRawSync(buffer.Buffer.from(KERNELS_WASM_DEFLATED, 'base64'));
+      if (bytes.length === KERNELS_WASM_SIZE) return new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length);
+    }
+  }
+  return inflateRaw(decodeBase64(KERNELS_WASM_DEFLATED), KERNELS_WASM_SIZE);
+}
+
+/**
+ * What the module imports: its memory. @assemblyscript/loader adds the
+ * runtime's hooks, and turns a kernel's `abort` (a failed allocation) into a
+ * readable message instead of a bare trap.
+ */
 function makeImports(memory: WebAssembly.Memory) {
   return { env: { memory } };
 }
@@ -82,11 +115,10 @@ function adopt(exports: unknown, memory: WebAssembly.Memory): void {
  * there `ready` resolves once the asynchronous compile finishes.
  */
 function load(): Promise<void> {
-  const bytes = decodeBase64(KERNELS_WASM_BASE64);
+  const bytes = moduleBytes();
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maximumPages() });
   try {
-    const result = instantiateSync(bytes, makeImports(memory));
-    adopt(result.instance.exports, memory);
+    adopt(instantiateSync(bytes, makeImports(memory)).instance.exports, memory);
     return Promise.resolve();
   } catch {
     return instantiate(bytes, makeImports(memory)).then(
