@@ -5,7 +5,7 @@
 // Tensors created outside any scope belong to the user: `dispose()` frees
 // them, and a FinalizationRegistry frees the ones that were simply dropped.
 
-import { kernels, markViewsStale, memoryBytes } from './wasm/index';
+import { kernels, memoryBytes } from './wasm/index';
 import { OutOfMemoryError } from './errors';
 
 /** Something a scope can own: tensors and tapes. */
@@ -126,7 +126,6 @@ export interface MemoryInfo {
 
 export const stats = { liveTensors: 0, bytesInUse: 0, peakBytes: 0, buffers: 0 };
 
-let memoryEnd = 0;
 
 /** Allocates `bytes` in wasm memory or throws an OutOfMemoryError saying how much was asked and held. */
 export function allocBytes(bytes: number, op: string): number {
@@ -145,11 +144,6 @@ export function allocBytes(bytes: number, op: string): number {
         `(${stats.bytesInUse} bytes in use by ${stats.liveTensors} tensors, memory is ${memoryBytes()} bytes): ` +
         `${error instanceof Error ? error.message : String(error)}`,
     );
-  }
-  // Memory grows only when a block does not fit below its current end.
-  if (ptr + bytes > memoryEnd) {
-    memoryEnd = memoryBytes();
-    markViewsStale();
   }
   stats.bytesInUse += bytes;
   stats.buffers++;
@@ -193,8 +187,6 @@ let scratchPtr = 0;
 export function scratchInts(): number {
   if (scratchPtr === 0) {
     scratchPtr = kernels().alloc(SCRATCH_INTS * 4);
-    memoryEnd = memoryBytes();
-    markViewsStale();
   }
   return scratchPtr;
 }

@@ -124,3 +124,20 @@ leaks('trackAllocations names the line that leaked', () => {
 });
 
 leaks.run();
+
+const growth = suite('typed-array views after memory growth');
+
+growth('growth that hands out a block below the old end still refreshes the views (regression)', () => {
+  // The bench's repro: memory grows while the allocator returns a block that
+  // ends below the old end of memory; views must not stay detached.
+  ag.tidy(() => {
+    const a = ag.ones([256, 256]);
+    ag.matmul(a, a);
+    const b = ag.full([512, 512], 2);
+    const c = ag.tensor(new Float32Array(512 * 512).fill(3), { shape: [512, 512] });
+    assert.is(ag.sum(b).item(), 2 * 512 * 512);
+    assert.is(c.data()[512 * 512 - 1], 3);
+  });
+});
+
+growth.run();

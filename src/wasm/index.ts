@@ -207,17 +207,15 @@ let f64View = new Float64Array(0);
 let i32View = new Int32Array(0);
 let u8View = new Uint8Array(0);
 
-// Only allocation can grow memory, so the (slow) buffer getter is consulted
-// only after an allocation marked the views as possibly stale.
-let viewsMaybeStale = true;
-/** Called by the allocator after every allocation. */
+// Growing memory detaches the old ArrayBuffer (its byteLength becomes 0):
+// checking that is cheaper than asking the Memory for its buffer each time.
+/** Kept for callers that know memory may have grown; the check below is exact anyway. */
 export function markViewsStale(): void {
-  viewsMaybeStale = true;
+  viewBuffer = null;
 }
 
 function refreshViews(): void {
-  if (!viewsMaybeStale) return;
-  viewsMaybeStale = false;
+  if (viewBuffer !== null && viewBuffer.byteLength !== 0) return;
   const buffer = wasmMemory!.buffer;
   if (buffer !== viewBuffer) {
     viewBuffer = buffer;
