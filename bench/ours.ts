@@ -1,0 +1,254 @@
+// This project's implementations of the workloads (float32 and float64).
+
+import * as ag from '../src/index';
+import { NotAvailable, checkOf, checkScalar, joinChecks, type Check } from './util';
+import type { ChainData, ChainMode, HvpData, Lib, LossKind, MatmulData, MlpData, Prepared, UnaryName, VecData } from './workloads';
+
+type Tensor = ag.Tensor;
+type DType = 'float32' | 'float64';
+
+/** ag.crossEntropy is being written concurrently: look it up at run time. */
+function crossEntropyOp(): ((logits: Tensor, labels: number[]) => Tensor) | null {
+  const f = (ag as unknown as Record<string, unknown>).crossEntropy;
+  return typeof f === 'function' ? (f as (logits: Tensor, labels: number[]) => Tensor) : null;
+}
+
+/**
+ * The fallback loss, documented: mean over the batch of
+ * logsumexp(z_i) - z_i[label_i], with the label pick written as a sum of
+ * z * onehot (no fused op). Every library computes the same composition in
+ * the "composed loss" row.
+ */
+function composedLoss(z: Tensor, onehot: Tensor): Tensor {
+  return ag.mean(ag.sub(ag.logsumexp(z, 1), ag.sum(ag.mul(z, onehot), 1)));
+}
+
+function t(data: Float32Array, shape: number[], dtype: DType): Tensor {
+  return ag.tensor(dtype === 'float32' ? data : Float64Array.from(data), { shape, dtype });
+}
+
+function scalar(v: number, dtype: DType): Tensor {
+  return ag.tensor(v, { dtype });
+}
+
+/** A Param made from the data itself (a Param of a Tensor would alias it, leaving that handle to free too). */
+function param(data: Float32Array, shape: number[], dtype: DType): Tensor {
+  return ag.Param(dtype === 'float32' ? data : Float64Array.from(data), { shape, dtype });
+}
+
+export interface MlpModel {
+  x: Tensor;
+  onehot: Tensor;
+  labels: number[];
+  params: Tensor[]; // w1, b1, w2, b2 (Params)
+  loss: (kind: LossKind) => Tensor;
+  dispose(): void;
+}
+
+export function mlpModel(d: MlpData, dtype: DType): MlpModel {
+  const x = t(d.x, [d.batch, d.nin], dtype);
+  const onehot = t(d.onehot, [d.batch, d.nout], dtype);
+  const labels = Array.from(d.labels);
+  const w1 = param(d.w1, [d.nin, d.nh], dtype);
+  const b1 = param(d.b1, [d.nh], dtype);
+  const w2 = param(d.w2, [d.nh, d.nout], dtype);
+  const b2 = param(d.b2, [d.nout], dtype);
+  const ce = crossEntropyOp();
+  return {
+    x,
+    onehot,
+    labels,
+    params: [w1, b1, w2, b2],
+    loss(kind) {
+      const h = ag.relu(ag.add(ag.matmul(x, w1), b1));
+      const z = ag.add(ag.matmul(h, w2), b2);
+      if (kind === 'composed') return composedLoss(z, onehot);
+      if (ce === null) throw new NotAvailable('ag.crossEntropy missing');
+      return ce(z, labels);
+    },
+    dispose() {
+      for (const p of [x, onehot, w1, b1, w2, b2]) p.dispose();
+    },
+  };
+}
+
+const PARAM_NAMES = ['W1', 'b1', 'W2', 'b2'];
+
+export function ours(dtype: DType): Lib {
+  return {
+    name: dtype === 'float32' ? 'ours' : 'ours f64',
+
+    matmul(d: MatmulData, transposeA: boolean): Prepared {
+      const a = t(d.a, [d.n, d.n], dtype);
+      const b = t(d.b, [d.n, d.n], dtype);
+      const opts = { transposeA };
+      return {
+        run: () => ag.matmul(a, b, opts).dispose(),
+        check: () => ag.tidy(() => checkOf('C', ag.matmul(a, b, opts).data())),
+        dispose: () => (a.dispose(), b.dispose()),
+      };
+    },
+
+    add(d: VecData): Prepared {
+      const x = t(d.x, [d.n], dtype);
+      const y = t(d.y, [d.n], dtype);
+      return {
+        run: () => ag.add(x, y).dispose(),
+        check: () => ag.tidy(() => checkOf('x+y', ag.add(x, y).data())),
+        dispose: () => (x.dispose(), y.dispose()),
+      };
+    },
+
+    unary(op: UnaryName, d: VecData): Prepared {
+      const x = t(d.x, [d.n], dtype);
+      const f = op === 'exp' ? ag.exp : ag.tanh;
+      return {
+        run: () => f(x).dispose(),
+        check: () => ag.tidy(() => checkOf(`${op}(x)`, f(x).data())),
+        dispose: () => x.dispose(),
+      };
+    },
+
+    mlp(d: MlpData, kind: LossKind): Prepared {
+      const m = mlpModel(d, dtype);
+      if (kind === 'crossEntropy' && crossEntropyOp() === null) {
+        m.dispose();
+        throw new NotAvailable('ag.crossEntropy missing');
+      }
+      const step = (): Check =>
+        ag.tidy(() => {
+          const tape = ag.diff(() => m.loss(kind));
+          const checks = [checkScalar('loss', tape.value)];
+          m.params.forEach((p, i) => {
+            const g = ag.grad(tape, p);
+            checks.push(checkOf(`∇${PARAM_NAMES[i]}`, g === null ? [] : g.data()));
+          });
+          return joinChecks(...checks);
+        });
+      return {
+        run: () =>
+          ag.tidy(() => {
+            const tape = ag.diff(() => m.loss(kind));
+            for (const p of m.params) ag.grad(tape, p);
+          }),
+        check: step,
+        dispose: () => m.dispose(),
+        note: kind === 'crossEntropy' ? 'ag.crossEntropy' : 'logsumexp - sum(z*onehot)',
+      };
+    },
+
+    chain(d: ChainData, mode: ChainMode): Prepared {
+      const x0 = scalar(d.x0, dtype);
+      const w = ag.Param(d.w, { dtype });
+      const b = ag.Param(d.b, { dtype });
+      const forward = (): Tensor => {
+        let x = x0;
+        for (let i = 0; i < d.steps; i++) x = ag.tanh(ag.add(ag.mul(x, w), b));
+        return x;
+      };
+      let run: () => void;
+      if (mode === 'forward') run = () => ag.tidy(() => void forward());
+      else if (mode === 'taped-forward') run = () => ag.tidy(() => void ag.diff(forward));
+      else {
+        run = () =>
+          ag.tidy(() => {
+            const tape = ag.diff(forward);
+            ag.grad(tape, w);
+            ag.grad(tape, b);
+          });
+      }
+      return {
+        run,
+        check: () =>
+          ag.tidy(() => {
+            const tape = ag.diff(forward);
+            const gw = ag.grad(tape, w);
+            const gb = ag.grad(tape, b);
+            return joinChecks(
+              checkScalar('x_T', tape.value),
+              checkScalar('∂x_T/∂w', gw === null ? NaN : gw.item()),
+              checkScalar('∂x_T/∂b', gb === null ? NaN : gb.item()),
+            );
+          }),
+        dispose: () => (x0.dispose(), w.dispose(), b.dispose()),
+      };
+    },
+
+    hvp(d: HvpData): Prepared {
+      const W = t(d.w, [d.n, d.n], dtype);
+      const x = t(d.x, [d.n], dtype);
+      const v = t(d.v, [d.n], dtype);
+      const f = (x: Tensor) => ag.sum(ag.tanh(ag.matmul(W, x)));
+      const gf = ag.grad(f);
+      // H v = ∇ₓ (∇ₓ f(x) · v): reverse over reverse, a nested grad
+      const hv = ag.grad((x: Tensor) => ag.sum(ag.mul(gf(x) as Tensor, v))) as (x: Tensor) => Tensor;
+      return {
+        run: () => ag.tidy(() => void hv(x)),
+        check: () => ag.tidy(() => checkOf('Hv', hv(x).data())),
+        dispose: () => (W.dispose(), x.dispose(), v.dispose()),
+      };
+    },
+  };
+}
+
+export interface MemoryReport {
+  steps: number;
+  peakBytes: number;
+  bytesAfterFirst: number;
+  liveAfterFirst: number;
+  bytesAtEnd: number;
+  liveAtEnd: number;
+  /** bytesInUse and liveTensors equal after every step from the first on */
+  flat: boolean;
+  /** the first step at which they differed from step 1, if any */
+  firstDrift: number | null;
+  wasmBytesStart: number;
+  wasmBytesEnd: number;
+  loss: LossKind;
+}
+
+/**
+ * The README's training loop: one ag.tidy per step (forward, backward, an SGD
+ * update in place with axpy), on copies of the parameters.
+ */
+export function memoryLoop(d: MlpData, steps: number): MemoryReport {
+  const kind: LossKind = crossEntropyOp() === null ? 'composed' : 'crossEntropy';
+  const m = mlpModel(d, 'float32');
+  const lr = 0.01;
+  ag.resetPeak();
+  const wasmBytesStart = ag.memory().wasmBytes;
+  let bytesAfterFirst = 0;
+  let liveAfterFirst = 0;
+  let firstDrift: number | null = null;
+  for (let s = 1; s <= steps; s++) {
+    ag.tidy(() => {
+      const tape = ag.diff(() => m.loss(kind));
+      const grads = m.params.map((p) => ag.grad(tape, p));
+      grads.forEach((g, i) => {
+        if (g !== null) ag.axpy(-lr, g, m.params[i]);
+      });
+    });
+    const mem = ag.memory();
+    if (s === 1) {
+      bytesAfterFirst = mem.bytesInUse;
+      liveAfterFirst = mem.liveTensors;
+    } else if (firstDrift === null && (mem.bytesInUse !== bytesAfterFirst || mem.liveTensors !== liveAfterFirst)) {
+      firstDrift = s;
+    }
+  }
+  const end = ag.memory();
+  m.dispose();
+  return {
+    steps,
+    peakBytes: end.peakBytes,
+    bytesAfterFirst,
+    liveAfterFirst,
+    bytesAtEnd: end.bytesInUse,
+    liveAtEnd: end.liveTensors,
+    flat: firstDrift === null,
+    firstDrift,
+    wasmBytesStart,
+    wasmBytesEnd: end.wasmBytes,
+    loss: kind,
+  };
+}

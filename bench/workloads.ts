@@ -1,0 +1,143 @@
+// The workloads of issue 5 and their data, built once from one seeded
+// generator; every library converts the same Float32Arrays to its own arrays.
+
+import { Rng, type Check } from './util';
+
+export interface MatmulData {
+  n: number;
+  /** row-major n x n */
+  a: Float32Array;
+  b: Float32Array;
+}
+
+export interface VecData {
+  n: number;
+  x: Float32Array;
+  y: Float32Array;
+}
+
+export interface MlpData {
+  batch: number;
+  nin: number;
+  nh: number;
+  nout: number;
+  x: Float32Array; // batch x nin
+  w1: Float32Array; // nin x nh
+  b1: Float32Array; // nh
+  w2: Float32Array; // nh x nout
+  b2: Float32Array; // nout
+  labels: Int32Array; // batch, in [0, nout)
+  onehot: Float32Array; // batch x nout
+}
+
+export interface ChainData {
+  steps: number;
+  x0: number;
+  w: number;
+  b: number;
+}
+
+export interface HvpData {
+  n: number;
+  w: Float32Array; // n x n
+  x: Float32Array; // n
+  v: Float32Array; // n
+}
+
+/**
+ * What one library does for one workload: `check` computes the answer once
+ * (outside the timing) and reduces it to a Check; `run` is what is timed,
+ * including forcing the result and freeing it; `dispose` frees the inputs.
+ */
+export interface Prepared {
+  run(): void | Promise<void>;
+  check(): Check | Promise<Check>;
+  dispose(): void;
+  /** how the library did it, when worth saying (e.g. "loss from logSoftmax") */
+  note?: string;
+}
+
+export type ChainMode = 'grad' | 'forward' | 'taped-forward';
+/** crossEntropy: each library's own cross-entropy op; composed: logsumexp(z) - sum(z * onehot), the same composition everywhere */
+export type LossKind = 'crossEntropy' | 'composed';
+export type UnaryName = 'exp' | 'tanh';
+
+/** One library (or one backend of it). Any method may throw NotAvailable. */
+export interface Lib {
+  name: string;
+  matmul(d: MatmulData, transposeA: boolean): Prepared | Promise<Prepared>;
+  add(d: VecData): Prepared | Promise<Prepared>;
+  unary(op: UnaryName, d: VecData): Prepared | Promise<Prepared>;
+  mlp(d: MlpData, loss: LossKind, jit?: boolean): Prepared | Promise<Prepared>;
+  chain(d: ChainData, mode: ChainMode, jit?: boolean): Prepared | Promise<Prepared>;
+  hvp(d: HvpData, jit?: boolean): Prepared | Promise<Prepared>;
+  /** has a jit mode (jax-js): its rows get a second figure */
+  hasJit?: boolean;
+  /** activate this library's backend before its workloads */
+  activate?(): Promise<void>;
+}
+
+export interface Sizes {
+  matmul: number[];
+  transposeA: number;
+  vector: number;
+  mlp: { batch: number; nin: number; nh: number; nout: number };
+  chain: number;
+  hvp: number;
+  memorySteps: number;
+}
+
+export const FULL: Sizes = {
+  matmul: [64, 256, 512, 1024],
+  transposeA: 256,
+  vector: 1 << 20,
+  mlp: { batch: 128, nin: 784, nh: 256, nout: 10 },
+  chain: 250,
+  hvp: 256,
+  memorySteps: 1000,
+};
+
+export const QUICK: Sizes = {
+  matmul: [16, 64],
+  transposeA: 64,
+  vector: 1 << 14,
+  mlp: { batch: 16, nin: 64, nh: 32, nout: 10 },
+  chain: 8,
+  hvp: 32,
+  memorySteps: 30,
+};
+
+export function matmulData(rng: Rng, n: number): MatmulData {
+  return { n, a: rng.uniform(n * n, -1, 1), b: rng.uniform(n * n, -1, 1) };
+}
+
+export function vecData(rng: Rng, n: number, lo: number, hi: number): VecData {
+  return { n, x: rng.uniform(n, lo, hi), y: rng.uniform(n, lo, hi) };
+}
+
+export function mlpData(rng: Rng, s: Sizes['mlp']): MlpData {
+  const { batch, nin, nh, nout } = s;
+  const labels = rng.ints(batch, nout);
+  const onehot = new Float32Array(batch * nout);
+  for (let i = 0; i < batch; i++) onehot[i * nout + labels[i]] = 1;
+  return {
+    ...s,
+    x: rng.uniform(batch * nin, 0, 1),
+    w1: rng.normal(nin * nh, Math.sqrt(2 / nin)),
+    b1: rng.normal(nh, 0.1),
+    w2: rng.normal(nh * nout, Math.sqrt(1 / nh)),
+    b2: rng.normal(nout, 0.1),
+    labels,
+    onehot,
+  };
+}
+
+export function chainData(rng: Rng, steps: number): ChainData {
+  // |w| < 1 keeps the chain from saturating: gradients stay informative
+  const f = Math.fround;
+  return { steps, x0: f(0.2 + 0.6 * rng.next()), w: f(0.5 + 0.4 * rng.next()), b: f(0.1 + 0.2 * rng.next()) };
+}
+
+export function hvpData(rng: Rng, n: number): HvpData {
+  return { n, w: rng.normal(n * n, 1 / Math.sqrt(n)), x: rng.uniform(n, -1, 1), v: rng.uniform(n, -1, 1) };
+}
