@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ag from '../src/index';
 import { ours, memoryLoop, type MemoryReport } from './ours';
+import { hvpLoop, mnistStepLoop, readmeLoop, runFlat } from '../test/fixtures/loops';
 import { tfjs, tfEnv, type TfEnv } from './tfjs';
 import { jaxjs, jaxEnv } from './jax';
 import { jaxSize, oursSize, pkgDir, tfjsSizes, type SizeResult } from './size';
@@ -512,6 +513,38 @@ async function main(): Promise<void> {
       error = errorText(e);
     }
     rows.push(memoryRow(report, error));
+  }
+  if (selected('leaks', 'leaks')) {
+    const steps = quick ? 50 : 10_000;
+    const loops: [string, string, () => { step: (i: number) => void; dispose?: () => void }][] = [
+      ['leak-readme', "README training loop", () => ({ step: readmeLoop() })],
+      ['leak-mnist', 'MNIST MLP step (Adam)', mnistStepLoop],
+      ['leak-hvp', 'nested HVP loop', () => ({ step: hvpLoop() })],
+    ];
+    for (const [id, name, make] of loops) {
+      log(`leaks: ${name}, ${steps} steps ...`);
+      const loop = make();
+      const started = performance.now();
+      const r = runFlat(loop.step, steps);
+      loop.dispose?.();
+      const seconds = (performance.now() - started) / 1000;
+      rows.push({
+        id,
+        label: `leaks: ${name}, ${steps.toLocaleString('en-US')} steps`,
+        unit: 'bytes',
+        better: 'none',
+        target: 'flat after warm-up',
+        cells: {
+          ours: { status: 'ok', value: r.end.bytes, text: `${r.flat ? 'flat' : 'NOT flat'}: ${r.end.live} live tensors, ${r.end.bytes} bytes (${seconds.toFixed(1)} s)` },
+          tfWasm: { status: 'none', text: '—' },
+          tfCpu: { status: 'none', text: '—' },
+          jax: { status: 'none', text: '—' },
+        },
+        targetMet: r.flat,
+        notes: [`${name}: after warm-up ${r.atWarmup?.live} live / ${r.atWarmup?.bytes} bytes / wasm ${r.atWarmup?.wasm}; after ${steps} steps ${r.end.live} / ${r.end.bytes} / ${r.end.wasm}`],
+        ratio: null,
+      } as Row);
+    }
   }
   if (selected('bundle', 'bundle size')) {
     log('bundle sizes ...');
