@@ -499,38 +499,3 @@ export function scan_seed_f64(out: usize, outer: i32, n: i32, inner: i32, last: 
 
 export function reduce_eq_mask_f32(a: usize, b: usize, out: usize, n: i32): void { eqMask<f32>(a, b, out, n); }
 export function reduce_eq_mask_f64(a: usize, b: usize, out: usize, n: i32): void { eqMask<f64>(a, b, out, n); }
-
-// sign(x): -1, 0 or 1; NaN stays NaN.
-@inline function signKernel<T>(x: usize, out: usize, n: i32): void {
-  const lanes = 16 / sizeof<T>();
-  const shift = alignof<T>();
-  const one = v128.splat<T>(1);
-  const zero = v128.splat<T>(0);
-  let i = 0;
-  for (; i + lanes <= n; i += lanes) {
-    const off = <usize>i << shift;
-    const v = v128.load(x + off);
-    const s = v128.sub<T>(v128.and(v128.gt<T>(v, zero), one), v128.and(v128.lt<T>(v, zero), one));
-    v128.store(out + off, v128.bitselect(v, s, v128.ne<T>(v, v)));
-  }
-  for (; i < n; i++) {
-    const off = <usize>i << shift;
-    const v = load<T>(x + off);
-    store<T>(out + off, v > 0 ? <T>1 : v < 0 ? <T>-1 : v == 0 ? <T>0 : v);
-  }
-}
-
-export function reduce_sign_f32(x: usize, out: usize, n: i32): void { signKernel<f32>(x, out, n); }
-export function reduce_sign_f64(x: usize, out: usize, n: i32): void { signKernel<f64>(x, out, n); }
-
-// x^c for a constant c (the norm gradient's (|x|/norm)^(p-1)), in float64.
-@inline function powScalar<T>(x: usize, out: usize, n: i32, c: f64): void {
-  const shift = alignof<T>();
-  for (let i = 0; i < n; i++) {
-    const off = <usize>i << shift;
-    store<T>(out + off, <T>Math.pow(<f64>load<T>(x + off), c));
-  }
-}
-
-export function reduce_pow_f32(x: usize, out: usize, n: i32, c: f64): void { powScalar<f32>(x, out, n, c); }
-export function reduce_pow_f64(x: usize, out: usize, n: i32, c: f64): void { powScalar<f64>(x, out, n, c); }

@@ -99,6 +99,17 @@ export function handToCurrentScope(item: Owned): void {
   else releaseToUser(item);
 }
 
+/**
+ * The end of a scope (or of a rule's stretch of one): each item either
+ * survives, moving to the scope now on top of the stack, or is freed.
+ */
+export function release(items: Owned[], survives: (item: Owned) => boolean): void {
+  for (const item of items) {
+    if (survives(item)) handToCurrentScope(item);
+    else item.dispose();
+  }
+}
+
 // Tensors (and tapes) owned by the user are watched by a FinalizationRegistry
 // so memory is returned when they are garbage collected without dispose().
 let userRelease: ((item: Owned) => void) | null = null;

@@ -48,8 +48,8 @@ export function checkShape(op: string, shape: unknown): number[] {
   return shape.slice();
 }
 
-/** numpy broadcasting of two shapes, or a ShapeError naming the op. */
-export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+/** numpy broadcasting of two shapes, or null when they do not broadcast. */
+export function tryBroadcastShapes(a: Shape, b: Shape): number[] | null {
   if (sameShape(a, b)) return a.slice();
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
@@ -58,14 +58,28 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     const db = i < n - b.length ? 1 : b[i - (n - b.length)];
     if (da === db || db === 1) out[i] = da;
     else if (da === 1) out[i] = db;
-    else {
-      throw new ShapeError(
-        `${op}: shapes ${shapeString(a)} and ${shapeString(b)} cannot be broadcast together ` +
-          `(axis ${i} of the result: ${da} vs ${db}; sizes must match or one of them be 1)`,
-      );
-    }
+    else return null;
   }
   return out;
+}
+
+/** numpy broadcasting of two shapes, or a ShapeError naming the op and the first axis that differs. */
+export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  const out = tryBroadcastShapes(a, b);
+  if (out !== null) return out;
+  const n = Math.max(a.length, b.length);
+  let i = 0;
+  let da = 1;
+  let db = 1;
+  for (; i < n; i++) {
+    da = i < n - a.length ? 1 : a[i - (n - a.length)];
+    db = i < n - b.length ? 1 : b[i - (n - b.length)];
+    if (da !== db && da !== 1 && db !== 1) break;
+  }
+  throw new ShapeError(
+    `${op}: shapes ${shapeString(a)} and ${shapeString(b)} cannot be broadcast together ` +
+      `(axis ${i} of the result: ${da} vs ${db}; sizes must match or one of them be 1)`,
+  );
 }
 
 /** Strides that read `shape` (right-aligned) as if it had `outShape`: 0 on broadcast axes. */

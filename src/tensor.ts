@@ -2,12 +2,12 @@
 // lifecycle. Data never lives in JavaScript arrays; reading it copies out.
 
 import {
-  allocBytes, freeBytes, currentScope, handToCurrentScope, popScope, pushScope,
+  allocBytes, freeBytes, currentScope, popScope, pushScope, release,
   setUserRelease, stats, type Owned, type Scope,
 } from './memory';
 import { heapF32, heapF64, kernels } from './wasm/index';
 import { ArgumentError, DTypeError, DisposedError, ShapeError, describe } from './errors';
-import { checkShape, contiguousStrides, shapeSize, shapeString, type Shape } from './shape';
+import { checkShape, contiguousStrides, shapeSize, shapeString } from './shape';
 import { nextDouble } from './random';
 
 export type DType = 'float32' | 'float64';
@@ -738,11 +738,13 @@ export function tidy<T>(fn: () => T): T {
   return result;
 }
 
+/** Whether a tape that is still recording will read `item` in its backward pass. */
+export function neededByTape(item: unknown): boolean {
+  return recordingState.active && item instanceof Tensor && item._recorded;
+}
+
 function releaseScope(scope: Scope, spared: Set<unknown>): void {
-  for (const item of scope.take()) {
-    if (spared.has(item) || (recordingState.active && item instanceof Tensor && item._recorded)) handToCurrentScope(item);
-    else item.dispose();
-  }
+  release(scope.take(), (item) => spared.has(item) || neededByTape(item));
 }
 
 /**

@@ -1,8 +1,8 @@
 // The user-facing interface of the tape: Param, diff, grad (both forms),
 // gradloss, value and params.
 
-import { Tensor, alias, checkLive, keep, tensor, zeros, type TensorData, type TensorOptions } from '../tensor';
-import { currentScope, handToCurrentScope, popScope, pushScope, type Scope } from '../memory';
+import { Tensor, alias, checkLive, keep, neededByTape, tensor, zeros, type TensorData, type TensorOptions } from '../tensor';
+import { currentScope, handToCurrentScope, popScope, pushScope, release, type Scope } from '../memory';
 import { ArgumentError, DisposedError, ShapeError, describe } from '../errors';
 import { shapeString } from '../shape';
 import { Tape, activeTapes, backward, updateRecordingState, recording } from './tape';
@@ -130,14 +130,8 @@ function record(tape: Tape, scope: Scope, fn: () => unknown, op: string): void {
 
 function abandon(tape: Tape, scope: Scope): void {
   popScope(scope);
-  if (activeTapes.length > 0) {
-    for (const item of scope.take()) {
-      if (item instanceof Tensor && item._recorded) handToCurrentScope(item);
-      else item.dispose();
-    }
-  } else {
-    scope.disposeAll();
-  }
+  // Outer tapes still recording keep what they recorded; the rest goes.
+  release(scope.take(), neededByTape);
   tape.dispose();
 }
 

@@ -24,8 +24,6 @@ export const hooks: {
   accumulate: (a: Tensor, b: Tensor) => Tensor;
   /** The seed of the backward pass: ones shaped like the result. */
   onesLike: (t: Tensor) => Tensor;
-  /** Differentiable identity that shares the buffer (a fresh handle to track separately). */
-  identity: ((t: Tensor) => Tensor) | null;
   formatTape: ((tape: Tape) => string) | null;
   /** Non-null only while profiling: the one check an op pays when it is off. */
   profiler: Profiler | null;
@@ -40,7 +38,6 @@ export const hooks: {
   onesLike: () => {
     throw new Error('autograd-wasm internal error: onesLike is not installed');
   },
-  identity: null,
   formatTape: null,
   profiler: null,
   checkFinite: null,

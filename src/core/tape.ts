@@ -2,7 +2,7 @@
 // knows any particular op; every op reaches the tape through primitive().
 
 import { Tensor, alias, checkLive, recordingState } from '../tensor';
-import { Scope, currentScope, handToCurrentScope, popScope, pushScope, type Owned } from '../memory';
+import { Scope, currentScope, popScope, pushScope, release } from '../memory';
 import { AutogradError, DisposedError, ShapeError } from '../errors';
 import { shapeString, sameShape } from '../shape';
 import { hooks, type Primitive } from './hooks';
@@ -206,14 +206,13 @@ export function backward(tape: Tape, keepNode: Node | null): void {
       node.grad = null;
     }
     popScope(scope);
-    if (!outerRecording) scope.disposeAll();
-    else for (const item of scope.take()) handToCurrentScope(item);
+    release(scope.take(), () => outerRecording);
     throw error;
   }
   popScope(scope);
   if (outerRecording) {
     // The outer tapes' backward passes read what was computed here.
-    for (const item of scope.take()) handToCurrentScope(item);
+    release(scope.take(), () => true);
   } else {
     const owner = tape._scope ?? new Scope('tape');
     tape._scope = owner;
@@ -264,18 +263,12 @@ function callRule(node: Node, j: number, dy: Tensor, outerRecording: boolean): T
     if (hooks.profiler !== null) hooks.profiler.addBackward(op.name, j, hooks.profiler.now() - t0);
   } catch (error) {
     hooks.ruleContext = null;
-    for (const item of scope.takeFrom(mark)) {
-      if (outerRecording) scope.add(item);
-      else item.dispose();
-    }
+    release(scope.takeFrom(mark), () => outerRecording);
     throw error;
   }
   // Temporaries of the rule go now; the gradient (and, when an outer tape
   // records this, everything it recorded) stays in the backward scope.
-  for (const item of scope.takeFrom(mark)) {
-    if (item === dx || (outerRecording && item instanceof Tensor && item._recorded)) scope.add(item);
-    else item.dispose();
-  }
+  release(scope.takeFrom(mark), (item) => item === dx || (outerRecording && item instanceof Tensor && item._recorded));
   if (dx === null || dx === undefined) return null;
   if (!(dx instanceof Tensor)) {
     throw new AutogradError(`${op.name}: gradient rule for argument ${j + 1} returned ${typeof dx}, expected a Tensor or null`);

@@ -1,52 +1,12 @@
 // Broadcasting arithmetic. Each rule reads as calculus; unbroadcast folds
 // gradients back to each operand's shape.
 
-import { checkLive, empty, type Tensor, type TensorLike } from '../tensor';
+import type { Tensor, TensorLike } from '../tensor';
 import { primitive, zerograd } from '../core/primitive';
-import { DTypeError, ShapeError } from '../errors';
-import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, sameShape } from '../shape';
-import { kernel } from '../wasm/index';
-import { asTensor, binaryForward, coercePair, suffix, unaryForward, writeInts } from './util';
+import { asTensor, binaryForward, coercePair, unaryForward } from './util';
 import { unbroadcast } from './broadcast';
 import { equal, greater, greaterEqual, less, where } from './compare';
 import { log } from './unary';
-
-/** Largest rank the strided kernels accept after collapsing axes. */
-const MAX_KERNEL_RANK = 32;
-
-type StridedBinary = (a: number, b: number, out: number, ndim: number, shape: number, sa: number, sb: number) => void;
-
-/**
- * Forward of a broadcasting binary kernel `<kernelName>_f32|f64` of
- * assembly/binary.ts (util's binaryForward, for the kernels beyond
- * add/sub/mul/div).
- */
-function broadcastBinary(op: string, kernelName: string, a: Tensor, b: Tensor): Tensor {
-  checkLive(a, op);
-  checkLive(b, op);
-  if (a.dtype !== b.dtype) throw new DTypeError(`${op}: operands have different dtypes (${a.dtype} and ${b.dtype})`);
-  const outShape = broadcastShapes(op, a.shape, b.shape);
-  let shape: number[];
-  let sa: number[];
-  let sb: number[];
-  if (sameShape(a.shape, b.shape)) {
-    shape = [a.size];
-    sa = [1];
-    sb = [1];
-  } else {
-    const c = collapseAxes(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape), contiguousStrides(outShape)]);
-    shape = c.shape;
-    [sa, sb] = c.strides;
-    if (shape.length > MAX_KERNEL_RANK) {
-      throw new ShapeError(`${op}: broadcasting over ${shape.length} non-mergeable axes is more than the ${MAX_KERNEL_RANK} supported`);
-    }
-  }
-  const out = empty(outShape, a.dtype, op);
-  if (out.size === 0) return out;
-  const [pShape, pA, pB] = writeInts(shape, sa, sb);
-  kernel<StridedBinary>(`${kernelName}_${suffix(a.dtype)}`)(a._ptr, b._ptr, out._ptr, shape.length, pShape, pA, pB);
-  return out;
-}
 
 const addOp = primitive(
   'add',
@@ -108,7 +68,7 @@ export function neg(x: TensorLike): Tensor {
 }
 
 // numpy's floor_divide, a constant on the tape: the gradient of mod for b.
-const floordiv = zerograd('floordiv', (a: Tensor, b: Tensor) => broadcastBinary('mod', 'floordiv', a, b));
+const floordiv = zerograd('floordiv', (a: Tensor, b: Tensor) => binaryForward('mod', a, b, 'floordiv'));
 
 // d(a^b)/da = b a^(b-1), exact at a = 0 (x^2 has slope 0 there, x^1 slope 1).
 // Where a == 0 and b == 0 it is 0 (x^0 = 1 is constant), not 0 * 0^-1 = NaN;
@@ -136,21 +96,21 @@ function share(wins: Tensor, ties: Tensor): Tensor {
 
 const powOp = primitive(
   'pow',
-  (a: Tensor, b: Tensor) => broadcastBinary('pow', 'pow', a, b),
+  (a: Tensor, b: Tensor) => binaryForward('pow', a, b),
   (dy, _y, a: Tensor, b: Tensor) => unbroadcast(a, mul(dy, powBaseGrad(a, b))),
   (dy, y, a: Tensor, b: Tensor) => unbroadcast(b, mul(dy, powExponentGrad(y, a, b))),
 );
 
 const maximumOp = primitive(
   'maximum',
-  (a: Tensor, b: Tensor) => broadcastBinary('maximum', 'maximum', a, b),
+  (a: Tensor, b: Tensor) => binaryForward('maximum', a, b),
   (dy, _y, a: Tensor, b: Tensor) => unbroadcast(a, mul(dy, share(greater(a, b), equal(a, b)))),
   (dy, _y, a: Tensor, b: Tensor) => unbroadcast(b, mul(dy, share(greater(b, a), equal(a, b)))),
 );
 
 const minimumOp = primitive(
   'minimum',
-  (a: Tensor, b: Tensor) => broadcastBinary('minimum', 'minimum', a, b),
+  (a: Tensor, b: Tensor) => binaryForward('minimum', a, b),
   (dy, _y, a: Tensor, b: Tensor) => unbroadcast(a, mul(dy, share(less(a, b), equal(a, b)))),
   (dy, _y, a: Tensor, b: Tensor) => unbroadcast(b, mul(dy, share(less(b, a), equal(a, b)))),
 );
@@ -159,7 +119,7 @@ const minimumOp = primitive(
 // that it neither overflows nor underflows for large or tiny coordinates.
 const atan2Op = primitive(
   'atan2',
-  (y: Tensor, x: Tensor) => broadcastBinary('atan2', 'atan2', y, x),
+  (y: Tensor, x: Tensor) => binaryForward('atan2', y, x),
   (dy, _z, y: Tensor, x: Tensor) => {
     const r = hypot(y, x);
     return unbroadcast(y, mul(dy, div(div(x, r), r)));
@@ -172,14 +132,14 @@ const atan2Op = primitive(
 
 const hypotOp = primitive(
   'hypot',
-  (a: Tensor, b: Tensor) => broadcastBinary('hypot', 'hypot', a, b),
+  (a: Tensor, b: Tensor) => binaryForward('hypot', a, b),
   (dy, h, a: Tensor) => unbroadcast(a, mul(dy, div(a, h))),
   (dy, h, _a: Tensor, b: Tensor) => unbroadcast(b, mul(dy, div(b, h))),
 );
 
 const modOp = primitive(
   'mod',
-  (a: Tensor, b: Tensor) => broadcastBinary('mod', 'mod', a, b),
+  (a: Tensor, b: Tensor) => binaryForward('mod', a, b),
   (dy, _y, a: Tensor) => unbroadcast(a, dy),
   (dy, _y, a: Tensor, b: Tensor) => unbroadcast(b, neg(mul(dy, floordiv(a, b)))),
 );

@@ -6,54 +6,18 @@
 import { Tensor, castCopy, checkLive, empty, type DType, type TensorLike } from '../tensor';
 import { primitive, zerograd } from '../core/primitive';
 import { DTypeError, ShapeError } from '../errors';
-import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, sameShape, shapeString } from '../shape';
-import { kernel } from '../wasm/index';
-import { asTensor, checkTensor, coercePair, suffix, temporary, unaryForward, writeInts } from './util';
+import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, shapeString } from '../shape';
+import { kernelFor } from '../wasm/index';
+import { MAX_KERNEL_RANK, asTensor, binaryForward, checkTensor, coercePair, temporary, unaryForward, writeInts } from './util';
 import { unbroadcast } from './broadcast';
-
-/** Largest rank the strided kernels accept after collapsing axes. */
-const MAX_KERNEL_RANK = 32;
-
-type StridedBinary = (a: number, b: number, out: number, ndim: number, shape: number, sa: number, sb: number) => void;
 
 /** The shape of a tensor-or-number argument (a number is 0-d); checks tensors are live. */
 function shapeOfArg(op: string, x: unknown, name: string): readonly number[] {
   return typeof x === 'number' ? [] : checkTensor(op, x, name).shape;
 }
 
-/**
- * Forward of a broadcasting binary kernel `<kernelName>_f32|f64` (the same
- * plumbing as util's binaryForward, for kernels beyond add/sub/mul/div).
- */
-function broadcastBinary(op: string, kernelName: string, a: Tensor, b: Tensor): Tensor {
-  checkLive(a, op);
-  checkLive(b, op);
-  if (a.dtype !== b.dtype) throw new DTypeError(`${op}: operands have different dtypes (${a.dtype} and ${b.dtype})`);
-  const outShape = broadcastShapes(op, a.shape, b.shape);
-  let shape: number[];
-  let sa: number[];
-  let sb: number[];
-  if (sameShape(a.shape, b.shape)) {
-    shape = [Math.max(1, a.size)];
-    sa = [1];
-    sb = [1];
-  } else {
-    const c = collapseAxes(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape), contiguousStrides(outShape)]);
-    shape = c.shape;
-    [sa, sb] = c.strides;
-    if (shape.length > MAX_KERNEL_RANK) {
-      throw new ShapeError(`${op}: broadcasting over ${shape.length} non-mergeable axes is more than the ${MAX_KERNEL_RANK} supported`);
-    }
-  }
-  const out = empty(outShape, a.dtype, op);
-  if (out.size === 0) return out;
-  const [pShape, pA, pB] = writeInts(shape, sa, sb);
-  kernel<StridedBinary>(`${kernelName}_${suffix(a.dtype)}`)(a._ptr, b._ptr, out._ptr, shape.length, pShape, pA, pB);
-  return out;
-}
-
 function comparison(name: string, kernelName: string): (a: TensorLike, b: TensorLike) => Tensor {
-  const op = zerograd(name, (a: Tensor, b: Tensor) => broadcastBinary(name, kernelName, a, b));
+  const op = zerograd(name, (a: Tensor, b: Tensor) => binaryForward(name, a, b, kernelName));
   return (a, b) => op(...coercePair(name, a, b));
 }
 
@@ -191,7 +155,7 @@ function whereForward(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   // cond takes no gradient, so a plain (untracked) copy does for another dtype.
   const cnd = cond.dtype === a.dtype ? cond : castCopy(cond, a.dtype);
   const [pShape, pC, pA, pB] = writeInts(c.shape, c.strides[0], c.strides[1], c.strides[2]);
-  kernel<StridedTernary>(`where_${suffix(a.dtype)}`)(cnd._ptr, a._ptr, b._ptr, out._ptr, c.shape.length, pShape, pC, pA, pB);
+  kernelFor<StridedTernary>('where', a.dtype)(cnd._ptr, a._ptr, b._ptr, out._ptr, c.shape.length, pShape, pC, pA, pB);
   if (cnd !== cond) cnd.dispose();
   return out;
 }

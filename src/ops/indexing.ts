@@ -6,12 +6,11 @@
 // (AutoGrad.jl issue #127 is the bug of overwriting them).
 
 import { Tensor, empty } from '../tensor';
-import { heapI32, kernel, kernels } from '../wasm/index';
-import { allocBytes, freeBytes } from '../memory';
+import { kernels, kernelFor } from '../wasm/index';
 import { primitive, type GradRule } from '../core/primitive';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
 import { collapseAxes, contiguousStrides, normalizeAxis, shapeSize, shapeString } from '../shape';
-import { checkTensor, suffix, writeInts } from './util';
+import { checkTensor, readInts, withInts, writeInts, type IntList } from './util';
 
 // ---- strided views ----
 
@@ -52,7 +51,7 @@ type StridedKernel = (view: number, contiguous: number, ndim: number, shape: num
 function runStrided(mode: 'copy' | 'write' | 'add', full: Tensor, part: Tensor, plan: Plan): void {
   if (part.size === 0) return;
   const [pShape, pStrides] = writeInts(plan.shape, plan.strides);
-  kernel<StridedKernel>(`slice_${mode}_${suffix(full.dtype)}`)(full._ptr, part._ptr, plan.shape.length, pShape, pStrides, plan.offset);
+  kernelFor<StridedKernel>(`slice_${mode}`, full.dtype)(full._ptr, part._ptr, plan.shape.length, pShape, pStrides, plan.offset);
 }
 
 /** A new contiguous array of shape `shape` holding `view` of `x`. */
@@ -275,22 +274,7 @@ export function pad(x: Tensor, widths: number | readonly [number, number] | read
 // ---- gather and scatter-add ----
 
 /** Validated indices along one axis: non-negative, in range, with the shape they came in. */
-interface Indices {
-  readonly data: Int32Array;
-  readonly shape: readonly number[];
-}
-
-/** Runs `fn` with `idx` copied into an int32 buffer in wasm memory, freed afterwards. */
-function withIndexBuffer(op: string, idx: Indices, fn: (ptr: number) => void): void {
-  const bytes = idx.data.length * 4;
-  const ptr = allocBytes(bytes, op);
-  try {
-    heapI32().set(idx.data, ptr >>> 2);
-    fn(ptr);
-  } finally {
-    freeBytes(ptr, bytes);
-  }
-}
+type Indices = IntList;
 
 type GatherKernel = (src: number, idx: number, out: number, outer: number, n: number, inner: number, m: number) => void;
 
@@ -301,8 +285,8 @@ function gatherForward(x: Tensor, idx: Indices, axis: number): Tensor {
   const outer = shapeSize(x.shape.slice(0, axis));
   const inner = shapeSize(x.shape.slice(axis + 1));
   try {
-    withIndexBuffer('gather', idx, (ptr) =>
-      kernel<GatherKernel>(`gather_${suffix(x.dtype)}`)(x._ptr, ptr, out._ptr, outer, x.shape[axis], inner, idx.data.length),
+    withInts('gather', idx.data, (ptr) =>
+      kernelFor<GatherKernel>('gather', x.dtype)(x._ptr, ptr, out._ptr, outer, x.shape[axis], inner, idx.data.length),
     );
   } catch (error) {
     out.dispose();
@@ -322,8 +306,8 @@ function scatterAddForward(src: Tensor, idx: Indices, axis: number, n: number): 
   else kernels().fill_f64(out._ptr, out.size, 0);
   if (src.size === 0) return out;
   try {
-    withIndexBuffer('scatterAdd', idx, (ptr) =>
-      kernel<GatherKernel>(`scatter_add_${suffix(src.dtype)}`)(src._ptr, ptr, out._ptr, outer, n, shapeSize(rest), idx.data.length),
+    withInts('scatterAdd', idx.data, (ptr) =>
+      kernelFor<GatherKernel>('scatter_add', src.dtype)(src._ptr, ptr, out._ptr, outer, n, shapeSize(rest), idx.data.length),
     );
   } catch (error) {
     out.dispose();
@@ -350,55 +334,15 @@ export type IndexArray = number | readonly IndexArray[];
 export type IndexLike = IndexArray | Tensor;
 
 function parseIndices(op: string, indices: unknown, n: number, axis: number, xShape: readonly number[]): Indices {
-  let flat: ArrayLike<number>;
-  let shape: number[];
-  if (typeof indices === 'number') {
-    flat = [indices];
-    shape = [];
-  } else if (indices instanceof Tensor) {
-    checkTensor(op, indices, 'indices');
-    flat = indices.data();
-    shape = indices.shape.slice();
-  } else if (Array.isArray(indices)) {
-    shape = [];
-    let level: unknown = indices;
-    while (Array.isArray(level)) {
-      shape.push(level.length);
-      if (level.length === 0) break;
-      level = level[0];
-    }
-    const values: number[] = [];
-    const walk = (node: unknown, d: number, path: string): void => {
-      if (d === shape.length) {
-        if (Array.isArray(node)) throw new ArgumentError(`${op}: ragged indices: ${path} is an array, but its siblings are numbers`);
-        values.push(node as number);
-        return;
-      }
-      if (!Array.isArray(node) || node.length !== shape[d]) {
-        throw new ArgumentError(`${op}: ragged indices: ${path} is ${describe(node)}, expected an array of length ${shape[d]}`);
-      }
-      for (let i = 0; i < node.length; i++) walk(node[i], d + 1, `${path}[${i}]`);
-    };
-    walk(indices, 0, 'indices');
-    flat = values;
-  } else {
-    throw new ArgumentError(`${op}: indices must be an integer, a (nested) array of integers or an integer-valued Tensor, got ${describe(indices)}`);
-  }
-  const data = new Int32Array(flat.length);
-  for (let i = 0; i < flat.length; i++) {
-    const v = flat[i];
-    if (typeof v !== 'number' || !Number.isInteger(v)) {
-      throw new ArgumentError(`${op}: indices must be integers, got ${describe(v)} at position ${i}`);
-    }
+  return readInts(op, 'indices', indices, (v) => {
     if (v < -n || v >= n) {
       throw new ArgumentError(
         `${op}: index ${v} is out of bounds for axis ${axis} of size ${n} in shape ${shapeString(xShape)} ` +
           (n === 0 ? '(the axis is empty)' : `(valid: ${-n}..${n - 1})`),
       );
     }
-    data[i] = v < 0 ? v + n : v;
-  }
-  return { data, shape };
+    return v < 0 ? v + n : v;
+  });
 }
 
 /**

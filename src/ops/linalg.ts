@@ -5,12 +5,12 @@
 // gradients work.
 
 import { Tensor, alias, empty, bytesPerElement, tidy, type TensorLike } from '../tensor';
-import { kernel, kernels } from '../wasm/index';
+import { kernels, kernelFor } from '../wasm/index';
 import { allocBytes, freeBytes } from '../memory';
 import { primitive } from '../core/primitive';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
-import { broadcastStrides, collapseAxes, contiguousStrides, sameShape, shapeSize, shapeString } from '../shape';
-import { binaryForward, checkTensor, coercePair, stridedCopy, suffix, writeInts } from './util';
+import { broadcastStrides, collapseAxes, contiguousStrides, sameShape, shapeSize, shapeString, tryBroadcastShapes } from '../shape';
+import { binaryForward, checkTensor, coercePair, stridedCopy, writeInts } from './util';
 import { reshape, transpose } from './shape';
 import { mul, neg } from './arithmetic';
 import { sum } from './reduce';
@@ -34,20 +34,6 @@ function checkInteger(op: string, name: string, k: unknown): number {
     throw new ArgumentError(`${op}: ${name} must be an integer, got ${describe(k)}`);
   }
   return k;
-}
-
-/** numpy broadcasting of batch shapes, or null when they do not broadcast. */
-function broadcastBatch(a: readonly number[], b: readonly number[]): number[] | null {
-  const n = Math.max(a.length, b.length);
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const da = i < n - a.length ? 1 : a[i - (n - a.length)];
-    const db = i < n - b.length ? 1 : b[i - (n - b.length)];
-    if (da === db || db === 1) out[i] = da;
-    else if (da === 1) out[i] = db;
-    else return null;
-  }
-  return out;
 }
 
 /** `x` with its last two axes swapped (a differentiable copy). */
@@ -83,7 +69,7 @@ function matmulForward(a: Tensor, b: Tensor, transA: boolean, transB: boolean): 
   const n = transB ? b.shape[rb - 2] : b.shape[rb - 1];
   const batchA = a.shape.slice(0, ra - 2);
   const batchB = b.shape.slice(0, rb - 2);
-  const batch = broadcastBatch(batchA, batchB)!;
+  const batch = tryBroadcastShapes(batchA, batchB)!;
   const out = empty([...batch, m, n], a.dtype, 'matmul');
   if (out.size === 0) return out;
   if (k === 0) {
@@ -107,8 +93,8 @@ function matmulForward(a: Tensor, b: Tensor, transA: boolean, transB: boolean): 
   }
   const c = collapseAxes(batch, [stA, stB, contiguousStrides(batch)]);
   const [pShape, pA, pB] = writeInts(c.shape, c.strides[0], c.strides[1]);
-  const fn = kernel<(a: Ptr, b: Ptr, c: Ptr, m: number, n: number, k: number, tA: number, tB: number,
-    ndim: number, shape: Ptr, sA: Ptr, sB: Ptr) => void>(`matmul_batched_${suffix(a.dtype)}`);
+  const fn = kernelFor<(a: Ptr, b: Ptr, c: Ptr, m: number, n: number, k: number, tA: number, tB: number,
+    ndim: number, shape: Ptr, sA: Ptr, sB: Ptr) => void>('matmul_batched', a.dtype);
   fn(a._ptr, b._ptr, out._ptr, m, n, k, flagA, flagB, c.shape.length, pShape, pA, pB);
   return out;
 }
@@ -178,7 +164,7 @@ export function matmul(a: Tensor, b: Tensor, options: { transposeA?: boolean; tr
   if (ka !== kb) throw new ShapeError(`matmul: inner dimensions differ: ${shapes} (${ka} vs ${kb})`);
   const batchA = aShape.slice(0, ra - 2);
   const batchB = bShape.slice(0, rb - 2);
-  const batch = broadcastBatch(batchA, batchB);
+  const batch = tryBroadcastShapes(batchA, batchB);
   if (batch === null) {
     throw new ShapeError(
       `matmul: batch dimensions ${shapeString(batchA)} and ${shapeString(batchB)} cannot be broadcast together: ${shapes}`,
@@ -307,8 +293,7 @@ const diagEmbedOp: (x: Tensor, k: number, rows: number, cols: number) => Tensor 
   (x: Tensor, k: number, rows: number, cols: number) => {
     const out = empty([rows, cols], x.dtype, 'diag');
     if (out.size === 0) return out;
-    kernel<(x: Ptr, out: Ptr, len: number, rows: number, cols: number, k: number) => void>(
-      `diag_embed_${suffix(x.dtype)}`)(x._ptr, out._ptr, x.size, rows, cols, k);
+    kernelFor<(x: Ptr, out: Ptr, len: number, rows: number, cols: number, k: number) => void>('diag_embed', x.dtype)(x._ptr, out._ptr, x.size, rows, cols, k);
     return out;
   },
   (dy, _y, _x: Tensor, k: number) => diagExtractOp(dy, k),
@@ -320,8 +305,7 @@ const diagExtractOp: (x: Tensor, k: number) => Tensor = primitive(
     const len = diagLength(x.shape[0], x.shape[1], k);
     const out = empty([len], x.dtype, 'diag');
     if (len === 0) return out;
-    kernel<(x: Ptr, out: Ptr, len: number, cols: number, k: number) => void>(
-      `diag_extract_${suffix(x.dtype)}`)(x._ptr, out._ptr, len, x.shape[1], k);
+    kernelFor<(x: Ptr, out: Ptr, len: number, cols: number, k: number) => void>('diag_extract', x.dtype)(x._ptr, out._ptr, len, x.shape[1], k);
     return out;
   },
   (dy, _y, x: Tensor, k: number) => diagEmbedOp(dy, k, x.shape[0], x.shape[1]),
@@ -371,8 +355,7 @@ function triangleOp(name: 'tril' | 'triu'): (x: Tensor, k: number) => Tensor {
       if (out.size === 0) return out;
       const rows = x.shape[x.ndim - 2];
       const cols = x.shape[x.ndim - 1];
-      kernel<(x: Ptr, out: Ptr, rows: number, cols: number, count: number, k: number, upper: number) => void>(
-        `tri_${suffix(x.dtype)}`)(x._ptr, out._ptr, rows, cols, x.size / (rows * cols), k, upper ? 1 : 0);
+      kernelFor<(x: Ptr, out: Ptr, rows: number, cols: number, count: number, k: number, upper: number) => void>('tri', x.dtype)(x._ptr, out._ptr, rows, cols, x.size / (rows * cols), k, upper ? 1 : 0);
       return out;
     },
     (dy, _y, _x: Tensor, k: number) => op(dy, k),
@@ -462,7 +445,7 @@ function factor(op: string, a: Tensor, strict: boolean, batch: number[] = a.shap
     freeBytes(piv, pivBytes);
   };
   if (lu.size > 0) {
-    const singular = kernel<(a: Ptr, piv: Ptr, n: number, count: number) => number>(`lu_${suffix(a.dtype)}`)(lu._ptr, piv, n, count);
+    const singular = kernelFor<(a: Ptr, piv: Ptr, n: number, count: number) => number>('lu', a.dtype)(lu._ptr, piv, n, count);
     if (singular !== 0 && strict) {
       release();
       const which = shape.length > 2 ? `matrix ${singular - 1} of the batch ${shapeString(shape)}` : `matrix ${shapeString(shape)}`;
@@ -480,7 +463,7 @@ const invOp: (a: Tensor, op: string) => Tensor = primitive(
     const f = factor(op, a, true);
     const out = empty(a.shape.slice(), a.dtype, op);
     if (out.size > 0) {
-      kernel<(f: Ptr, piv: Ptr, out: Ptr, n: number, count: number) => void>(`lu_inv_${suffix(a.dtype)}`)(
+      kernelFor<(f: Ptr, piv: Ptr, out: Ptr, n: number, count: number) => void>('lu_inv', a.dtype)(
         f.lu, f.piv, out._ptr, f.n, f.count);
     }
     f.release();
@@ -515,7 +498,7 @@ const detOp: (a: Tensor) => Tensor = primitive(
         if (a.dtype === 'float32') kernels().fill_f32(out._ptr, out.size, 1);
         else kernels().fill_f64(out._ptr, out.size, 1);
       } else {
-        kernel<(f: Ptr, piv: Ptr, out: Ptr, n: number, count: number) => void>(`lu_det_${suffix(a.dtype)}`)(
+        kernelFor<(f: Ptr, piv: Ptr, out: Ptr, n: number, count: number) => void>('lu_det', a.dtype)(
           f.lu, f.piv, out._ptr, f.n, f.count);
       }
     }
@@ -547,7 +530,7 @@ const logdetOp: (a: Tensor) => Tensor = primitive(
     const f = factor('logdet', a, false);
     const out = empty(a.shape.slice(0, a.ndim - 2), a.dtype, 'logdet');
     if (out.size > 0) {
-      kernel<(f: Ptr, out: Ptr, n: number, count: number) => void>(`lu_logabsdet_${suffix(a.dtype)}`)(
+      kernelFor<(f: Ptr, out: Ptr, n: number, count: number) => void>('lu_logabsdet', a.dtype)(
         f.lu, out._ptr, f.n, f.count);
     }
     f.release();
@@ -582,7 +565,7 @@ const solveOp: (a: Tensor, b: Tensor, vector: boolean) => Tensor = primitive(
   (a: Tensor, b: Tensor, vector: boolean) => {
     const n = a.shape[a.ndim - 1];
     const batchB = b.shape.slice(0, b.ndim - (vector ? 1 : 2));
-    const batch = broadcastBatch(a.shape.slice(0, a.ndim - 2), batchB)!;
+    const batch = tryBroadcastShapes(a.shape.slice(0, a.ndim - 2), batchB)!;
     const outShape = vector ? [...batch, n] : [...batch, n, b.shape[b.ndim - 1]];
     const f = factor('solve', a, true, batch);
     let out: Tensor;
@@ -593,7 +576,7 @@ const solveOp: (a: Tensor, b: Tensor, vector: boolean) => Tensor = primitive(
       throw error;
     }
     if (out.size > 0) {
-      kernel<(f: Ptr, piv: Ptr, b: Ptr, n: number, nrhs: number, count: number) => void>(`lu_solve_${suffix(a.dtype)}`)(
+      kernelFor<(f: Ptr, piv: Ptr, b: Ptr, n: number, nrhs: number, count: number) => void>('lu_solve', a.dtype)(
         f.lu, f.piv, out._ptr, n, vector ? 1 : outShape[outShape.length - 1], f.count);
     }
     f.release();
@@ -638,7 +621,7 @@ export function solve(a: Tensor, b: Tensor): Tensor {
     );
   }
   const batchB = b.shape.slice(0, b.ndim - 2);
-  if (broadcastBatch(batchA, batchB) === null) {
+  if (tryBroadcastShapes(batchA, batchB) === null) {
     throw new ShapeError(
       `solve: batch dimensions ${shapeString(batchA)} and ${shapeString(batchB)} of a ${shapeString(a.shape)} and b ${shapeString(b.shape)} cannot be broadcast together`,
     );

@@ -4,11 +4,13 @@
 // not re-exported by src/ops/index.ts).
 
 import { Tensor, empty, type DType } from '../tensor';
-import { heapI32, kernel, kernels } from '../wasm/index';
+import { kernel, kernels, kernelFor } from '../wasm/index';
 import { allocBytes, freeBytes } from '../memory';
 import { ArgumentError, describe } from '../errors';
 import { shapeSize } from '../shape';
-import { checkTensor, suffix } from './util';
+import { readInts, suffix, withInts, type IntList } from './util';
+
+export type { IntList };
 
 const bytesOf = (dtype: DType): number => (dtype === 'float32' ? 4 : 8);
 
@@ -16,74 +18,17 @@ const bytesOf = (dtype: DType): number => (dtype === 'float32' ? 4 : 8);
 // Integer arguments (class labels, embedding ids)
 
 /** Integers validated against [0, bound), with the shape they came in. */
-export interface IntList {
-  readonly data: Int32Array;
-  readonly shape: readonly number[];
-}
-
 /**
  * Integers from a number, a (nested) array of numbers or an integer-valued
  * tensor; each must lie in [0, bound). `what` names them in errors.
  */
 export function parseInts(op: string, what: string, input: unknown, bound: number, boundText: string): IntList {
-  let flat: ArrayLike<number>;
-  let shape: number[];
-  if (typeof input === 'number') {
-    flat = [input];
-    shape = [];
-  } else if (input instanceof Tensor) {
-    checkTensor(op, input, what);
-    flat = input.data();
-    shape = input.shape.slice();
-  } else if (Array.isArray(input)) {
-    shape = [];
-    let level: unknown = input;
-    while (Array.isArray(level)) {
-      shape.push(level.length);
-      if (level.length === 0) break;
-      level = level[0];
-    }
-    const values: number[] = [];
-    const walk = (node: unknown, d: number, path: string): void => {
-      if (d === shape.length) {
-        if (Array.isArray(node)) throw new ArgumentError(`${op}: ragged ${what}: ${path} is an array, but its siblings are numbers`);
-        values.push(node as number);
-        return;
-      }
-      if (!Array.isArray(node) || node.length !== shape[d]) {
-        throw new ArgumentError(`${op}: ragged ${what}: ${path} is ${describe(node)}, expected an array of length ${shape[d]}`);
-      }
-      for (let i = 0; i < node.length; i++) walk(node[i], d + 1, `${path}[${i}]`);
-    };
-    walk(input, 0, what);
-    flat = values;
-  } else {
-    throw new ArgumentError(`${op}: ${what} must be an integer, a (nested) array of integers or an integer-valued Tensor, got ${describe(input)}`);
-  }
-  const data = new Int32Array(flat.length);
-  for (let i = 0; i < flat.length; i++) {
-    const v = flat[i];
-    if (typeof v !== 'number' || !Number.isInteger(v)) {
-      throw new ArgumentError(`${op}: ${what} must be integers, got ${describe(v)} at position ${i}`);
-    }
+  return readInts(op, what, input, (v, i) => {
     if (v < 0 || v >= bound) {
       throw new ArgumentError(`${op}: ${what} value ${v} at position ${i} is out of range for ${boundText} (valid: 0..${bound - 1})`);
     }
-    data[i] = v;
-  }
-  return { data, shape };
-}
-
-/** Runs `fn` with `ints` copied into a temporary int32 buffer in wasm memory. */
-export function withInts<T>(op: string, ints: Int32Array, fn: (ptr: number) => T): T {
-  const bytes = ints.length * 4;
-  const ptr = allocBytes(bytes, op);
-  try {
-    heapI32().set(ints, ptr >>> 2);
-    return fn(ptr);
-  } finally {
-    freeBytes(ptr, bytes);
-  }
+    return v;
+  });
 }
 
 /** Runs `fn` with a temporary buffer of `bytes` bytes in wasm memory. */
@@ -114,7 +59,7 @@ export function softmaxForward(op: 'softmax' | 'logSoftmax', x: Tensor, axis: nu
   const outer = shapeSize(x.shape.slice(0, axis));
   const inner = shapeSize(x.shape.slice(axis + 1));
   const name = op === 'softmax' ? 'softmax' : 'log_softmax';
-  kernel<AxisKernel>(`${name}_${suffix(x.dtype)}`)(x._ptr, out._ptr, outer, x.shape[axis], inner);
+  kernelFor<AxisKernel>(`${name}`, x.dtype)(x._ptr, out._ptr, outer, x.shape[axis], inner);
   return out;
 }
 
@@ -130,14 +75,14 @@ function scalarOf(value: number, dtype: DType, op: string): Tensor {
 /** mean over rows of logsumexp(z[r]) - z[r, label[r]]: cross-entropy of logits z [rows, c]. */
 export function crossEntropyForward(z: Tensor, labels: IntList): Tensor {
   const [rows, c] = z.shape;
-  const total = rows === 0 ? 0 : withInts('crossEntropy', labels.data, (ptr) => kernel<RowsKernel>(`cross_entropy_${suffix(z.dtype)}`)(z._ptr, ptr, rows, c));
+  const total = rows === 0 ? 0 : withInts('crossEntropy', labels.data, (ptr) => kernelFor<RowsKernel>('cross_entropy', z.dtype)(z._ptr, ptr, rows, c));
   return scalarOf(total / rows, z.dtype, 'crossEntropy');
 }
 
 /** -mean over rows of logp[r, label[r]]. */
 export function nllForward(logp: Tensor, labels: IntList): Tensor {
   const [rows, c] = logp.shape;
-  const total = rows === 0 ? 0 : withInts('nll', labels.data, (ptr) => kernel<RowsKernel>(`nn_pick_sum_${suffix(logp.dtype)}`)(logp._ptr, ptr, rows, c));
+  const total = rows === 0 ? 0 : withInts('nll', labels.data, (ptr) => kernelFor<RowsKernel>('nn_pick_sum', logp.dtype)(logp._ptr, ptr, rows, c));
   return scalarOf(-total / rows, logp.dtype, 'nll');
 }
 
@@ -147,7 +92,7 @@ export function oneHot(labels: IntList, c: number, dtype: DType, value: number):
   const out = empty([rows, c], dtype, 'oneHot');
   if (out.size === 0) return out;
   withInts('oneHot', labels.data, (ptr) =>
-    kernel<(labels: number, out: number, rows: number, c: number, value: number) => void>(`nn_one_hot_${suffix(dtype)}`)(ptr, out._ptr, rows, c, value),
+    kernelFor<(labels: number, out: number, rows: number, c: number, value: number) => void>('nn_one_hot', dtype)(ptr, out._ptr, rows, c, value),
   );
   return out;
 }
@@ -297,7 +242,7 @@ export function conv2dWeightGradForward(x: Tensor, dy: Tensor, spec: ConvSpec, w
     fillZero(dw);
     return dw;
   }
-  const axpy = kernel<Axpy>(`axpy_${suffix(x.dtype)}`);
+  const axpy = kernelFor<Axpy>('axpy', x.dtype);
   const blockBytes = q.coutg * q.k * q.bytes;
   const run = (scratch: number) => {
     const cols = scratch;
@@ -350,7 +295,7 @@ export function maxPoolForward(x: Tensor, spec: PoolSpec): Tensor {
   const out = empty(outShape, x.dtype, 'maxPool2d');
   if (out.size === 0) return out;
   const [n, c, h, w] = x.shape;
-  kernel<PoolKernel>(`maxpool2d_${suffix(x.dtype)}`)(
+  kernelFor<PoolKernel>('maxpool2d', x.dtype)(
     x._ptr, out._ptr, n * c, h, w, spec.kh, spec.kw, spec.sh, spec.sw, spec.ph, spec.pw, spec.dh, spec.dw, outShape[2], outShape[3],
   );
   return out;
@@ -372,7 +317,7 @@ export function maxPoolIndexed(mode: 'scatter' | 'gather', src: Tensor, x: Tenso
   const out = empty(mode === 'scatter' ? x.shape.slice() : y.shape.slice(), src.dtype, mode === 'scatter' ? 'maxPool2dBackward' : 'maxPool2dGather');
   if (out.size === 0) return out;
   const [n, c, h, w] = x.shape;
-  kernel<PoolIndexKernel>(`maxpool2d_${mode}_${suffix(src.dtype)}`)(
+  kernelFor<PoolIndexKernel>(`maxpool2d_${mode}`, src.dtype)(
     src._ptr, x._ptr, y._ptr, out._ptr, n * c, h, w, spec.kh, spec.kw, spec.sh, spec.sw, spec.ph, spec.pw, spec.dh, spec.dw, y.shape[2], y.shape[3],
   );
   return out;
@@ -388,7 +333,7 @@ export function avgPoolForward(x: Tensor, spec: PoolSpec): Tensor {
   const out = empty(outShape, x.dtype, 'avgPool2d');
   if (out.size === 0) return out;
   const [n, c, h, w] = x.shape;
-  kernel<AvgKernel>(`avgpool2d_${suffix(x.dtype)}`)(x._ptr, out._ptr, n * c, h, w, spec.kh, spec.kw, spec.sh, spec.sw, spec.ph, spec.pw, outShape[2], outShape[3]);
+  kernelFor<AvgKernel>('avgpool2d', x.dtype)(x._ptr, out._ptr, n * c, h, w, spec.kh, spec.kw, spec.sh, spec.sw, spec.ph, spec.pw, outShape[2], outShape[3]);
   return out;
 }
 
@@ -396,7 +341,7 @@ export function avgPoolBackwardForward(dy: Tensor, spec: PoolSpec, xShape: reado
   const dx = empty(xShape.slice(), dy.dtype, 'avgPool2dBackward');
   if (dx.size === 0) return dx;
   const [n, c, h, w] = xShape;
-  kernel<AvgKernel>(`avgpool2d_backward_${suffix(dy.dtype)}`)(dy._ptr, dx._ptr, n * c, h, w, spec.kh, spec.kw, spec.sh, spec.sw, spec.ph, spec.pw, dy.shape[2], dy.shape[3]);
+  kernelFor<AvgKernel>('avgpool2d_backward', dy.dtype)(dy._ptr, dx._ptr, n * c, h, w, spec.kh, spec.kw, spec.sh, spec.sw, spec.ph, spec.pw, dy.shape[2], dy.shape[3]);
   return dx;
 }
 
@@ -409,7 +354,7 @@ export function embeddingForward(table: Tensor, ids: IntList): Tensor {
   if (out.size === 0) return out;
   try {
     withInts('embedding', ids.data, (ptr) =>
-      kernel<(t: number, ids: number, out: number, count: number, d: number) => void>(`embedding_gather_${suffix(table.dtype)}`)(
+      kernelFor<(t: number, ids: number, out: number, count: number, d: number) => void>('embedding_gather', table.dtype)(
         table._ptr, ptr, out._ptr, ids.data.length, d,
       ),
     );
@@ -431,7 +376,7 @@ export function embeddingScatterForward(dy: Tensor, ids: IntList, v: number): Te
   }
   try {
     withInts('embeddingBackward', ids.data, (ptr) =>
-      kernel<(src: number, ids: number, out: number, count: number, v: number, d: number) => void>(`embedding_scatter_add_${suffix(dy.dtype)}`)(
+      kernelFor<(src: number, ids: number, out: number, count: number, v: number, d: number) => void>('embedding_scatter_add', dy.dtype)(
         dy._ptr, ptr, out._ptr, ids.data.length, v, d,
       ),
     );

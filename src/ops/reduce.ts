@@ -3,13 +3,13 @@
 // negative from the end; all axes when omitted) and `keepdims`.
 
 import { Tensor, empty, type TensorLike } from '../tensor';
-import { kernel, kernels } from '../wasm/index';
+import { kernelFor, kernels } from '../wasm/index';
 import { primitive, zerograd } from '../core/primitive';
 import { ArgumentError, ShapeError, describe } from '../errors';
 import { broadcastStrides, contiguousStrides, normalizeAxes, normalizeAxis, reducedShape, shapeSize, shapeString } from '../shape';
-import { add, div, mul, sub } from './arithmetic';
-import { exp } from './unary';
-import { asTensor, binaryForward, checkTensor, scoped, stridedCopy, suffix } from './util';
+import { add, div, mul, pow, sub } from './arithmetic';
+import { abs, exp, sign } from './unary';
+import { asTensor, binaryForward, checkTensor, scoped, stridedCopy } from './util';
 import { broadcastTo, reshape, transpose } from './shape';
 
 export type Axis = number | number[];
@@ -81,8 +81,8 @@ function around(shape: readonly number[], from: number, to: number): [number, nu
  * gathered at the end by a transposing copy.
  */
 function reduceForward(op: string, name: string, x: Tensor, axes: number[], keepdims: boolean, ...extra: number[]): Tensor {
-  const fn = kernel<(x: number, out: number, outer: number, n: number, inner: number, ...extra: number[]) => void>(
-    `${name}_${suffix(x.dtype)}`,
+  const fn = kernelFor<(x: number, out: number, outer: number, n: number, inner: number, ...extra: number[]) => void>(
+    `${name}`, x.dtype,
   );
   const outShape = reducedShape(x.shape, axes, keepdims);
   if (shapeSize(outShape) === 0) return empty(outShape, x.dtype, op);
@@ -228,8 +228,8 @@ const scanOp: (a: Tensor, b: Tensor, from: number, to: number, reverse: boolean)
     const out = empty(a.shape.slice(), a.dtype, 'prod');
     if (out.size === 0) return out;
     const [outer, n, inner] = around(a.shape, from, to);
-    kernel<(a: number, b: number, out: number, outer: number, n: number, inner: number, reverse: number) => void>(
-      `scan_axis_${suffix(a.dtype)}`,
+    kernelFor<(a: number, b: number, out: number, outer: number, n: number, inner: number, reverse: number) => void>(
+      'scan_axis', a.dtype,
     )(a._ptr, b._ptr, out._ptr, outer, n, inner, reverse ? 1 : 0);
     return out;
   },
@@ -247,8 +247,8 @@ const shiftOp: (x: Tensor, from: number, to: number, dir: 1 | -1) => Tensor = pr
     const out = empty(x.shape.slice(), x.dtype, 'prod');
     if (out.size === 0) return out;
     const [outer, n, inner] = around(x.shape, from, to);
-    kernel<(x: number, out: number, outer: number, n: number, inner: number, dir: number) => void>(
-      `shift_axis_${suffix(x.dtype)}`,
+    kernelFor<(x: number, out: number, outer: number, n: number, inner: number, dir: number) => void>(
+      'shift_axis', x.dtype,
     )(x._ptr, out._ptr, outer, n, inner, dir);
     return out;
   },
@@ -260,8 +260,8 @@ function scanSeed(x: Tensor, from: number, to: number, last: boolean): Tensor {
   const out = empty(x.shape.slice(), x.dtype, 'prod');
   if (out.size === 0) return out;
   const [outer, n, inner] = around(x.shape, from, to);
-  kernel<(out: number, outer: number, n: number, inner: number, last: number) => void>(
-    `scan_seed_${suffix(x.dtype)}`,
+  kernelFor<(out: number, outer: number, n: number, inner: number, last: number) => void>(
+    'scan_seed', x.dtype,
   )(out._ptr, outer, n, inner, last ? 1 : 0);
   return out;
 }
@@ -313,7 +313,7 @@ export function prod(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
 const tieWeights = zerograd('tieWeights', (x: Tensor, yKept: Tensor, axes: number[]) => {
   const yb = stridedCopy('max', yKept, x.shape.slice(), broadcastStrides(yKept.shape, x.shape));
   const hit = empty(x.shape.slice(), x.dtype, 'max');
-  kernel<(a: number, b: number, out: number, n: number) => void>(`reduce_eq_mask_${suffix(x.dtype)}`)(
+  kernelFor<(a: number, b: number, out: number, n: number) => void>('reduce_eq_mask', x.dtype)(
     x._ptr, yb._ptr, hit._ptr, x.size,
   );
   yb.dispose();
@@ -445,7 +445,7 @@ const stdOp = primitive(
   'std',
   (x: Tensor, axes: number[], keepdims: boolean, ddof: number) => {
     const out = reduceForward('std', 'variance_axis', x, axes, keepdims, ddof);
-    kernel<(x: number, out: number, n: number) => void>(`sqrt_${suffix(x.dtype)}`)(out._ptr, out._ptr, out.size);
+    kernelFor<(x: number, out: number, n: number) => void>('sqrt', x.dtype)(out._ptr, out._ptr, out.size);
     return out;
   },
   // d/dx sqrt(variance) = (x - mean) / ((n - ddof) std)
@@ -473,24 +473,8 @@ export function std(x: TensorLike, axis?: Axis, keepdims = false, ddof = 0): Ten
 
 // ---- norm ----
 
-function elementwise(op: string, name: string, x: Tensor, ...extra: number[]): Tensor {
-  const out = empty(x.shape.slice(), x.dtype, op);
-  kernel<(x: number, out: number, n: number, ...extra: number[]) => void>(`${name}_${suffix(x.dtype)}`)(
-    x._ptr, out._ptr, x.size, ...extra,
-  );
-  return out;
-}
-
-// Private helpers (the unary family owns the public abs/sign/pow).
-const signOf = zerograd('sign', (x: Tensor) => elementwise('norm', 'reduce_sign', x));
-const absOf = (x: Tensor): Tensor => mul(x, signOf(x));
-const powOf: (x: Tensor, c: number) => Tensor = primitive(
-  'pow',
-  (x: Tensor, c: number) => elementwise('norm', 'reduce_pow', x, c),
-  (dy, _y, x: Tensor, c: number) => (c === 0 ? null : mul(dy, mul(powOf(x, c - 1), c))),
-);
 /** y with its zeros replaced by ones: a denominator for x / y where x is 0 whenever y is. */
-const nonzero = (y: Tensor): Tensor => add(y, sub(1, absOf(signOf(y))));
+const nonzero = (y: Tensor): Tensor => add(y, sub(1, abs(sign(y))));
 
 const countNonzero = zerograd('norm', (x: Tensor, axes: number[], keepdims: boolean) =>
   reduceForward('norm', 'norm_axis', x, axes, keepdims, 0),
@@ -502,10 +486,10 @@ const pnormOp = primitive(
   // d/dx (sum |x|^p)^(1/p) = sign(x) (|x| / y)^(p-1); 0 at the zero vector.
   (dy, y, x: Tensor, axes: number[], keepdims: boolean, p: number) => {
     const g = expand(dy, x, axes, keepdims);
-    if (p === 1) return mul(g, signOf(x));
+    if (p === 1) return mul(g, sign(x));
     const ys = nonzero(expand(y, x, axes, keepdims));
     if (p === 2) return mul(g, div(x, ys));
-    return mul(g, mul(signOf(x), powOf(div(absOf(x), ys), p - 1)));
+    return mul(g, mul(sign(x), pow(div(abs(x), ys), p - 1)));
   },
 );
 
@@ -533,8 +517,8 @@ export function norm(x: TensorLike, p = 2, axis?: Axis, keepdims = false): Tenso
   return scoped(() => {
     const r = reduction('norm', x, axis, keepdims);
     if (Math.abs(p) === Infinity) checkNonEmpty('norm', r.x, r.axes, p > 0 ? 'largest |x|' : 'smallest |x|');
-    if (p === Infinity) return maxOp(absOf(r.x), r.axes, r.keepdims);
-    if (p === -Infinity) return minOp(absOf(r.x), r.axes, r.keepdims);
+    if (p === Infinity) return maxOp(abs(r.x), r.axes, r.keepdims);
+    if (p === -Infinity) return minOp(abs(r.x), r.axes, r.keepdims);
     if (p === 0) return countNonzero(r.x, r.axes, r.keepdims);
     return pnormOp(r.x, r.axes, r.keepdims, p);
   });
@@ -543,7 +527,7 @@ export function norm(x: TensorLike, p = 2, axis?: Axis, keepdims = false): Tenso
 // ---- argmax and argmin ----
 
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, axis: number | null, keepdims: boolean): Tensor {
-  const fn = kernel<(x: number, out: number, outer: number, n: number, inner: number) => void>(`${op}_axis_${suffix(x.dtype)}`);
+  const fn = kernelFor<(x: number, out: number, outer: number, n: number, inner: number) => void>(`${op}_axis`, x.dtype);
   if (axis === null) {
     const out = empty(keepdims ? x.shape.map(() => 1) : [], x.dtype, op);
     fn(x._ptr, out._ptr, 1, x.size, 1);

@@ -6,9 +6,9 @@
 
 import { checkLive, empty, type Tensor, type TensorLike } from '../tensor';
 import { primitive } from '../core/primitive';
-import { kernel } from '../wasm/index';
+import { kernelFor } from '../wasm/index';
 import { ArgumentError, describe } from '../errors';
-import { asTensor, suffix, unaryForward } from './util';
+import { asTensor, unaryForward } from './util';
 import { mul, neg } from './arithmetic';
 import { abs2, exp } from './unary';
 
@@ -20,7 +20,7 @@ const MAX_ORDER = 1000;
 function polygammaForward(op: string, order: number, x: Tensor): Tensor {
   checkLive(x, op);
   const out = empty(x.shape.slice(), x.dtype, op);
-  kernel<(x: number, out: number, n: number, order: number) => void>(`polygamma_${suffix(x.dtype)}`)(
+  kernelFor<(x: number, out: number, n: number, order: number) => void>('polygamma', x.dtype)(
     x._ptr, out._ptr, x.size, order,
   );
   return out;

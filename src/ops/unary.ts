@@ -5,16 +5,16 @@
 
 import { checkLive, empty, type Tensor, type TensorLike } from '../tensor';
 import { primitive, zerograd } from '../core/primitive';
-import { kernel } from '../wasm/index';
+import { kernelFor } from '../wasm/index';
 import { ArgumentError, describe } from '../errors';
-import { asTensor, suffix, unaryForward } from './util';
+import { asTensor, unaryForward } from './util';
 import { add, div, mul, neg, sub } from './arithmetic';
 
 /** Forward of a kernel with scalar parameters after (x, out, n): elu's alpha, clamp's bounds. */
 function paramForward(op: string, kernelName: string, x: Tensor, ...params: number[]): Tensor {
   checkLive(x, op);
   const out = empty(x.shape.slice(), x.dtype, op);
-  kernel<(x: number, out: number, n: number, ...params: number[]) => void>(`${kernelName}_${suffix(x.dtype)}`)(
+  kernelFor<(x: number, out: number, n: number, ...params: number[]) => void>(`${kernelName}`, x.dtype)(
     x._ptr, out._ptr, x.size, ...params,
   );
   return out;

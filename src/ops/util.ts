@@ -3,7 +3,7 @@
 import { Tensor, checkLive, empty, tensor, tidy, type DType } from '../tensor';
 import { currentScope } from '../memory';
 import { kernelFor, kernels, heapI32 } from '../wasm/index';
-import { scratchInts } from '../memory';
+import { allocBytes, freeBytes, scratchInts } from '../memory';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
 import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, sameShape, shapeString } from '../shape';
 
@@ -76,8 +76,6 @@ export function coercePair(op: string, a: unknown, b: unknown): [Tensor, Tensor]
   );
 }
 
-type BinaryName = 'add' | 'sub' | 'mul' | 'div';
-
 /** Writes small int arrays into the kernel scratch block; returns their pointers. */
 export function writeInts(...arrays: number[][]): number[] {
   const base = scratchInts();
@@ -102,22 +100,26 @@ function flatScratch(): [number, number, number] {
 }
 
 /** Largest rank the strided kernels accept after collapsing axes. */
-const MAX_KERNEL_RANK = 32;
+export const MAX_KERNEL_RANK = 32;
 
-/** The forward computation of a broadcasting binary op. */
-export function binaryForward(op: BinaryName, a: Tensor, b: Tensor): Tensor {
+type StridedBinary = (a: number, b: number, out: number, ndim: number, shape: number, sa: number, sb: number) => void;
+
+/**
+ * The forward computation of a broadcasting binary kernel
+ * `<kernelName>_f32|f64` (assembly/binary.ts; op codes there cover
+ * arithmetic, maximum/minimum, pow, atan2, hypot, mod and comparisons).
+ * Validates everything before allocating the result.
+ */
+export function binaryForward(op: string, a: Tensor, b: Tensor, kernelName: string = op): Tensor {
   checkLive(a, op);
   checkLive(b, op);
   if (a.dtype !== b.dtype) throw new DTypeError(`${op}: operands have different dtypes (${a.dtype} and ${b.dtype})`);
   const outShape = broadcastShapes(op, a.shape, b.shape);
-  const out = empty(outShape, a.dtype, op);
-  if (out.size === 0) return out;
-  const fn = kernelFor<(a: number, b: number, out: number, ndim: number, shape: number, sa: number, sb: number) => void>(op, a.dtype);
-  let shape: number[];
-  let sa: number[];
-  let sb: number[];
+  const fn = kernelFor<StridedBinary>(kernelName, a.dtype);
   if (sameShape(a.shape, b.shape)) {
     // The common case: one flat row, no shape arrays to build.
+    const out = empty(outShape, a.dtype, op);
+    if (out.size === 0) return out;
     const [pShape, pA, pB] = flatScratch();
     const view = heapI32();
     view[pShape >>> 2] = out.size;
@@ -125,21 +127,19 @@ export function binaryForward(op: BinaryName, a: Tensor, b: Tensor): Tensor {
     view[pB >>> 2] = 1;
     fn(a._ptr, b._ptr, out._ptr, 1, pShape, pA, pB);
     return out;
-  } else {
-    const c = collapseAxes(outShape, [
-      broadcastStrides(a.shape, outShape),
-      broadcastStrides(b.shape, outShape),
-      contiguousStrides(outShape),
-    ]);
-    shape = c.shape;
-    [sa, sb] = c.strides;
-    if (shape.length > MAX_KERNEL_RANK) {
-      out.dispose();
-      throw new ShapeError(`${op}: broadcasting over ${shape.length} non-mergeable axes is more than the ${MAX_KERNEL_RANK} supported`);
-    }
   }
-  const [pShape, pA, pB] = writeInts(shape, sa, sb);
-  fn(a._ptr, b._ptr, out._ptr, shape.length, pShape, pA, pB);
+  const c = collapseAxes(outShape, [
+    broadcastStrides(a.shape, outShape),
+    broadcastStrides(b.shape, outShape),
+    contiguousStrides(outShape),
+  ]);
+  if (c.shape.length > MAX_KERNEL_RANK) {
+    throw new ShapeError(`${op}: broadcasting over ${c.shape.length} non-mergeable axes is more than the ${MAX_KERNEL_RANK} supported`);
+  }
+  const out = empty(outShape, a.dtype, op);
+  if (out.size === 0) return out;
+  const [pShape, pA, pB] = writeInts(c.shape, c.strides[0], c.strides[1]);
+  fn(a._ptr, b._ptr, out._ptr, c.shape.length, pShape, pA, pB);
   return out;
 }
 
@@ -166,4 +166,73 @@ export function unaryForward(op: string, kernelName: string, x: Tensor): Tensor 
   const fn = kernelFor<(x: number, out: number, n: number) => void>(kernelName, x.dtype);
   fn(x._ptr, out._ptr, x.size);
   return out;
+}
+
+/** Integers with a shape (indices, labels, ids) on their way to a kernel. */
+export interface IntList {
+  readonly data: Int32Array;
+  readonly shape: readonly number[];
+}
+
+/**
+ * Integers from a number, a rectangular (nested) array of numbers or an
+ * integer-valued tensor. `store(v, i)` range-checks each (throwing with the
+ * op's own message) and returns the value to keep. `what` names them in errors.
+ */
+export function readInts(op: string, what: string, input: unknown, store: (v: number, i: number) => number): IntList {
+  let flat: ArrayLike<number>;
+  let shape: number[];
+  if (typeof input === 'number') {
+    flat = [input];
+    shape = [];
+  } else if (input instanceof Tensor) {
+    checkTensor(op, input, what);
+    flat = input.data();
+    shape = input.shape.slice();
+  } else if (Array.isArray(input)) {
+    shape = [];
+    let level: unknown = input;
+    while (Array.isArray(level)) {
+      shape.push(level.length);
+      if (level.length === 0) break;
+      level = level[0];
+    }
+    const values: number[] = [];
+    const walk = (node: unknown, d: number, path: string): void => {
+      if (d === shape.length) {
+        if (Array.isArray(node)) throw new ArgumentError(`${op}: ragged ${what}: ${path} is an array, but its siblings are numbers`);
+        values.push(node as number);
+        return;
+      }
+      if (!Array.isArray(node) || node.length !== shape[d]) {
+        throw new ArgumentError(`${op}: ragged ${what}: ${path} is ${describe(node)}, expected an array of length ${shape[d]}`);
+      }
+      for (let i = 0; i < node.length; i++) walk(node[i], d + 1, `${path}[${i}]`);
+    };
+    walk(input, 0, what);
+    flat = values;
+  } else {
+    throw new ArgumentError(`${op}: ${what} must be an integer, a (nested) array of integers or an integer-valued Tensor, got ${describe(input)}`);
+  }
+  const data = new Int32Array(flat.length);
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i];
+    if (typeof v !== 'number' || !Number.isInteger(v)) {
+      throw new ArgumentError(`${op}: ${what} must be integers, got ${describe(v)} at position ${i}`);
+    }
+    data[i] = store(v, i);
+  }
+  return { data, shape };
+}
+
+/** Runs `fn` with `ints` copied into a temporary int32 buffer in wasm memory. */
+export function withInts<T>(op: string, ints: Int32Array, fn: (ptr: number) => T): T {
+  const bytes = ints.length * 4;
+  const ptr = allocBytes(bytes, op);
+  try {
+    heapI32().set(ints, ptr >>> 2);
+    return fn(ptr);
+  } finally {
+    freeBytes(ptr, bytes);
+  }
 }
