@@ -2,7 +2,7 @@
 
 export { ready } from './wasm/index';
 export {
-  Tensor, tensor, zeros, ones, full, rand, randn, arange, linspace, eye, tidy, keep,
+  Tensor, tensor, zeros, ones, full, rand, randn, arange, linspace, eye, tidy, keep, detach,
   type DType, type DTypeOptions, type TensorOptions, type TensorData, type TensorLike, type NestedArray,
 } from './tensor';
 export { memory, resetPeak, type MemoryInfo } from './memory';

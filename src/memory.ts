@@ -1,47 +1,128 @@
-// Deterministic ownership of WebAssembly memory. The JavaScript collector
-// cannot see wasm memory and FinalizationRegistry callbacks never run inside
-// a synchronous training loop, so every tensor created inside a scope (a
-// `tidy`, or the tape of a `diff`) is owned by that scope and freed with it.
-// Tensors created outside any scope belong to the user: `dispose()` frees
-// them, and a FinalizationRegistry frees the ones that were simply dropped.
+// Deterministic ownership of WebAssembly memory, which the JavaScript
+// collector cannot see.
+//
+// Storage: a block of wasm memory, reference counted by every handle that
+// views it (aliases from value/reshape/detach/Param) and by every tape whose
+// backward pass needs it. Its version counter is bumped by in-place writes
+// through any view, so a tape sees writes through aliases too.
+//
+// Owners: every handle (tensor or tape) has exactly one owner at a time: a
+// scope (a tidy, a tape, a backward pass, or the frame of one op call) or the
+// user. What is created goes to the scope on top of the stack, or to the user
+// when there is none. Ownership moves explicitly (tidy's return, keep, detach).
+// Scopes end deterministically; user-owned handles, and tapes, are also
+// watched by a FinalizationRegistry so that dropped ones are freed once the
+// program yields.
 
 import { kernels, memoryBytes } from './wasm/index';
 import { OutOfMemoryError } from './errors';
+
+// ---- storage ----
+
+/**
+ * The largest block the allocator hands out (TLSF's block limit in
+ * AssemblyScript's runtime, measured: 2^30 - 4 bytes). A single tensor can
+ * be at most this large; shapes are checked against it before allocating.
+ */
+export const MAX_TENSOR_BYTES = 2 ** 30 - 4;
+
+/** A block of wasm memory shared by every handle that views it. */
+export class Storage {
+  refs = 1;
+  /** Bumped by every in-place write through any view of this block. */
+  version = 0;
+  constructor(readonly ptr: number, readonly bytes: number) {}
+  retain(): void {
+    this.refs++;
+  }
+  release(): void {
+    if (--this.refs === 0) freeBytes(this.ptr, this.bytes);
+  }
+}
+
+// ---- owners ----
 
 /** Something a scope can own: tensors and tapes. */
 export interface Owned {
   _owner: Scope | null;
   /** Position in the owner's list (scopes are arrays, not Sets: cheap to make). */
   _slot: number;
-  /** Frees the object; a no-op when already freed. */
-  dispose(): void;
+  /** For tensors: their storage, which a tape's ledger releases if the tape is collected. */
+  readonly _storage?: Storage;
+  /** Frees the object, saying who freed it (for later DisposedErrors); a no-op when already freed. */
+  dispose(freedBy?: string): void;
+  /** Now owned by the user: watch it so that it is freed if the program drops it. */
+  _toUser(): void;
 }
 
 /**
- * What a tidy, a tape or a gradient rule owns. One is made per rule call in
- * the backward pass, so it is a plain array with O(1) removal by slot.
+ * What a tape must give back if the program drops it: the storages of the
+ * tensors it owns (parallel to its scope's slots) and those it holds for its
+ * backward pass. It never references the tape or any handle, so the
+ * FinalizationRegistry can hold it while the tape itself is collected.
+ */
+export class Ledger {
+  owned: (Storage | null)[] = [];
+  held: Storage[] = [];
+  /** Releases everything; called once, by tape disposal or by the collector. */
+  releaseAll(ownedTensorsStillCounted: boolean): void {
+    for (const s of this.owned) {
+      if (s === null) continue;
+      if (ownedTensorsStillCounted) stats.liveTensors--;
+      s.release();
+    }
+    for (const s of this.held) s.release();
+    this.owned.length = 0;
+    this.held.length = 0;
+  }
+}
+
+export type ScopeKind = 'tidy' | 'tape' | 'backward' | 'frame';
+
+/** What a DisposedError says freed a tensor that a scope freed. */
+const FREED_BY: Record<ScopeKind, string> = {
+  tidy: 'the end of the tidy that owned it',
+  tape: 'the disposal of the tape that owned it (tape.dispose(), or the end of a tidy holding the tape)',
+  backward: 'the backward pass (a temporary of a gradient rule)',
+  frame: 'a failed call that created it',
+};
+
+let serials = 0;
+
+/**
+ * What a tidy, a tape, a backward pass or one op call owns. Rule temporaries
+ * use marks on one backward scope rather than a scope each, so this is a
+ * plain array with O(1) removal by slot.
  */
 export class Scope {
   // Entries past `size` are stale; keeping them avoids resizing the array.
   private list: (Owned | null)[] = [];
   private size = 0;
-  constructor(readonly kind: 'tidy' | 'tape' | 'backward') {}
+  /** Creation order: a scope made after another, while that one is open, lives inside it. */
+  readonly serial = ++serials;
+  /**
+   * Tape scopes only: whatever the tape is (an object kept alive as long as
+   * any handle it owns is reachable, so a collected tape never frees a
+   * tensor the program still holds), and its ledger.
+   */
+  holder: object | null = null;
+  ledger: Ledger | null = null;
+
+  constructor(readonly kind: ScopeKind) {}
 
   add(item: Owned): void {
     item._owner = this;
     item._slot = this.size;
-    this.list[this.size++] = item;
+    this.list[this.size] = item;
+    if (this.ledger !== null) this.ledger.owned[this.size] = item._storage ?? null;
+    this.size++;
   }
 
   remove(item: Owned): void {
     if (item._owner !== this) return;
     this.list[item._slot] = null;
+    if (this.ledger !== null) this.ledger.owned[item._slot] = null;
     item._owner = null;
-  }
-
-  /** Everything the scope owns, now owned by nobody; the scope is left empty. */
-  take(): Owned[] {
-    return this.takeFrom(0);
   }
 
   /** A position to come back to with `takeFrom` (a stack mark). */
@@ -53,6 +134,7 @@ export class Scope {
   takeFrom(mark: number): Owned[] {
     const out: Owned[] = [];
     const list = this.list;
+    const ledger = this.ledger;
     for (let i = mark; i < this.size; i++) {
       const item = list[i];
       if (item !== null) {
@@ -60,14 +142,20 @@ export class Scope {
         out.push(item);
       }
       list[i] = null;
+      if (ledger !== null) ledger.owned[i] = null;
     }
     this.size = mark;
+    if (ledger !== null) ledger.owned.length = mark;
     return out;
   }
 
-  /** Frees everything the scope still owns. */
-  disposeAll(): void {
-    for (const item of this.take()) item.dispose();
+  /** Everything the scope owns, now owned by nobody; the scope is left empty. */
+  take(): Owned[] {
+    return this.takeFrom(0);
+  }
+
+  get freedBy(): string {
+    return FREED_BY[this.kind];
   }
 }
 
@@ -77,8 +165,7 @@ export function currentScope(): Scope | null {
   return scopes.length === 0 ? null : scopes[scopes.length - 1];
 }
 
-export function pushScope(kind: Scope['kind']): Scope {
-  const scope = new Scope(kind);
+export function pushScope(scope: Scope): Scope {
   scopes.push(scope);
   return scope;
 }
@@ -91,33 +178,53 @@ export function popScope(scope: Scope): void {
   }
 }
 
-/** Moves an item to the scope now on top of the stack, or to the user. */
-export function handToCurrentScope(item: Owned): void {
-  if (item._owner !== null) item._owner.remove(item);
+/** Whether `item`'s owner is `scope` or a scope opened after it (inside it). */
+export function ownedWithin(item: Owned, scope: Scope): boolean {
+  return item._owner !== null && item._owner.serial >= scope.serial;
+}
+
+/** Gives a new or moving item to the scope on top of the stack, or to the user. */
+export function adopt(item: Owned): void {
   const scope = currentScope();
   if (scope !== null) scope.add(item);
-  else releaseToUser(item);
+  else item._toUser();
+}
+
+/** Moves an item from whatever owns it to the scope on top of the stack, or to the user. */
+export function moveToCurrent(item: Owned): void {
+  if (item._owner !== null) item._owner.remove(item);
+  adopt(item);
+}
+
+/** Moves an item from whatever owns it to the user. */
+export function moveToUser(item: Owned): void {
+  if (item._owner !== null) item._owner.remove(item);
+  item._toUser();
+}
+
+// Whether a tape that is recording now will read `item` in its backward
+// pass (then the end of a scope hands it on instead of freeing it). Set by
+// core/, which knows what a tape is.
+let neededWhileRecording: (item: Owned) => boolean = () => false;
+export function setNeededWhileRecording(fn: (item: Owned) => boolean): void {
+  neededWhileRecording = fn;
 }
 
 /**
- * The end of a scope (or of a rule's stretch of one): each item either
- * survives, moving to the scope now on top of the stack, or is freed.
+ * The end of a scope (or a stretch of one): each item is spared (moves to
+ * the scope now on top of the stack, or the user), when `spare` says so or a
+ * recording tape needs it, or else freed.
  */
-export function release(items: Owned[], survives: (item: Owned) => boolean): void {
+export function endScope(items: Owned[], freedBy: string, spare?: (item: Owned) => boolean): void {
   for (const item of items) {
-    if (survives(item)) handToCurrentScope(item);
-    else item.dispose();
+    if ((spare !== undefined && spare(item)) || neededWhileRecording(item)) adopt(item);
+    else item.dispose(freedBy);
   }
 }
 
-// Tensors (and tapes) owned by the user are watched by a FinalizationRegistry
-// so memory is returned when they are garbage collected without dispose().
-let userRelease: ((item: Owned) => void) | null = null;
-export function setUserRelease(fn: (item: Owned) => void): void {
-  userRelease = fn;
-}
-function releaseToUser(item: Owned): void {
-  if (userRelease !== null) userRelease(item);
+/** Frees everything in `items`, each with `freedBy` as the reason. */
+export function disposeAll(items: Owned[], freedBy: string): void {
+  for (const item of items) item.dispose(freedBy);
 }
 
 // ---- raw allocation and accounting ----
@@ -125,27 +232,44 @@ function releaseToUser(item: Owned): void {
 export interface MemoryInfo {
   /** Tensor handles not yet disposed (user-owned and scope-owned). */
   liveTensors: number;
-  /** Bytes held by live tensor buffers. */
+  /** Tapes not yet disposed (or collected). */
+  liveTapes: number;
+  /** Bytes held by live buffers (a buffer shared by several handles counts once). */
   bytesInUse: number;
   /** The largest `bytesInUse` seen since load (or the last `resetPeak`). */
   peakBytes: number;
   /** Size of the WebAssembly memory, which only ever grows. */
   wasmBytes: number;
-  /** Buffers shared by several handles (reshapes, Params of a tensor) count once. */
+  /** Buffers allocated and not yet freed. */
   buffers: number;
 }
 
-export const stats = { liveTensors: 0, bytesInUse: 0, peakBytes: 0, buffers: 0 };
+export const stats = { liveTensors: 0, liveTapes: 0, bytesInUse: 0, peakBytes: 0, buffers: 0 };
 
+// A test hook: when `failAt` reaches 0, that allocation throws as if memory
+// were exhausted. Tests sweep it over every allocation of a call to check
+// that failing anywhere leaves nothing behind.
+const injected = { countdown: -1, allocations: 0 };
+/** @internal Makes the n-th allocation from now (1-based) fail; 0 turns it off. */
+export function failAllocationAfter(n: number): void {
+  injected.countdown = n > 0 ? n : -1;
+}
+/** @internal How many allocations were made since load (to size a failure sweep). */
+export function allocationCount(): number {
+  return injected.allocations;
+}
 
 /** Allocates `bytes` in wasm memory or throws an OutOfMemoryError saying how much was asked and held. */
 export function allocBytes(bytes: number, op: string): number {
   const k = kernels();
   let ptr: number;
-  // Pointers are 32-bit: a larger request cannot be passed to the allocator.
-  const cause = bytes > 0xffffff00 ? 'more than the 4 GiB a wasm32 memory can address' : null;
+  injected.allocations++;
   try {
-    if (cause !== null) throw new Error(cause);
+    if (injected.countdown > 0 && --injected.countdown === 0) {
+      injected.countdown = -1;
+      throw new Error('injected allocation failure (test hook)');
+    }
+    if (bytes > MAX_TENSOR_BYTES) throw new Error(`a single block holds at most ${MAX_TENSOR_BYTES} bytes`);
     // TLSF traps (unreachable) when memory cannot grow; it has changed no
     // state by then, so the allocator stays usable after the error.
     ptr = k.alloc(bytes === 0 ? 8 : bytes);
@@ -179,6 +303,7 @@ export function freeBytes(ptr: number, bytes: number): void {
 export function memory(): MemoryInfo {
   return {
     liveTensors: stats.liveTensors,
+    liveTapes: stats.liveTapes,
     bytesInUse: stats.bytesInUse,
     peakBytes: stats.peakBytes,
     wasmBytes: memoryBytes(),

@@ -2,13 +2,15 @@
 // lifecycle. Data never lives in JavaScript arrays; reading it copies out.
 
 import {
-  allocBytes, freeBytes, currentScope, popScope, pushScope, release,
-  setUserRelease, stats, type Owned, type Scope,
+  MAX_TENSOR_BYTES, Storage, adopt, allocBytes, currentScope, disposeAll, endScope, moveToCurrent, moveToUser,
+  ownedWithin, popScope, pushScope, stats, Scope, type Owned,
 } from './memory';
 import { heapF32, heapF64, kernels } from './wasm/index';
-import { ArgumentError, DTypeError, DisposedError, ShapeError, describe } from './errors';
+import { ArgumentError, DTypeError, DisposedError, OutOfMemoryError, ShapeError, describe } from './errors';
 import { checkShape, contiguousStrides, shapeSize, shapeString } from './shape';
 import { nextDouble } from './random';
+
+export { Storage };
 
 export type DType = 'float32' | 'float64';
 export const DTYPES: readonly DType[] = ['float32', 'float64'];
@@ -25,15 +27,6 @@ export function bytesPerElement(dtype: DType): number {
 export function checkDType(op: string, dtype: unknown): DType {
   if (dtype === 'float32' || dtype === 'float64') return dtype;
   throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}; expected 'float32' or 'float64'`);
-}
-
-/** A block of wasm memory shared by every handle that views it (reshapes, Params). */
-export class Storage {
-  refs = 1;
-  constructor(readonly ptr: number, readonly bytes: number) {}
-  release(): void {
-    if (--this.refs === 0) freeBytes(this.ptr, this.bytes);
-  }
 }
 
 const disposeSymbol: symbol =
@@ -60,7 +53,7 @@ const registry =
  * x.dispose();
  */
 export class Tensor {
-  /** @internal */ _storage: Storage;
+  /** @internal the buffer this handle views (shared by aliases) */ _storage: Storage;
   /** @internal byte offset of element 0 in wasm memory */ _ptr: number;
   readonly shape: readonly number[];
   readonly dtype: DType;
@@ -69,16 +62,11 @@ export class Tensor {
   /** @internal */ _owner: Scope | null = null;
   /** @internal */ _slot = -1;
   /** @internal */ _disposed = false;
+  /** @internal what freed it, for the DisposedError of a later use */ _freedBy: string | null = null;
   /** @internal registered with the FinalizationRegistry */ _watched = false;
-  /**
-   * @internal set once a tape records this tensor (as an argument or result):
-   * tidy must then leave it to the tape, whose backward pass reads it.
-   */
-  _recorded = false;
+  /** @internal set once a tape records this tensor (as an argument or result) */ _recorded = false;
   /** @internal a Param: a leaf on every tape that sees it */ _param = false;
-  /** @internal bumped by every in-place write */ _version = 0;
   /** @internal node gradient slots holding this tensor during a backward pass */ _gradSlots = 0;
-  /** @internal an untracked alias handed out by value() */ _valueAlias: Tensor | null = null;
   /**
    * @internal made by an op from a number argument: freed right after the op
    * when nothing (no scope, no tape) will need it.
@@ -94,9 +82,15 @@ export class Tensor {
     this.size = shapeSize(shape);
     stats.liveTensors++;
     if (tensorDebug.sites !== null) tensorDebug.sites.set(this, creationSite());
-    const scope = currentScope();
-    if (scope !== null) scope.add(this);
-    else watch(this);
+    adopt(this);
+  }
+
+  /** @internal now owned by the user: freed by dispose() or, once dropped, by the collector */
+  _toUser(): void {
+    if (registry !== null && !this._watched) {
+      this._watched = true;
+      registry.register(this, this._storage, this);
+    }
   }
 
   /** Number of axes. */
@@ -109,19 +103,37 @@ export class Tensor {
     return this._disposed;
   }
 
-  /** Frees the tensor's memory now. Using it afterwards throws. Idempotent. */
-  dispose(): void {
+  /**
+   * Frees this handle now; its buffer goes back when no other handle (an
+   * alias) and no tape still needs it. Using the handle afterwards throws.
+   * Idempotent.
+   */
+  dispose(freedBy = 'dispose()'): void {
     if (this._disposed) return;
     this._disposed = true;
+    this._freedBy = freedBy;
     if (this._owner !== null) this._owner.remove(this);
-    if (this._watched && registry !== null) registry.unregister(this);
-    if (this._valueAlias !== null) {
-      this._valueAlias.dispose();
-      this._valueAlias = null;
+    if (this._watched) {
+      this._watched = false;
+      registry!.unregister(this);
     }
     stats.liveTensors--;
     if (tensorDebug.sites !== null) tensorDebug.sites.delete(this);
     this._storage.release();
+  }
+
+  /**
+   * A new handle on the same memory that the user owns (no tidy or tape
+   * frees it) and that no tape tracks: the way to carry a value out of a
+   * step (a recurrent state, a running average). Writes through either
+   * handle are seen by both.
+   *
+   * @example
+   * let h = ag.zeros([1, 8]);
+   * const tape = ag.diff(() => { const next = cell(x, h); h = next.detach(); return ag.sum(next); });
+   */
+  detach(): Tensor {
+    return detach(this);
   }
 
   /** A copy of the data as a flat typed array (Float32Array or Float64Array). */
@@ -320,40 +332,78 @@ export interface Tensor {
 /** A tensor, or a JavaScript number standing for a 0-d tensor. */
 export type TensorLike = Tensor | number;
 
-function watch(t: Tensor): void {
-  if (registry !== null && !t._watched) {
-    t._watched = true;
-    registry.register(t, t._storage, t);
-  }
+/**
+ * @internal The first element as a number, read even through a handle whose
+ * owner freed it: callers (a tape) hold its buffer.
+ */
+export function readItem(t: Tensor): number {
+  return t.dtype === 'float32' ? heapF32()[t._ptr >>> 2] : heapF64()[t._ptr >>> 3];
 }
 
-setUserRelease((item) => {
-  if (item instanceof Tensor) watch(item);
-});
-
-/** Throws a DisposedError naming `op` if `t` was disposed. */
+/** Throws a DisposedError naming `op`, and what freed the tensor, if `t` was disposed. */
 export function checkLive(t: Tensor, op: string): void {
-  if (t._disposed) {
-    throw new DisposedError(`${op}: tensor of shape ${shapeString(t.shape)} (${t.dtype}) was disposed and cannot be used`);
-  }
+  if (t._disposed) throw disposedError(t, op);
 }
 
-export function isTensor(x: unknown): x is Tensor {
-  return x instanceof Tensor;
+export function disposedError(t: Tensor, op: string): DisposedError {
+  return new DisposedError(
+    `${op}: tensor of shape ${shapeString(t.shape)} (${t.dtype}) was disposed (freed by ${t._freedBy ?? 'dispose()'}) ` +
+      'and cannot be used; keep(t) or detach(t) a tensor that must outlive its tidy or tape',
+  );
 }
 
-/** @internal An uninitialised tensor in the current scope. */
-export function empty(shape: readonly number[], dtype: DType, op: string): Tensor {
+/** The byte size of a tensor of `shape` and `dtype`, checked against the largest block the allocator hands out. */
+export function tensorBytes(op: string, shape: readonly number[], dtype: DType): number {
   const bytes = shapeSize(shape) * bytesPerElement(dtype);
+  if (bytes > MAX_TENSOR_BYTES) {
+    throw new OutOfMemoryError(
+      `${op}: shape ${shapeString(shape)} of ${dtype} needs ${bytes} bytes; a single tensor holds at most ` +
+        `${MAX_TENSOR_BYTES} bytes (${Math.floor(MAX_TENSOR_BYTES / bytesPerElement(dtype))} ${dtype} elements, ` +
+        'the WebAssembly allocator\'s largest block)',
+    );
+  }
+  return bytes;
+}
+
+/** @internal An uninitialised tensor, owned by the current scope (or the user). */
+export function empty(shape: readonly number[], dtype: DType, op: string): Tensor {
+  const bytes = tensorBytes(op, shape, dtype);
   const ptr = allocBytes(bytes, op);
   return new Tensor(new Storage(ptr, bytes), shape, dtype);
 }
 
-/** @internal A new handle on the same buffer (a zero-copy reshape or alias). */
+/** @internal A new handle on the same buffer (a zero-copy reshape or alias), owned by the current scope (or the user). */
 export function alias(t: Tensor, shape: readonly number[]): Tensor {
-  t._storage.refs++;
+  const end = t._ptr - t._storage.ptr + shapeSize(shape) * bytesPerElement(t.dtype);
+  if (end > t._storage.bytes) {
+    // Callers check shapes first; this guards the memory next to the buffer.
+    throw new Error(`autograd-wasm internal error: a view of shape ${shapeString(shape)} does not fit its ${t._storage.bytes}-byte buffer`);
+  }
+  t._storage.retain();
   const view = new Tensor(t._storage, shape, t.dtype);
   view._ptr = t._ptr; // a view may start inside its buffer
+  return view;
+}
+
+/**
+ * A new handle on the memory of `t` that the user owns — no tidy or tape
+ * frees it — and that no tape tracks (gradients stop here). Use it to carry
+ * values out of a step: the hidden state of a recurrent model, a running
+ * average. It keeps the memory alive as long as it lives; writes through
+ * either handle are seen by both (and by the version checks of tapes).
+ *
+ * @example
+ * let state = ag.zeros([8]);
+ * for (const x of batches) {
+ *   const tape = ag.diff(() => { const s = step(x, state); state = ag.detach(s); return loss(s); });
+ *   // ... use tape, then drop it: state survives
+ * }
+ */
+export function detach(t: Tensor): Tensor {
+  if (!(t instanceof Tensor)) throw new ArgumentError(`detach: expected a Tensor, got ${describe(t)}`);
+  checkLive(t, 'detach');
+  const view = alias(t, t.shape);
+  moveToUser(view);
   return view;
 }
 
@@ -375,12 +425,18 @@ function isTypedArray(x: unknown): x is TypedArray {
   return ArrayBuffer.isView(x) && !(x instanceof DataView) && !(typeof BigInt64Array !== 'undefined' && (x instanceof BigInt64Array || x instanceof BigUint64Array));
 }
 
+/** Nested arrays are walked recursively; this bounds the depth well inside the call stack. */
+const MAX_NESTING = 256;
+
 /** Walks nested arrays once to find the shape, checking every level is rectangular and numeric. */
 function inferShape(data: NestedArray): number[] {
   const shape: number[] = [];
   let level: unknown = data;
   while (Array.isArray(level)) {
     shape.push(level.length);
+    if (shape.length > MAX_NESTING) {
+      throw new ArgumentError(`tensor: data is nested more than ${MAX_NESTING} arrays deep; a tensor from nested arrays has at most ${MAX_NESTING} axes`);
+    }
     if (level.length === 0) break;
     level = level[0];
   }
@@ -677,35 +733,47 @@ export function eye(n: number, options?: DTypeOptions): Tensor {
 
 // ---- scopes ----
 
-function collectOwned(value: unknown, into: Set<unknown>, seen: Set<unknown>): void {
-  if (value === null || typeof value !== 'object' || seen.has(value)) return;
-  seen.add(value);
-  if (value instanceof Tensor) {
-    into.add(value);
-    return;
-  }
-  if ((value as Owned)._owner !== undefined && typeof (value as Owned).dispose === 'function') {
-    into.add(value);
-  }
-  if (Array.isArray(value)) {
-    for (const v of value) collectOwned(v, into, seen);
-  } else if (value instanceof Map) {
-    for (const [k, v] of value) {
-      collectOwned(k, into, seen);
-      collectOwned(v, into, seen);
-    }
-  } else if (Object.getPrototypeOf(value) === Object.prototype) {
-    for (const key of Object.keys(value)) collectOwned((value as Record<string, unknown>)[key], into, seen);
-  }
+function isOwned(value: object): value is Owned {
+  return value instanceof Tensor || (typeof (value as Owned)._toUser === 'function' && '_owner' in value);
 }
 
-/** @internal Set by core/: whether a tape is recording now (tidy must then spare recorded tensors). */
-export const recordingState = { active: false };
+/**
+ * The tensors and tapes in a returned value: itself, or inside arrays, plain
+ * objects, Maps and Sets, at any depth (an explicit stack, not recursion, so
+ * deep nesting cannot overflow the call stack).
+ */
+function collectReturned(value: unknown): Owned[] {
+  const found: Owned[] = [];
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    if (isOwned(v)) {
+      found.push(v);
+      if (v instanceof Tensor) continue;
+    }
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
+    } else if (v instanceof Map) {
+      for (const [k, x] of v) stack.push(k, x);
+    } else if (v instanceof Set) {
+      for (const x of v) stack.push(x);
+    } else if (Object.getPrototypeOf(v) === Object.prototype) {
+      for (const key of Object.keys(v)) stack.push((v as Record<string, unknown>)[key]);
+    }
+  }
+  return found;
+}
 
 /**
- * Runs `fn` and frees every tensor it created except those it returns
- * (directly, or inside arrays, plain objects and Maps) and those passed to
- * `keep`. `fn` must be synchronous.
+ * Runs `fn` and frees every tensor (and tape) it created except what it
+ * returns — directly, or inside arrays, plain objects, Maps and Sets — and
+ * what was passed to `keep`. What it returns survives whoever owned it
+ * inside `fn` (a tape, a nested tidy) and belongs to the enclosing tidy, or
+ * to you. Tensors it did not create are never freed. `fn` must be
+ * synchronous.
  *
  * @example
  * const y = ag.tidy(() => {
@@ -715,41 +783,38 @@ export const recordingState = { active: false };
  */
 export function tidy<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new ArgumentError(`tidy: expected a function, got ${describe(fn)}`);
-  const scope = pushScope('tidy');
+  const scope = pushScope(new Scope('tidy'));
   let result: T;
   try {
     result = fn();
   } catch (error) {
     popScope(scope);
-    releaseScope(scope, new Set());
+    endScope(scope.take(), scope.freedBy);
     throw error;
   }
   popScope(scope);
-  if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
-    releaseScope(scope, new Set());
-    throw new ArgumentError(
-      'tidy: fn returned a Promise; tidy frees memory when fn returns, so fn must be synchronous ' +
-        '(await outside the tidy, or dispose tensors yourself in async code)',
-    );
+  try {
+    if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
+      throw new ArgumentError(
+        'tidy: fn returned a Promise; tidy frees memory when fn returns, so fn must be synchronous ' +
+          '(await outside the tidy, or dispose tensors yourself in async code)',
+      );
+    }
+    // Returned handles leave whatever owned them inside this tidy; those
+    // owned outside it (by the user, an older tape) are not this tidy's to move.
+    for (const item of collectReturned(result)) if (ownedWithin(item, scope)) moveToCurrent(item);
+  } catch (error) {
+    endScope(scope.take(), scope.freedBy);
+    throw error;
   }
-  const returned = new Set<unknown>();
-  collectOwned(result, returned, new Set());
-  releaseScope(scope, returned);
+  endScope(scope.take(), scope.freedBy);
   return result;
 }
 
-/** Whether a tape that is still recording will read `item` in its backward pass. */
-export function neededByTape(item: unknown): boolean {
-  return recordingState.active && item instanceof Tensor && item._recorded;
-}
-
-function releaseScope(scope: Scope, spared: Set<unknown>): void {
-  release(scope.take(), (item) => spared.has(item) || neededByTape(item));
-}
-
 /**
- * Takes `t` out of every scope: no `tidy` or tape will free it; the caller
- * owns it (dispose it, or let the garbage collector return it).
+ * Takes `t` away from whatever owns it — a tidy, a tape (a gradient, a
+ * value computed inside diff) — and gives it to you: nothing frees it but
+ * `dispose()` or, once you drop it, the garbage collector.
  *
  * @example
  * let total!: ag.Tensor;
@@ -758,8 +823,7 @@ function releaseScope(scope: Scope, spared: Set<unknown>): void {
 export function keep<T extends Tensor>(t: T): T {
   if (!(t instanceof Tensor)) throw new ArgumentError(`keep: expected a Tensor, got ${describe(t)}`);
   checkLive(t, 'keep');
-  if (t._owner !== null) t._owner.remove(t);
-  watch(t);
+  moveToUser(t);
   return t;
 }
 

@@ -1,11 +1,11 @@
 // The user-facing interface of the tape: Param, diff, grad (both forms),
 // gradloss, value and params.
 
-import { Tensor, alias, checkLive, keep, neededByTape, tensor, zeros, type TensorData, type TensorOptions } from '../tensor';
-import { currentScope, handToCurrentScope, popScope, pushScope, release, type Scope } from '../memory';
+import { Tensor, alias, checkLive, keep, tensor, tidy, zeros, type TensorData, type TensorOptions } from '../tensor';
+import { moveToCurrent, moveToUser, popScope, pushScope } from '../memory';
 import { ArgumentError, DisposedError, ShapeError, describe } from '../errors';
-import { shapeString } from '../shape';
-import { Tape, activeTapes, backward, updateRecordingState, recording } from './tape';
+import { checkShape, shapeSize, shapeString } from '../shape';
+import { Tape, activeTapes, backward, recording, trackedNow, within } from './tape';
 import { primitive } from './primitive';
 
 // A fresh handle on the same buffer, recorded as identity on the tapes that
@@ -30,7 +30,16 @@ export function Param(data: TensorData, options?: TensorOptions): Tensor {
     if (options !== undefined && options.dtype !== undefined && options.dtype !== data.dtype) {
       t = tensor(data, options);
     } else {
-      t = alias(data, options?.shape ?? data.shape);
+      let shape = data.shape;
+      if (options?.shape !== undefined) {
+        shape = checkShape('Param', options.shape);
+        if (shapeSize(shape) !== data.size) {
+          throw new ShapeError(
+            `Param: shape ${shapeString(shape)} has ${shapeSize(shape)} elements, the tensor has ${data.size} (shape ${shapeString(data.shape)})`,
+          );
+        }
+      }
+      t = alias(data, shape);
     }
   } else {
     t = tensor(data, options);
@@ -38,6 +47,21 @@ export function Param(data: TensorData, options?: TensorOptions): Tensor {
   keep(t);
   t._param = true;
   return t;
+}
+
+/**
+ * @internal Builds several Params at once (a layer's weights): `build` runs
+ * in a tidy, so its intermediates are freed and a failure half-way leaves
+ * nothing; the tensors it returns (in an array) become Params, as they are.
+ */
+export function makeParams<T extends readonly (Tensor | null)[]>(build: () => T): T {
+  const made = tidy(build);
+  for (const t of made) {
+    if (t === null) continue;
+    moveToUser(t);
+    t._param = true;
+  }
+  return made;
 }
 
 /** Whether `x` is a Param. @example ag.isParam(ag.Param([1])) // true */
@@ -66,73 +90,62 @@ export function value(x: Tape | Tensor | number): Tensor | number {
   if (!(x instanceof Tensor)) throw new ArgumentError(`value: expected a Tape, Tensor or number, got ${describe(x)}`);
   checkLive(x, 'value');
   if (!x._param && !x._recorded) return x;
-  if (x._valueAlias === null || x._valueAlias._disposed) x._valueAlias = keep(alias(x, x.shape));
-  return x._valueAlias;
+  // A new handle no tape tracks, on the same memory, owned like any new
+  // tensor (by the enclosing tidy or tape, or by you).
+  return alias(x, x.shape);
 }
 
 function isThenable(x: unknown): boolean {
   return x !== null && typeof x === 'object' && typeof (x as { then?: unknown }).then === 'function';
 }
 
-/** Runs `fn` with `tape` recording; cleans up completely if it throws. */
-function record(tape: Tape, scope: Scope, fn: () => unknown, op: string): void {
+/** Runs `fn` with `tape` recording; if it fails, the tape is disposed (freeing what it made). */
+function record(tape: Tape, fn: () => unknown, op: string): void {
+  pushScope(tape._scope);
   activeTapes.push(tape);
-  updateRecordingState();
   let result: unknown;
   try {
     result = fn();
   } catch (error) {
     activeTapes.pop();
-    updateRecordingState();
-    abandon(tape, scope);
+    popScope(tape._scope);
+    tape.dispose();
     throw error;
   }
   activeTapes.pop();
-  updateRecordingState();
+  popScope(tape._scope);
+  const fail = (error: Error): never => {
+    tape.dispose();
+    throw error;
+  };
   if (isThenable(result)) {
     (result as Promise<unknown>).then(undefined, () => undefined);
-    abandon(tape, scope);
-    throw new ArgumentError(
-      `${op}: the function returned a Promise; it must be synchronous and return a scalar, ` +
-        'because the tape records operations as they run (await your data first, then call diff)',
+    fail(
+      new ArgumentError(
+        `${op}: the function returned a Promise; it must be synchronous and return a scalar, ` +
+          'because the tape records operations as they run (await your data first, then call diff)',
+      ),
     );
   }
   if (typeof result === 'number') {
     tape._result = result;
   } else if (result instanceof Tensor) {
-    if (result._disposed) {
-      abandon(tape, scope);
-      throw new DisposedError(`${op}: the function returned a disposed tensor`);
-    }
+    if (result._disposed) fail(new DisposedError(`${op}: the function returned a disposed tensor`));
     if (result.size !== 1) {
-      abandon(tape, scope);
-      throw new ShapeError(
-        `${op}: the function must return a scalar (a number or a one-element tensor) to differentiate, ` +
-          `got a tensor of shape ${shapeString(result.shape)}; reduce it first, e.g. with ag.sum`,
+      fail(
+        new ShapeError(
+          `${op}: the function must return a scalar (a number or a one-element tensor) to differentiate, ` +
+            `got a tensor of shape ${shapeString(result.shape)}; reduce it first, e.g. with ag.sum`,
+        ),
       );
     }
     tape._result = result;
+    tape.hold(result);
+    // A Param returned as it is: the result is a leaf, its gradient 1.
+    tape.lookup(result);
   } else {
-    abandon(tape, scope);
-    throw new ArgumentError(`${op}: the function must return a scalar (a number or a one-element tensor), got ${describe(result)}`);
+    fail(new ArgumentError(`${op}: the function must return a scalar (a number or a one-element tensor), got ${describe(result)}`));
   }
-  popScope(scope);
-  if (activeTapes.length > 0) {
-    // Nested: the outer tapes' backward passes need what ran here, so the
-    // outermost tape owns it.
-    for (const item of scope.take()) handToCurrentScope(item);
-  } else {
-    tape._scope = scope;
-  }
-  const owner = currentScope();
-  if (owner !== null) owner.add(tape);
-}
-
-function abandon(tape: Tape, scope: Scope): void {
-  popScope(scope);
-  // Outer tapes still recording keep what they recorded; the rest goes.
-  release(scope.take(), neededByTape);
-  tape.dispose();
 }
 
 /**
@@ -154,8 +167,7 @@ export function diff(fn: () => Tensor | number): Tape {
     throw new ArgumentError('diff: cannot start a tape inside the forward function of a primitive');
   }
   const tape = new Tape();
-  const scope = pushScope('tape');
-  record(tape, scope, fn, 'diff');
+  record(tape, fn, 'diff');
   return tape;
 }
 
@@ -217,13 +229,14 @@ function gradOfTape(tape: Tape, x: Tensor): Tensor | null {
   const node = tape.byTensor.get(x);
   if (node === undefined) return null;
   if (tape._grads === null || !tape._grads.has(node)) backward(tape, node.op === null ? null : node);
-  return tape._grads!.get(node) ?? null;
-}
-
-/** Is `t` tracked by a tape that is recording now? */
-function trackedNow(t: Tensor): boolean {
-  for (const tape of activeTapes) if (tape.byTensor.has(t)) return true;
-  return false;
+  const grads = tape._grads!;
+  const g = grads.get(node) ?? null;
+  if (g === null || (!g._disposed && g._owner === tape._scope)) return g;
+  // The cached gradient was taken (keep, a tidy's return) and perhaps
+  // freed; the tape still holds its memory and owns a new handle on it.
+  const fresh = within(tape._scope, () => alias(g, g.shape));
+  grads.set(node, fresh);
+  return fresh;
 }
 
 type Leaf = { input: number | Tensor; handle: Tensor };
@@ -277,20 +290,21 @@ function functionForm(f: (...args: any[]) => unknown, argnum: number, args: unkn
     throw new ArgumentError(`${op}: cannot differentiate inside the forward function of a primitive`);
   }
   const tape = new Tape();
-  const scope = pushScope('tape');
   const leaves: Leaf[] = [];
   let call: unknown[];
   try {
-    const substituted = substitute(args[argnum], leaves, op, `argument ${argnum}`);
-    call = args.slice();
-    call[argnum] = substituted;
+    call = within(tape._scope, () => {
+      const substituted = substitute(args[argnum], leaves, op, `argument ${argnum}`);
+      const c = args.slice();
+      c[argnum] = substituted;
+      return c;
+    });
   } catch (error) {
-    popScope(scope);
-    scope.disposeAll();
+    tape.dispose();
     throw error;
   }
   for (const leaf of leaves) tape.addLeaf(leaf.handle);
-  record(tape, scope, () => f(...call) as Tensor | number, op);
+  record(tape, () => f(...call) as Tensor | number, op);
   try {
     const grads: unknown[] = [];
     for (const leaf of leaves) {
@@ -298,16 +312,16 @@ function functionForm(f: (...args: any[]) => unknown, argnum: number, args: unkn
       if (g === null) {
         g = zeros(leaf.handle.shape.slice(), { dtype: leaf.handle.dtype });
       } else {
-        handToCurrentScope(g);
+        moveToCurrent(g);
       }
       grads.push(present(g, typeof leaf.input === 'number'));
     }
     let loss: unknown = tape._result;
     if (loss instanceof Tensor) {
       if (trackedNow(loss)) {
-        if (loss._owner === tape._scope) handToCurrentScope(loss);
+        if (loss._owner === tape._scope) moveToCurrent(loss);
       } else {
-        loss = loss.item();
+        loss = tape.value;
       }
     }
     const target = args[argnum];

@@ -4,13 +4,34 @@
 
 import { Tensor, alias } from '../tensor';
 import { ArgumentError, AutogradError, describe } from '../errors';
-import { currentScope } from '../memory';
+import { Scope, currentScope, disposeAll, moveToCurrent, popScope, pushScope, type Owned } from '../memory';
 import { activeTapes, recording, type Node } from './tape';
 import { hooks, type GradRule, type Primitive } from './hooks';
 
 export type { GradRule, Primitive };
 
+const FAILED = 'the failure of the call that created it';
+
+// Calls made outside every scope run in a frame, so that what a call creates
+// and does not return is freed, and a failed call leaves nothing behind.
+// Frames are reused: one is needed per call at the bottom of the stack.
+const framePool: Scope[] = [];
+
+function openFrame(): Scope {
+  return pushScope(framePool.pop() ?? new Scope('frame'));
+}
+
+function closeFrame(frame: Scope): Owned[] {
+  popScope(frame);
+  const items = frame.take();
+  framePool.push(frame);
+  return items;
+}
+
 function run<A extends unknown[]>(name: string, forward: (...args: A) => Tensor, args: A): Tensor {
+  const scope = currentScope();
+  const frame = scope === null ? openFrame() : null;
+  const mark = scope === null ? 0 : scope.mark();
   recording.suspended++;
   let y: unknown;
   try {
@@ -20,20 +41,69 @@ function run<A extends unknown[]>(name: string, forward: (...args: A) => Tensor,
       y = forward(...args);
       hooks.profiler.addForward(name, hooks.profiler.now() - t0);
     }
-  } finally {
+    if (!(y instanceof Tensor)) {
+      throw new AutogradError(`${name}: forward function returned ${describe(y)}, expected a Tensor`);
+    }
+    if (hooks.checkFinite !== null) {
+      const tape = activeTapes.length > 0 ? activeTapes[activeTapes.length - 1] : null;
+      hooks.checkFinite(name, y, tape === null ? -1 : tape.nodes.length, args);
+    }
+  } catch (error) {
     recording.suspended--;
+    disposeAll(frame !== null ? closeFrame(frame) : scope!.takeFrom(mark), FAILED);
+    freeTemporaries(args);
+    throw error;
   }
-  if (!(y instanceof Tensor)) {
-    throw new AutogradError(`${name}: forward function returned ${describe(y)}, expected a Tensor`);
+  recording.suspended--;
+  const result = y as Tensor;
+  // A result must be a handle this call made: the tape maps handles to nodes.
+  const fresh = frame !== null ? result._owner === frame : result._owner === scope && result._slot >= mark;
+  if (frame !== null) {
+    // Outside every scope nothing will record or read what forward made but
+    // did not return.
+    for (const item of closeFrame(frame)) {
+      if (item === result) moveToCurrent(result);
+      else item.dispose('the end of the call that created it');
+    }
   }
-  if (hooks.checkFinite !== null) {
-    const tape = activeTapes.length > 0 ? activeTapes[activeTapes.length - 1] : null;
-    hooks.checkFinite(name, y, tape === null ? -1 : tape.nodes.length, args);
+  return fresh && !result._param ? result : alias(result, result.shape);
+}
+
+/**
+ * Runs `fn`, a public function composed of several ops, so that a failure
+ * half-way leaves nothing allocated and no tape half-written, and (outside
+ * every scope) what it made but does not return is freed.
+ * @internal
+ */
+export function composite<R>(fn: () => R): R {
+  const scope = currentScope();
+  if (scope === null) {
+    const frame = openFrame();
+    let result: R;
+    try {
+      result = fn();
+    } catch (error) {
+      disposeAll(closeFrame(frame), FAILED);
+      throw error;
+    }
+    const items = closeFrame(frame);
+    const keep = new Set<unknown>(Array.isArray(result) ? result : [result]);
+    for (const item of items) {
+      if (keep.has(item)) moveToCurrent(item);
+      else item.dispose('the end of the call that created it');
+    }
+    return result;
   }
-  // A result must be a handle of its own: the tape maps handles to nodes.
-  for (let i = 0; i < args.length; i++) if (args[i] === y) return alias(y, y.shape);
-  if (y._param) return alias(y, y.shape);
-  return y;
+  const mark = scope.mark();
+  const tapes = activeTapes.slice();
+  const counts = tapes.map((t) => [t.nodes.length, t._ledger.held.length]);
+  try {
+    return fn();
+  } catch (error) {
+    for (let i = 0; i < tapes.length; i++) tapes[i].truncate(counts[i][0], counts[i][1]);
+    disposeAll(scope.takeFrom(mark), FAILED);
+    throw error;
+  }
 }
 
 function record(op: Primitive, y: Tensor, args: readonly unknown[]): void {
@@ -52,10 +122,10 @@ function record(op: Primitive, y: Tensor, args: readonly unknown[]): void {
     }
     if (parents !== null) {
       if (versions === null) {
-        versions = [y._version];
+        versions = [y._storage.version];
         for (let i = 0; i < args.length; i++) {
           const a = args[i];
-          if (a instanceof Tensor) versions.push(a._version);
+          if (a instanceof Tensor) versions.push(a._storage.version);
         }
       }
       tape.record(op, y, args, parents, versions);
@@ -103,7 +173,7 @@ export function primitive<A extends any[]>(
   const fn = (...args: A): Tensor => {
     const y = run(name, forward, args);
     if (activeTapes.length > 0 && recording.suspended === 0) record(op, y, args);
-    else if (currentScope() === null) freeTemporaries(args);
+    settleTemporaries(args);
     return y;
   };
   Object.defineProperty(fn, 'name', { value: name });
@@ -124,17 +194,33 @@ export function zerograd<A extends any[]>(name: string, forward: (...args: A) =>
   if (typeof forward !== 'function') throw new ArgumentError(`zerograd ${name}: forward must be a function, got ${describe(forward)}`);
   const fn = (...args: A): Tensor => {
     const y = run(name, forward, args);
-    if (currentScope() === null) freeTemporaries(args);
+    settleTemporaries(args);
     return y;
   };
   Object.defineProperty(fn, 'name', { value: name });
   return fn;
 }
 
-/** Number arguments turned into tensors for this call: nothing else can reach them. */
+/** Number arguments turned into tensors for this call, when it failed: nothing else can reach them. */
 function freeTemporaries(args: readonly unknown[]): void {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a instanceof Tensor && a._temp) a.dispose();
+    if (a instanceof Tensor && a._temp) a.dispose('the failure of the call it was made for (a number argument)');
+  }
+}
+
+/**
+ * After a call, its number arguments' tensors are freed when no scope owns
+ * them (nothing can reach them), and otherwise become ordinary tensors of
+ * their scope (a tape may read them), no longer this call's to free.
+ */
+function settleTemporaries(args: readonly unknown[]): void {
+  const free = currentScope() === null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a instanceof Tensor && a._temp) {
+      if (free) a.dispose('the end of the call it was made for (a number argument)');
+      else a._temp = false;
+    }
   }
 }

@@ -1,9 +1,12 @@
 // The tape: what ran, in order, and the reverse walk over it. Nothing here
 // knows any particular op; every op reaches the tape through primitive().
 
-import { Tensor, alias, checkLive, recordingState } from '../tensor';
-import { Scope, currentScope, popScope, pushScope, release } from '../memory';
-import { AutogradError, DisposedError, ShapeError } from '../errors';
+import { Tensor, alias, readItem } from '../tensor';
+import {
+  Ledger, Scope, adopt, currentScope, endScope, popScope, pushScope, setNeededWhileRecording, stats,
+  type Owned,
+} from '../memory';
+import { AutogradError, DTypeError, DisposedError, ShapeError } from '../errors';
 import { shapeString, sameShape } from '../shape';
 import { hooks, type Primitive } from './hooks';
 
@@ -16,9 +19,10 @@ export interface Node {
   readonly parents: readonly (Node | null)[] | null;
   readonly index: number;
   /**
-   * Versions of the tensor arguments and of the value when recorded: an
-   * in-place write before the backward pass would make the rules read other
-   * numbers than the forward pass did, so the pass refuses.
+   * Versions of the buffers of the value and the tensor arguments when
+   * recorded: an in-place write (through any view of a buffer) before the
+   * backward pass would make the rules read other numbers than the forward
+   * pass did, so the pass refuses.
    */
   readonly versions: readonly number[] | null;
   /** The gradient flowing into this node during (and, for leaves, after) the backward pass. */
@@ -31,13 +35,35 @@ export const activeTapes: Tape[] = [];
 /** How deep we are inside forward functions, whose internal op calls must not be recorded. */
 export const recording = { suspended: 0 };
 
-export function updateRecordingState(): void {
-  recordingState.active = activeTapes.length > 0;
+/** Whether a tape recording now tracks `t` (so its backward pass will read it). */
+export function trackedNow(t: Tensor): boolean {
+  for (let i = 0; i < activeTapes.length; i++) if (activeTapes[i].byTensor.has(t)) return true;
+  return false;
 }
+
+// The end of any scope while tapes record spares what they tracked: an outer
+// backward pass reads those very handles (a copy would be a constant to a
+// tape further out, losing higher-order terms).
+setNeededWhileRecording(
+  (item: Owned) => activeTapes.length > 0 && item instanceof Tensor && item._recorded && trackedNow(item),
+);
+
+// A dropped tape gives back what it owned and held once it is collected.
+const registry =
+  typeof FinalizationRegistry === 'undefined'
+    ? null
+    : new FinalizationRegistry<Ledger>((ledger) => {
+        stats.liveTapes--;
+        ledger.releaseAll(true);
+      });
 
 /**
  * The record of one `diff`: the operations that ran, the scalar they
- * produced, and (once asked) the gradients. Holds wasm memory until disposed.
+ * produced, and (once asked) the gradients. It owns the tensors created
+ * while it recorded and its gradients, and keeps alive the memory its
+ * backward pass reads. Free it with `dispose()` (or `using`); a tape the
+ * program drops is freed by the garbage collector once the program yields,
+ * but never while a tensor it owns is still reachable.
  *
  * @example
  * const w = ag.Param([1, 2, 3]);
@@ -50,16 +76,29 @@ export class Tape {
   /** @internal */ readonly byTensor = new Map<Tensor, Node>();
   /** @internal */ _owner: Scope | null = null;
   /** @internal */ _slot = -1;
-  /** @internal tensors this tape owns: what ran inside diff, and its gradients */ _scope: Scope | null = null;
+  /** @internal what the tape owns: what ran inside diff, and its gradients */ readonly _scope = new Scope('tape');
+  /** @internal the storages the tape owns and holds, for the collector */ readonly _ledger = new Ledger();
   /** @internal */ _result: Tensor | number = NaN;
   /** @internal */ _disposed = false;
   /** @internal gradients of leaves and of the intermediates asked for, after a backward pass */
   _grads: Map<Node, Tensor | null> | null = null;
 
+  /** @internal use diff() */
+  constructor() {
+    this._scope.ledger = this._ledger;
+    this._scope.holder = this;
+    stats.liveTapes++;
+    if (registry !== null) registry.register(this, this._ledger, this);
+    adopt(this);
+  }
+
+  /** @internal tapes are always watched by the collector */
+  _toUser(): void {}
+
   /** The scalar the differentiated function returned, as a number. */
   get value(): number {
     if (this._disposed) throw new DisposedError('value: the tape was disposed');
-    return typeof this._result === 'number' ? this._result : this._result.item();
+    return typeof this._result === 'number' ? this._result : readItem(this._result);
   }
 
   /** The tensor (or number) the differentiated function returned. */
@@ -71,12 +110,19 @@ export class Tape {
     return this._disposed;
   }
 
+  /** @internal Keeps `t`'s buffer alive for as long as this tape lives. */
+  hold(t: Tensor): void {
+    t._storage.retain();
+    this._ledger.held.push(t._storage);
+  }
+
   /** @internal */
   addLeaf(t: Tensor): Node {
     const node: Node = { value: t, op: null, args: [], parents: null, index: this.nodes.length, versions: null, grad: null };
     this.nodes.push(node);
     this.byTensor.set(t, node);
     t._recorded = true;
+    this.hold(t);
     return node;
   }
 
@@ -92,18 +138,37 @@ export class Tape {
     const node: Node = { value, op, args, parents, index: this.nodes.length, versions, grad: null };
     this.nodes.push(node);
     this.byTensor.set(value, node);
+    this.hold(value);
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (a instanceof Tensor) this.hold(a);
+    }
+  }
+
+  /** @internal Forgets the nodes recorded after `count` (a call that failed half-way), releasing what they held. */
+  truncate(count: number, held: number): void {
+    for (let i = this.nodes.length - 1; i >= count; i--) this.byTensor.delete(this.nodes[i].value);
+    this.nodes.length = Math.min(this.nodes.length, count);
+    const list = this._ledger.held;
+    for (let i = list.length - 1; i >= held; i--) list[i].release();
+    list.length = Math.min(list.length, held);
   }
 
   /**
-   * Frees the tensors the tape owns (what `diff` computed, and gradients)
-   * except those the user took with `keep`. Param values are never freed.
+   * Frees what the tape owns (what `diff` computed and the gradients), but
+   * for what was moved out (`keep`, returned from a tidy), and lets go of
+   * the memory it held for its backward pass. Param values are never freed.
+   * While an outer `diff` is recording, what it recorded stays alive until
+   * that outer tape is disposed.
    */
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
     if (this._owner !== null) this._owner.remove(this);
-    if (this._scope !== null) this._scope.disposeAll();
-    this._scope = null;
+    if (registry !== null) registry.unregister(this);
+    stats.liveTapes--;
+    endScope(this._scope.take(), this._scope.freedBy);
+    this._ledger.releaseAll(false);
     this.nodes.length = 0;
     this.byTensor.clear();
     this._grads = null;
@@ -126,13 +191,24 @@ Object.defineProperty(Tape.prototype, disposeSymbol, {
   configurable: true,
 });
 
+/** Runs `fn` with `scope` on top of the scope stack: what it creates, `scope` owns. */
+export function within<T>(scope: Scope, fn: () => T): T {
+  pushScope(scope);
+  try {
+    return fn();
+  } finally {
+    popScope(scope);
+  }
+}
+
 // ---- the backward pass ----
 
 /**
  * Walks the tape in reverse from its result, calling each op's gradient
  * rules. A node's gradient is freed as soon as the node is processed (all its
  * consumers came later on the tape, so they are done): AutoGrad.jl's gcnode.
- * Gradients of leaves, and of `keep` when given, are stored on the tape.
+ * Gradients of leaves, and of `keepNode` when given, are stored on the tape,
+ * which owns them.
  */
 export function backward(tape: Tape, keepNode: Node | null): void {
   const result = tape._result;
@@ -142,8 +218,7 @@ export function backward(tape: Tape, keepNode: Node | null): void {
   const root = tape.byTensor.get(result);
   if (root === undefined) return;
 
-  const outerRecording = activeTapes.length > 0;
-  const scope = pushScope('backward');
+  const scope = pushScope(new Scope('backward'));
   const claimed = new Set<Tensor>();
   // How many node slots hold each gradient tensor (Tensor._gradSlots):
   // rules may pass `dy` through unchanged, so one tensor can flow into
@@ -151,10 +226,13 @@ export function backward(tape: Tape, keepNode: Node | null): void {
   const take = (g: Tensor) => {
     g._gradSlots++;
   };
+  const freeIfTemporary = (g: Tensor) => {
+    if (g._owner === scope && !(g._recorded && trackedNow(g))) g.dispose(scope.freedBy);
+  };
   const drop = (g: Tensor) => {
     if (--g._gradSlots > 0) return;
     g._gradSlots = 0;
-    if (g._owner === scope && !(outerRecording && g._recorded)) g.dispose();
+    freeIfTemporary(g);
   };
 
   try {
@@ -167,10 +245,13 @@ export function backward(tape: Tape, keepNode: Node | null): void {
       if (dy === null || node.op === null) continue;
       checkVersions(node);
       const parents = node.parents!;
+      let value: Tensor | null = null;
+      let args: readonly unknown[] | null = null;
       for (let j = 0; j < parents.length; j++) {
         const parent = parents[j];
         if (parent === null) continue;
-        const dx = callRule(node, j, dy, outerRecording);
+        if (args === null) [value, args] = liveOperands(node);
+        const dx = callRule(node, j, dy, value!, args);
         if (dx === null) continue;
         if (parent.grad === null) {
           parent.grad = dx;
@@ -180,7 +261,7 @@ export function backward(tape: Tape, keepNode: Node | null): void {
           drop(parent.grad);
           parent.grad = sum;
           take(sum);
-          if (dx._gradSlots === 0 && dx._owner === scope && !(outerRecording && dx._recorded)) dx.dispose();
+          if (dx._gradSlots === 0) freeIfTemporary(dx);
         }
       }
       if (node !== keepNode) {
@@ -206,34 +287,60 @@ export function backward(tape: Tape, keepNode: Node | null): void {
       node.grad = null;
     }
     popScope(scope);
-    release(scope.take(), () => outerRecording);
+    endScope(scope.take(), scope.freedBy);
     throw error;
   }
   popScope(scope);
-  if (outerRecording) {
-    // The outer tapes' backward passes read what was computed here.
-    release(scope.take(), () => true);
-  } else {
-    const owner = tape._scope ?? new Scope('tape');
-    tape._scope = owner;
-    for (const item of scope.take()) {
-      if (item instanceof Tensor && claimed.has(item)) owner.add(item);
-      else item.dispose();
+  const items = scope.take();
+  for (const item of items) {
+    if (item instanceof Tensor && claimed.has(item)) {
+      tape._scope.add(item);
+      tape.hold(item);
     }
   }
+  endScope(items.filter((item) => !(item instanceof Tensor && claimed.has(item))), scope.freedBy);
+}
+
+/**
+ * The node's value and arguments as live handles. A handle its owner freed
+ * after recording (the tape held its memory) is read through a fresh view,
+ * unless a tape recording now tracks that very handle: a view would be a
+ * constant to it, silently losing higher-order terms, so that is an error.
+ */
+function liveOperands(node: Node): [Tensor, readonly unknown[]] {
+  let value = node.value;
+  let args = node.args;
+  if (value._disposed) value = revive(node, value, 'its result');
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a instanceof Tensor && a._disposed) {
+      if (args === node.args) args = args.slice();
+      (args as unknown[])[i] = revive(node, a, `argument ${i + 1}`);
+    }
+  }
+  return [value, args];
+}
+
+function revive(node: Node, t: Tensor, what: string): Tensor {
+  if (trackedNow(t)) {
+    throw new DisposedError(
+      `${node.op!.name} (tape position ${node.index + 1}): ${what}, a ${t.dtype} tensor of shape ${shapeString(t.shape)}, ` +
+        `was freed (by ${t._freedBy}) while an outer diff that recorded it is still recording; ` +
+        'its higher-order gradient would be lost. Do not dispose tensors inside a diff that an outer diff still needs.',
+    );
+  }
+  return alias(t, t.shape);
 }
 
 function checkVersions(node: Node): void {
   const versions = node.versions;
   if (versions === null) return;
-  if (node.value._version !== versions[0]) versionError(node, node.value, versions[0], 'its result');
-  checkLive(node.value, `${node.op!.name} (tape position ${node.index + 1})`);
+  if (node.value._storage.version !== versions[0]) versionError(node, node.value, versions[0], 'its result');
   let v = 1;
   for (let i = 0; i < node.args.length; i++) {
     const t = node.args[i];
     if (!(t instanceof Tensor)) continue;
-    if (t._version !== versions[v]) versionError(node, t, versions[v], `argument ${i + 1}`);
-    if (t._disposed) checkLive(t, `${node.op!.name} (tape position ${node.index + 1})`);
+    if (t._storage.version !== versions[v]) versionError(node, t, versions[v], `argument ${i + 1}`);
     v++;
   }
 }
@@ -241,12 +348,14 @@ function checkVersions(node: Node): void {
 function versionError(node: Node, t: Tensor, recorded: number, what: string): never {
   throw new AutogradError(
     `${node.op!.name} (tape position ${node.index + 1}): ${what}, a ${t.dtype} tensor of shape ${shapeString(t.shape)}, ` +
-      `was modified in place (version ${recorded} when recorded, ${t._version} now) before the backward pass; ` +
-      'its gradient would be wrong. Ask for the gradients (grad) before updating parameters in place (axpy, optimizer steps).',
+      `was modified in place (version ${recorded} when recorded, ${t._storage.version} now) before the backward pass, ` +
+      'directly or through another view of its memory (value(p), the tensor a Param wraps, a reshape); ' +
+      'its gradient would be wrong. Ask for the gradients (grad) before updating ' +
+      'parameters in place (axpy, optimizer steps).',
   );
 }
 
-function callRule(node: Node, j: number, dy: Tensor, outerRecording: boolean): Tensor | null {
+function callRule(node: Node, j: number, dy: Tensor, value: Tensor, args: readonly unknown[]): Tensor | null {
   const op = node.op!;
   const rule = op.rules[j];
   if (rule === undefined || rule === null) return null;
@@ -258,36 +367,36 @@ function callRule(node: Node, j: number, dy: Tensor, outerRecording: boolean): T
   try {
     const t0 = hooks.profiler === null ? 0 : hooks.profiler.now();
     if (hooks.checkFinite !== null) hooks.ruleContext = `the gradient of ${op.name} for argument ${j + 1}, tape position ${node.index + 1}`;
-    dx = rule(dy, node.value, ...node.args) as Tensor | null;
+    dx = rule(dy, value, ...args) as Tensor | null;
     hooks.ruleContext = null;
     if (hooks.profiler !== null) hooks.profiler.addBackward(op.name, j, hooks.profiler.now() - t0);
   } catch (error) {
     hooks.ruleContext = null;
-    release(scope.takeFrom(mark), () => outerRecording);
+    endScope(scope.takeFrom(mark), scope.freedBy);
     throw error;
   }
-  // Temporaries of the rule go now; the gradient (and, when an outer tape
-  // records this, everything it recorded) stays in the backward scope.
-  release(scope.takeFrom(mark), (item) => item === dx || (outerRecording && item instanceof Tensor && item._recorded));
+  // Temporaries of the rule go now; the gradient (and what a recording
+  // tape tracked) stays in the backward scope.
+  endScope(scope.takeFrom(mark), scope.freedBy, (item) => item === dx);
   if (dx === null || dx === undefined) return null;
   if (!(dx instanceof Tensor)) {
     throw new AutogradError(`${op.name}: gradient rule for argument ${j + 1} returned ${typeof dx}, expected a Tensor or null`);
   }
-  checkLive(dx, `${op.name} gradient`);
-  if (hooks.checkFinite !== null) hooks.checkFinite(`${op.name} gradient for argument ${j + 1}`, dx, node.index, node.args);
-  const arg = node.args[j] as Tensor;
+  if (dx._disposed) {
+    throw new DisposedError(`${op.name}: gradient rule for argument ${j + 1} returned a disposed tensor`);
+  }
+  if (hooks.checkFinite !== null) hooks.checkFinite(`${op.name} gradient for argument ${j + 1}`, dx, node.index, args);
+  const arg = args[j] as Tensor;
   if (!sameShape(dx.shape, arg.shape)) {
     throw new ShapeError(
       `${op.name}: gradient rule for argument ${j + 1} returned shape ${shapeString(dx.shape)}, ` +
         `expected the argument's shape ${shapeString(arg.shape)}`,
     );
   }
+  if (dx.dtype !== arg.dtype) {
+    throw new DTypeError(
+      `${op.name}: gradient rule for argument ${j + 1} returned ${dx.dtype}, expected the argument's dtype ${arg.dtype}`,
+    );
+  }
   return dx;
 }
-
-/** Tapes in flight must nest like calls; this names the one on top. */
-export function currentTape(): Tape | null {
-  return activeTapes.length === 0 ? null : activeTapes[activeTapes.length - 1];
-}
-
-export { currentScope };

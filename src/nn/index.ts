@@ -4,7 +4,7 @@
 // framework: any function Tensor => Tensor composes with them.
 
 import { Tensor, rand, zeros, ones, type DType } from '../tensor';
-import { Param } from '../core/diff';
+import { makeParams } from '../core/diff';
 import { ArgumentError, describe } from '../errors';
 import { add, mul, sub } from '../ops/arithmetic';
 import { matmul } from '../ops/linalg';
@@ -70,8 +70,10 @@ export class Linear extends Layer {
     positiveInt('Linear', 'outFeatures', outFeatures);
     const dtype = options.dtype ?? 'float32';
     const bound = initBound('Linear', options.init, inFeatures, outFeatures);
-    this.w = Param(uniform([inFeatures, outFeatures], bound, dtype));
-    this.b = options.bias === false ? null : Param(zeros([outFeatures], { dtype }));
+    [this.w, this.b] = makeParams(() => [
+      uniform([inFeatures, outFeatures], bound, dtype),
+      options.bias === false ? null : zeros([outFeatures], { dtype }),
+    ]);
   }
   forward(x: Tensor): Tensor {
     const y = matmul(x, this.w);
@@ -103,8 +105,10 @@ export class Conv2d extends Layer {
     const dtype = options.dtype ?? 'float32';
     const fanIn = (inChannels / groups) * kh * kw;
     const bound = initBound('Conv2d', options.init ?? 'he', fanIn, (outChannels / groups) * kh * kw);
-    this.w = Param(uniform([outChannels, inChannels / groups, kh, kw], bound, dtype));
-    this.b = options.bias === false ? null : Param(zeros([outChannels], { dtype }));
+    [this.w, this.b] = makeParams(() => [
+      uniform([outChannels, inChannels / groups, kh, kw], bound, dtype),
+      options.bias === false ? null : zeros([outChannels], { dtype }),
+    ]);
   }
   forward(x: Tensor): Tensor {
     const { stride, padding, dilation, groups } = this.options;
@@ -144,8 +148,7 @@ export class LayerNorm extends Layer {
     super();
     positiveInt('LayerNorm', 'features', features);
     const dtype = options.dtype ?? 'float32';
-    this.gamma = Param(ones([features], { dtype }));
-    this.beta = Param(zeros([features], { dtype }));
+    [this.gamma, this.beta] = makeParams(() => [ones([features], { dtype }), zeros([features], { dtype })] as const);
   }
   forward(x: Tensor): Tensor {
     return add(mul(layerNorm(x, -1, this.options.eps ?? 1e-5), this.gamma), this.beta);

@@ -8,7 +8,7 @@ import { primitive, zerograd } from '../core/primitive';
 import { DTypeError, ShapeError } from '../errors';
 import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, shapeString } from '../shape';
 import { kernelFor } from '../wasm/index';
-import { MAX_KERNEL_RANK, asTensor, binaryForward, checkTensor, coercePair, temporary, unaryForward, writeInts } from './util';
+import { MAX_KERNEL_RANK, asTensor, binaryForward, checkTensor, coercePair, composite, temporary, unaryForward, writeInts } from './util';
 import { unbroadcast } from './broadcast';
 
 /** The shape of a tensor-or-number argument (a number is 0-d); checks tensors are live. */
@@ -184,15 +184,17 @@ const whereOp = primitive(
  */
 export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   whereShape(shapeOfArg('where', cond, 'cond'), shapeOfArg('where', a, 'a'), shapeOfArg('where', b, 'b'));
-  let ta: Tensor;
-  let tb: Tensor;
-  if (typeof a === 'number' && typeof b === 'number') {
-    const dtype: DType = typeof cond === 'number' ? 'float64' : cond.dtype;
-    ta = temporary(a, dtype);
-    tb = temporary(b, dtype);
-  } else {
-    [ta, tb] = coercePair('where', a, b);
-  }
-  const tc = typeof cond === 'number' ? temporary(cond, ta.dtype) : cond;
-  return whereOp(tc, ta, tb);
+  return composite(() => {
+    let ta: Tensor;
+    let tb: Tensor;
+    if (typeof a === 'number' && typeof b === 'number') {
+      const dtype: DType = typeof cond === 'number' ? 'float64' : cond.dtype;
+      ta = temporary(a, dtype);
+      tb = temporary(b, dtype);
+    } else {
+      [ta, tb] = coercePair('where', a, b);
+    }
+    const tc = typeof cond === 'number' ? temporary(cond, ta.dtype) : cond;
+    return whereOp(tc, ta, tb);
+  });
 }

@@ -10,7 +10,7 @@ import { kernels, kernelFor } from '../wasm/index';
 import { primitive, type GradRule } from '../core/primitive';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
 import { collapseAxes, contiguousStrides, normalizeAxis, shapeSize, shapeString } from '../shape';
-import { checkTensor, readInts, withInts, writeInts, type IntList } from './util';
+import { checkTensor, composite, readInts, withInts, writeInts, type IntList } from './util';
 
 // ---- strided views ----
 
@@ -518,13 +518,15 @@ export function split(x: Tensor, sizes: number | readonly number[], axis = 0): T
   } else {
     throw new ArgumentError(`split: expected a number of parts or an array of sizes, got ${describe(sizes)}`);
   }
-  const out: Tensor[] = [];
-  let start = 0;
-  for (const len of parts) {
-    out.push(sliceOp(x, rangeView(x.shape, a, start, len), x.shape.map((d, k) => (k === a ? len : d))));
-    start += len;
-  }
-  return out;
+  return composite(() => {
+    const out: Tensor[] = [];
+    let start = 0;
+    for (const len of parts) {
+      out.push(sliceOp(x, rangeView(x.shape, a, start, len), x.shape.map((d, k) => (k === a ? len : d))));
+      start += len;
+    }
+    return out;
+  });
 }
 
 /**
@@ -540,7 +542,9 @@ export function unstack(x: Tensor, axis = 0): Tensor[] {
   if (x.ndim === 0) throw new ShapeError('unstack: x is 0-d (a scalar); it has no axis to unstack');
   const a = normalizeAxis('unstack', axis, x.ndim);
   const shape = x.shape.filter((_, k) => k !== a);
-  const out: Tensor[] = [];
-  for (let i = 0; i < x.shape[a]; i++) out.push(sliceOp(x, rangeView(x.shape, a, i, 1), shape.slice()));
-  return out;
+  return composite(() => {
+    const out: Tensor[] = [];
+    for (let i = 0; i < x.shape[a]; i++) out.push(sliceOp(x, rangeView(x.shape, a, i, 1), shape.slice()));
+    return out;
+  });
 }

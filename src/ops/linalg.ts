@@ -4,15 +4,15 @@
 // gradient rule is written with the differentiable ops below, so gradients of
 // gradients work.
 
-import { Tensor, alias, empty, bytesPerElement, tidy, type TensorLike } from '../tensor';
+import { Tensor, alias, empty, bytesPerElement, type TensorLike } from '../tensor';
 import { kernels, kernelFor } from '../wasm/index';
 import { allocBytes, freeBytes } from '../memory';
 import { primitive } from '../core/primitive';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
 import { broadcastStrides, collapseAxes, contiguousStrides, sameShape, shapeSize, shapeString, tryBroadcastShapes } from '../shape';
-import { binaryForward, checkTensor, coercePair, stridedCopy, writeInts } from './util';
+import { binaryForward, checkTensor, coercePair, composite, stridedCopy, writeInts } from './util';
 import { reshape, transpose } from './shape';
-import { mul, neg } from './arithmetic';
+import { mul, neg, sub } from './arithmetic';
 import { sum } from './reduce';
 import { unbroadcast } from './broadcast';
 
@@ -174,8 +174,8 @@ export function matmul(a: Tensor, b: Tensor, options: { transposeA?: boolean; tr
     throw new ShapeError(`matmul: ${batch.length} batch axes is more than the ${MAX_BATCH_RANK} supported: ${shapes}`);
   }
   if (a.ndim > 1 && b.ndim > 1) return matmulOp(a, b, transA, transB);
-  // tidy: the reshaped handles must not outlive the call (unless a tape keeps them).
-  return tidy(() => {
+  // composite: the reshaped handles must not outlive the call (unless a tape keeps them).
+  return composite(() => {
     const c = matmulOp(a.ndim === 1 ? reshape(a, aShape) : a, b.ndim === 1 ? reshape(b, bShape) : b, transA, transB);
     const shape = c.shape.slice();
     if (b.ndim === 1) shape.splice(shape.length - 1, 1);
@@ -213,7 +213,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
  * ag.outer(ag.tensor([1, 2]), ag.tensor([1, 10, 100])).toArray(); // [[1, 10, 100], [2, 20, 200]]
  */
 export function outer(a: TensorLike, b: TensorLike): Tensor {
-  return tidy(() => {
+  return composite(() => {
     const [ta, tb] = coercePair('outer', a, b);
     return mul(reshape(ta, [ta.size, 1]), reshape(tb, [1, tb.size]));
   });
@@ -277,7 +277,7 @@ const kronOp: (a: Tensor, b: Tensor) => Tensor = primitive(
  */
 export function kron(a: TensorLike, b: TensorLike): Tensor {
   if (a instanceof Tensor && b instanceof Tensor && a.dtype === b.dtype) return kronOp(...coercePair('kron', a, b));
-  return tidy(() => kronOp(...coercePair('kron', a, b)));
+  return composite(() => kronOp(...coercePair('kron', a, b)));
 }
 
 // ---- diag, trace, tril, triu ----
@@ -342,7 +342,7 @@ export function diag(x: Tensor, k = 0): Tensor {
 export function trace(x: Tensor): Tensor {
   checkTensor('trace', x);
   if (x.ndim !== 2) throw new ShapeError(`trace: expected a 2-D tensor, got shape ${shapeString(x.shape)}`);
-  return tidy(() => sum(diagExtractOp(x, 0)));
+  return composite(() => sum(diagExtractOp(x, 0)));
 }
 
 // Masking is linear and self-adjoint: the gradient is the same mask of dy.
@@ -408,20 +408,32 @@ function checkSquare(op: string, a: Tensor, name = 'a'): number {
   return a.shape[a.ndim - 1];
 }
 
-/** The LU factors of a (batch of) square matrices: scratch to free with `release`. */
+/** The LU factors of a (batch of) square matrices: scratch, freed when `withFactors` returns. */
 interface Factors {
   lu: Ptr;
   piv: Ptr;
   n: number;
   count: number;
-  release(): void;
 }
 
 /**
- * LU with partial pivoting of a copy of `a` (broadcast to `batch` when given);
- * throws, having freed everything, if a matrix is singular and `strict`.
+ * Runs `body` on the LU factors (partial pivoting) of a copy of `a`
+ * (broadcast to `batch` when given), then frees them, whether `body`
+ * returns or throws. Throws, having freed everything, if a matrix is
+ * singular and `strict`.
  */
-function factor(op: string, a: Tensor, strict: boolean, batch: number[] = a.shape.slice(0, a.ndim - 2)): Factors {
+function withFactors<R>(
+  op: string, a: Tensor, strict: boolean, body: (f: Factors) => R, batch: number[] = a.shape.slice(0, a.ndim - 2),
+): R {
+  const f = factor(op, a, strict, batch);
+  try {
+    return body(f);
+  } finally {
+    f.release();
+  }
+}
+
+function factor(op: string, a: Tensor, strict: boolean, batch: number[]): Factors & { release(): void } {
   const n = a.shape[a.ndim - 1];
   const shape = [...batch, n, n];
   const count = shapeSize(batch);
@@ -459,16 +471,14 @@ function factor(op: string, a: Tensor, strict: boolean, batch: number[] = a.shap
 // error (det and logdet call this in their gradients).
 const invOp: (a: Tensor, op: string) => Tensor = primitive(
   'inv',
-  (a: Tensor, op: string) => {
-    const f = factor(op, a, true);
+  (a: Tensor, op: string) => withFactors(op, a, true, (f) => {
     const out = empty(a.shape.slice(), a.dtype, op);
     if (out.size > 0) {
       kernelFor<(f: Ptr, piv: Ptr, out: Ptr, n: number, count: number) => void>('lu_inv', a.dtype)(
         f.lu, f.piv, out._ptr, f.n, f.count);
     }
-    f.release();
     return out;
-  },
+  }),
   (dy, y) => neg(matmul(matmul(y, dy, { transposeA: true }), y, { transposeB: true })),
 );
 
@@ -487,11 +497,32 @@ export function inv(a: Tensor): Tensor {
   return invOp(a, 'inv');
 }
 
-// d det(A) / dA = det(A) inv(A)ᵀ.
+// The adjugate adj(A) = det(A) inv(A), computed from LU without dividing by
+// det(A) (assembly/adjugate.ts), so it exists at singular matrices: it is
+// det's gradient, adj(A)ᵀ. Its own gradient, for second derivatives of det,
+// d⟨G, adj⟩ = ⟨G, A⁻¹⟩ adjᵀ − adjᵀ G A⁻ᵀ, does need A⁻¹: at an exactly
+// singular matrix it throws, naming det.
+const adjugateOp: (a: Tensor) => Tensor = primitive(
+  'adjugate',
+  (a: Tensor) => withFactors('det', a, false, (f) => {
+    const out = empty(a.shape.slice(), a.dtype, 'det');
+    if (out.size > 0) {
+      kernelFor<(f: Ptr, piv: Ptr, out: Ptr, n: number, count: number) => void>('lu_adjugate', a.dtype)(
+        f.lu, f.piv, out._ptr, f.n, f.count);
+    }
+    return out;
+  }),
+  (g, adj, a: Tensor) => {
+    const ai = invOp(a, 'det (second derivative)');
+    const adjT = transposeLast(adj);
+    return sub(mul(sum(mul(g, ai), [-2, -1], true), adjT), matmul(matmul(adjT, g), ai, { transposeB: true }));
+  },
+);
+
+// d det(A) / dA = adj(A)ᵀ (= det(A) inv(A)ᵀ where A is invertible).
 const detOp: (a: Tensor) => Tensor = primitive(
   'det',
-  (a: Tensor) => {
-    const f = factor('det', a, false);
+  (a: Tensor) => withFactors('det', a, false, (f) => {
     const out = empty(a.shape.slice(0, a.ndim - 2), a.dtype, 'det');
     if (out.size > 0) {
       if (f.n === 0) {
@@ -502,17 +533,18 @@ const detOp: (a: Tensor) => Tensor = primitive(
           f.lu, f.piv, out._ptr, f.n, f.count);
       }
     }
-    f.release();
     return out;
-  },
-  (dy, y, a: Tensor) => mul(reshape(mul(dy, y), [...y.shape, 1, 1]), transposeLast(invOp(a, 'det (gradient)'))),
+  }),
+  (dy, y, a: Tensor) => mul(reshape(dy, [...y.shape, 1, 1]), transposeLast(adjugateOp(a))),
 );
 
 /**
  * The determinant of a square matrix (or of each matrix of a batch
  * `[..., n, n]`), from its LU decomposition: the product of the pivots times
- * the sign of the row permutation. A singular matrix has determinant 0 (its
- * gradient, `det(A) inv(A)ᵀ`, then throws, since inv(A) does not exist).
+ * the sign of the row permutation. Its gradient is the transposed adjugate
+ * `adj(A)ᵀ` (`det(A) inv(A)ᵀ` where A is invertible), computed without
+ * dividing by det(A), so it is exact at singular matrices too; the second
+ * derivative at an exactly singular matrix throws.
  *
  * @example
  * ag.det(ag.tensor([[1, 2], [3, 4]])).item(); // -2
@@ -526,16 +558,14 @@ export function det(a: Tensor): Tensor {
 // d log|det(A)| / dA = inv(A)ᵀ.
 const logdetOp: (a: Tensor) => Tensor = primitive(
   'logdet',
-  (a: Tensor) => {
-    const f = factor('logdet', a, false);
+  (a: Tensor) => withFactors('logdet', a, false, (f) => {
     const out = empty(a.shape.slice(0, a.ndim - 2), a.dtype, 'logdet');
     if (out.size > 0) {
       kernelFor<(f: Ptr, out: Ptr, n: number, count: number) => void>('lu_logabsdet', a.dtype)(
         f.lu, out._ptr, f.n, f.count);
     }
-    f.release();
     return out;
-  },
+  }),
   (dy, y, a: Tensor) => mul(reshape(dy, [...y.shape, 1, 1]), transposeLast(invOp(a, 'logdet (gradient)'))),
 );
 
@@ -567,20 +597,14 @@ const solveOp: (a: Tensor, b: Tensor, vector: boolean) => Tensor = primitive(
     const batchB = b.shape.slice(0, b.ndim - (vector ? 1 : 2));
     const batch = tryBroadcastShapes(a.shape.slice(0, a.ndim - 2), batchB)!;
     const outShape = vector ? [...batch, n] : [...batch, n, b.shape[b.ndim - 1]];
-    const f = factor('solve', a, true, batch);
-    let out: Tensor;
-    try {
-      out = stridedCopy('solve', b, outShape, broadcastStrides(b.shape, outShape));
-    } catch (error) {
-      f.release();
-      throw error;
-    }
-    if (out.size > 0) {
-      kernelFor<(f: Ptr, piv: Ptr, b: Ptr, n: number, nrhs: number, count: number) => void>('lu_solve', a.dtype)(
-        f.lu, f.piv, out._ptr, n, vector ? 1 : outShape[outShape.length - 1], f.count);
-    }
-    f.release();
-    return out;
+    return withFactors('solve', a, true, (f) => {
+      const out = stridedCopy('solve', b, outShape, broadcastStrides(b.shape, outShape));
+      if (out.size > 0) {
+        kernelFor<(f: Ptr, piv: Ptr, b: Ptr, n: number, nrhs: number, count: number) => void>('lu_solve', a.dtype)(
+          f.lu, f.piv, out._ptr, n, vector ? 1 : outShape[outShape.length - 1], f.count);
+      }
+      return out;
+    }, batch);
   },
   (dy, x, a: Tensor, _b: Tensor, vector: boolean) => {
     const db = solveOp(transposeLast(a), dy, vector);

@@ -14,7 +14,7 @@ import { abs2, softplus, sqrt } from './unary';
 import { mean, sum } from './reduce';
 import { reshape } from './shape';
 import { axpy } from './inplace';
-import { binaryForward, checkTensor, coercePair } from './util';
+import { binaryForward, checkTensor, coercePair, composite } from './util';
 import {
   avgPoolBackwardForward, avgPoolForward, conv2dForward, conv2dInputGradForward, conv2dWeightGradForward,
   crossEntropyForward, embeddingForward, embeddingScatterForward, maxPoolForward, maxPoolIndexed,
@@ -140,7 +140,7 @@ export function crossEntropy(logits: Tensor, labels: Labels): Tensor {
   checkTensor('crossEntropy', logits, 'logits');
   const l = parseLabels('crossEntropy', logits, labels, 'logits');
   if (l.kind === 'index') return crossEntropyOp(logits, l.ints);
-  return div(neg(sum(mul(l.p, logSoftmax(logits, 1)))), logits.shape[0]);
+  return composite(() => div(neg(sum(mul(l.p, logSoftmax(logits, 1)))), logits.shape[0]));
 }
 
 /**
@@ -157,7 +157,7 @@ export function nll(logProbs: Tensor, labels: Labels): Tensor {
   checkTensor('nll', logProbs, 'logProbs');
   const l = parseLabels('nll', logProbs, labels, 'logProbs');
   if (l.kind === 'index') return nllOp(logProbs, l.ints);
-  return div(neg(sum(mul(l.p, logProbs))), logProbs.shape[0]);
+  return composite(() => div(neg(sum(mul(l.p, logProbs))), logProbs.shape[0]));
 }
 
 /**
@@ -169,9 +169,11 @@ export function nll(logProbs: Tensor, labels: Labels): Tensor {
  * ag.mse(ag.tensor([1, 2, 3]), ag.tensor([1, 2, 5])).item(); // 1.3333...
  */
 export function mse(a: TensorLike, b: TensorLike): Tensor {
-  const [ta, tb] = coercePair('mse', a, b);
-  broadcastShapes('mse', ta.shape, tb.shape);
-  return mean(abs2(sub(ta, tb)));
+  return composite(() => {
+    const [ta, tb] = coercePair('mse', a, b);
+    broadcastShapes('mse', ta.shape, tb.shape);
+    return mean(abs2(sub(ta, tb)));
+  });
 }
 
 /**
@@ -196,8 +198,10 @@ export function binaryCrossEntropy(logits: Tensor, targets: TensorLike): Tensor 
   } else if (typeof targets !== 'number') {
     throw new ArgumentError(`binaryCrossEntropy: targets must be a Tensor or a number, got ${describe(targets)}`);
   }
-  const [z, t] = coercePair('binaryCrossEntropy', logits, targets);
-  return mean(sub(softplus(z), mul(z, t)));
+  return composite(() => {
+    const [z, t] = coercePair('binaryCrossEntropy', logits, targets);
+    return mean(sub(softplus(z), mul(z, t)));
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -523,7 +527,7 @@ export function layerNorm(x: Tensor, axis: number | readonly number[] = -1, eps 
   if (x.ndim === 0) throw new ShapeError('layerNorm: x is 0-d (a scalar); it has no axis to normalize over');
   const axes = normalizeAxes('layerNorm', axis, x.ndim);
   if (axes.length === 0) throw new ArgumentError('layerNorm: axis must name at least one axis');
-  return standardize(x, axes, eps).y;
+  return composite(() => standardize(x, axes, eps).y);
 }
 
 /** Options of `batchNorm`. */
@@ -591,21 +595,27 @@ export function batchNorm(x: Tensor, options?: BatchNormOptions): Tensor {
     if (rm === null || rv === null) {
       throw new ArgumentError('batchNorm: inference (training: false) needs both runningMean and runningVar');
     }
-    return div(sub(x, reshape(rm, statShape)), sqrt(add(reshape(rv, statShape), eps)));
+    return composite(() => div(sub(x, reshape(rm, statShape)), sqrt(add(reshape(rv, statShape), eps))));
   }
   const count = x.size / Math.max(c, 1);
   if (count <= 1) {
     throw new ShapeError(`batchNorm: training needs more than one value per channel, got x ${shapeString(x.shape)} with channel axis ${axis}`);
   }
-  const { y, mu, v } = standardize(x, axes, eps);
-  if (rm !== null || rv !== null) {
-    // The running statistics are plain numbers, not part of any gradient.
-    tidy(() => {
-      if (rm !== null) axpy(momentum, sub(reshape(value(mu), [c]), rm), rm);
-      if (rv !== null) axpy(momentum, sub(mul(reshape(value(v), [c]), count / (count - 1)), rv), rv);
-    });
-  }
-  return y;
+  return composite(() => {
+    const { y, mu, v } = standardize(x, axes, eps);
+    if (rm !== null || rv !== null) {
+      // The running statistics are plain numbers, not part of any gradient;
+      // both updates are computed before either is written, so a failure
+      // leaves them as they were.
+      tidy(() => {
+        const newMean = rm === null ? null : sub(reshape(value(mu), [c]), rm);
+        const newVar = rv === null ? null : sub(mul(reshape(value(v), [c]), count / (count - 1)), rv);
+        if (rm !== null) axpy(momentum, newMean!, rm);
+        if (rv !== null) axpy(momentum, newVar!, rv);
+      });
+    }
+    return y;
+  });
 }
 
 // ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { ArgumentError, ShapeError, describe } from '../errors';
 import { broadcastStrides, contiguousStrides, normalizeAxes, normalizeAxis, reducedShape, shapeSize, shapeString } from '../shape';
 import { add, div, mul, pow, sub } from './arithmetic';
 import { abs, exp, sign } from './unary';
-import { asTensor, binaryForward, checkTensor, scoped, stridedCopy } from './util';
+import { asTensor, binaryForward, checkTensor, composite, stridedCopy } from './util';
 import { broadcastTo, reshape, transpose } from './shape';
 
 export type Axis = number | number[];
@@ -155,11 +155,6 @@ function reductionMaybeFn(op: string, a: unknown, b: unknown, c: unknown, d: unk
   return reduction(op, (a as ElementwiseFn)(asTensor(op, b, 'float64')), c, d);
 }
 
-/** `op(f, x)` makes f(x) first: free it with the call when no scope will. */
-function fnScoped<T>(a: unknown, body: () => T): T {
-  return typeof a === 'function' ? scoped(body) : body();
-}
-
 /** numpy refuses max/min/argmax of no elements: so do we, naming the axis. */
 function checkNonEmpty(op: string, x: Tensor, axes: number[], what: string): void {
   for (const a of axes) {
@@ -192,7 +187,7 @@ const sumOp = primitive(
 export function sum(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
 export function sum(f: ElementwiseFn, x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
 export function sum(a: TensorLike | ElementwiseFn, b?: unknown, c?: unknown, d?: unknown): Tensor {
-  return fnScoped(a, () => {
+  return composite(() => {
     const r = reductionMaybeFn('sum', a, b, c, d);
     return sumOp(r.x, r.axes, r.keepdims);
   });
@@ -209,7 +204,7 @@ export function sum(a: TensorLike | ElementwiseFn, b?: unknown, c?: unknown, d?:
 export function mean(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
 export function mean(f: ElementwiseFn, x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
 export function mean(a: TensorLike | ElementwiseFn, b?: unknown, c?: unknown, d?: unknown): Tensor {
-  return scoped(() => {
+  return composite(() => {
     const r = reductionMaybeFn('mean', a, b, c, d);
     return mul(sumOp(r.x, r.axes, r.keepdims), 1 / countOf(r.x, r.axes));
   });
@@ -355,7 +350,7 @@ const minOp = primitive(
 export function max(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
 export function max(f: ElementwiseFn, x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
 export function max(a: TensorLike | ElementwiseFn, b?: unknown, c?: unknown, d?: unknown): Tensor {
-  return fnScoped(a, () => {
+  return composite(() => {
     const r = reductionMaybeFn('max', a, b, c, d);
     checkNonEmpty('max', r.x, r.axes, 'maximum');
     return maxOp(r.x, r.axes, r.keepdims);
@@ -373,7 +368,7 @@ export function max(a: TensorLike | ElementwiseFn, b?: unknown, c?: unknown, d?:
 export function min(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
 export function min(f: ElementwiseFn, x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
 export function min(a: TensorLike | ElementwiseFn, b?: unknown, c?: unknown, d?: unknown): Tensor {
-  return fnScoped(a, () => {
+  return composite(() => {
     const r = reductionMaybeFn('min', a, b, c, d);
     checkNonEmpty('min', r.x, r.axes, 'minimum');
     return minOp(r.x, r.axes, r.keepdims);
@@ -514,7 +509,7 @@ export function norm(x: TensorLike, p = 2, axis?: Axis, keepdims = false): Tenso
   if (typeof p !== 'number' || !(p >= 0 || p === -Infinity)) {
     throw new ArgumentError(`norm: p must be 0, a positive number, Infinity or -Infinity, got ${describe(p)}`);
   }
-  return scoped(() => {
+  return composite(() => {
     const r = reduction('norm', x, axis, keepdims);
     if (Math.abs(p) === Infinity) checkNonEmpty('norm', r.x, r.axes, p > 0 ? 'largest |x|' : 'smallest |x|');
     if (p === Infinity) return maxOp(abs(r.x), r.axes, r.keepdims);

@@ -31,14 +31,10 @@ export function temporary(x: number, dtype: DType): Tensor {
   return t;
 }
 
-/**
- * Runs a composite op's body so that its intermediates are freed when the
- * caller has no scope (no tidy, no tape) to free them; under a scope the
- * scope owns them, as it must when a tape needs them.
- */
-export function scoped<T>(fn: () => T): T {
-  return currentScope() === null ? tidy(fn) : fn();
-}
+// A public op made of several ops runs its body through `composite`: outside
+// every scope its intermediates are freed when it returns, and a failure
+// half-way frees what it made and takes its nodes off the tapes.
+export { composite } from '../core/primitive';
 
 let castOp: ((x: Tensor, dtype: DType) => Tensor) | null = null;
 function castTemp(x: Tensor, dtype: DType): Tensor {
@@ -61,7 +57,15 @@ export function setCastOp(fn: (x: Tensor, dtype: DType) => Tensor): void {
 export function coercePair(op: string, a: unknown, b: unknown): [Tensor, Tensor] {
   const ta = typeof a === 'number' ? null : checkTensor(op, a, 'a');
   const tb = typeof b === 'number' ? null : checkTensor(op, b, 'b');
-  if (ta === null && tb === null) return [temporary(a as number, 'float64'), temporary(b as number, 'float64')];
+  if (ta === null && tb === null) {
+    const first = temporary(a as number, 'float64');
+    try {
+      return [first, temporary(b as number, 'float64')];
+    } catch (error) {
+      first.dispose();
+      throw error;
+    }
+  }
   if (ta === null) return [temporary(a as number, tb!.dtype), tb!];
   if (tb === null) return [ta, temporary(b as number, ta.dtype)];
   if (ta.dtype === tb.dtype) return [ta, tb];

@@ -99,6 +99,22 @@ function pairs(op: string, gradients: Gradients, params: unknown): [Tensor, Tens
   return out;
 }
 
+/** Each Param once: listing one twice (`[w, w]`) must not update it twice. */
+function distinct(op: string, list: [Tensor, Tensor][]): [Tensor, Tensor][] {
+  const seen = new Map<Tensor, Tensor>();
+  const out: [Tensor, Tensor][] = [];
+  for (const [p, g] of list) {
+    const earlier = seen.get(p);
+    if (earlier === undefined) {
+      seen.set(p, g);
+      out.push([p, g]);
+    } else if (earlier !== g) {
+      throw new ArgumentError(`${op}.step: a Param appears twice in params with two different gradients; list each Param once`);
+    }
+  }
+  return out;
+}
+
 function check(op: string, p: Tensor, g: Tensor): void {
   checkLive(p, `${op}.step`);
   checkLive(g, `${op}.step`);
@@ -138,20 +154,29 @@ abstract class Base implements Optimizer {
 
   step(gradients: Gradients, params: unknown): void {
     if (this.disposed) throw new ArgumentError(`${this.name}.step: the optimizer was disposed`);
-    const list = pairs(this.name, gradients, params);
+    const list = distinct(this.name, pairs(this.name, gradients, params));
     for (const [p, g] of list) check(this.name, p, g);
+    // Everything that can fail (gradients, new state) happens before the
+    // first Param is written: a failed step leaves the model as it was.
+    const fresh: [Tensor, Tensor[]][] = [];
+    try {
+      for (const [p] of list) {
+        if (this.state.has(p)) continue;
+        const s: Tensor[] = [];
+        fresh.push([p, s]);
+        for (let i = 0; i < this.stateCount(); i++) s.push(keep(zeros(p.shape.slice(), { dtype: p.dtype })));
+      }
+    } catch (error) {
+      for (const [, s] of fresh) for (const t of s) t.dispose();
+      throw error;
+    }
+    for (const [p, s] of fresh) this.state.set(p, s);
     this.lastGradNorm = globalNorm(list);
     const scale = this.clipNorm !== undefined && this.lastGradNorm > this.clipNorm ? this.clipNorm / this.lastGradNorm : 1;
     this.steps++;
     for (const [p, g] of list) {
-      let s = this.state.get(p);
-      if (s === undefined) {
-        s = [];
-        for (let i = 0; i < this.stateCount(); i++) s.push(keep(zeros(p.shape.slice(), { dtype: p.dtype })));
-        this.state.set(p, s);
-      }
-      this.update(p, g, s, scale);
-      p._version++;
+      this.update(p, g, this.state.get(p)!, scale);
+      p._storage.version++;
     }
   }
 

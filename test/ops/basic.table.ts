@@ -73,6 +73,9 @@ export const cases: OpCase[] = [
     // the finite differences, so first order only, with float32 tolerances.
     name: 'cast', fn: (x: ag.Tensor) => ag.cast(ag.cast(x, 'float32'), 'float64'), inputs: () => [randn([3])], noFloat32Check: true,
     order: 1, atol: 1e-3, rtol: 1e-3, eps: 0.01,
-    values: [{ label: 'to float64', args: () => [ag.tensor([1.5])], expected: [1.5] }],
+    values: [
+      { label: 'to float64', args: () => [ag.tensor([1.5])], expected: [1.5] },
+      { label: 'float64 to float32 rounds', call: (x: ag.Tensor) => ag.cast(x, 'float32'), args: () => [ag.tensor([1 + 2 ** -30], { dtype: 'float64' })], expected: [1] },
+    ],
   },
 ];

@@ -163,12 +163,35 @@ test('linalg: singular matrices throw for inv and solve, and leave nothing alloc
   for (const t of [s, b, bb, batch]) t.dispose();
 });
 
-test('linalg: the gradient of det at a singular matrix throws naming det', () => {
-  const s = ag.Param(ag.tensor([[1, 2], [2, 4]], f64));
-  const tape = ag.diff(() => ag.det(s));
-  assert.is(ag.value(tape), 0);
-  throwsWith(() => ag.grad(tape, s), ag.ArgumentError, ['det', 'singular']);
-  tape.dispose();
+test('linalg: the gradient of det at a singular matrix is the adjugate, without dividing by det (regression)', () => {
+  const cases: [number[][], number[][]][] = [
+    [[[1, 2], [2, 4]], [[4, -2], [-2, 1]]],
+    // rank 2 of 3: adj(A) is rank 1, adj(A)ᵀ the cofactor matrix
+    [[[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[-3, 6, -3], [6, -12, 6], [-3, 6, -3]]],
+    // rank 1 of 3: every 2x2 minor vanishes
+    [[[0, 0, 0], [0, 0, 0], [0, 0, 1]], [[0, 0, 0], [0, 0, 0], [0, 0, 0]]],
+    // a zero first pivot that row exchanges fix
+    [[[0, 1], [1, 0]], [[0, -1], [-1, 0]]],
+  ];
+  for (const [a, expected] of cases) {
+    const s = ag.Param(ag.tensor(a, f64));
+    const tape = ag.diff(() => ag.det(s));
+    assert.ok(Math.abs(ag.value(tape) - (a.length === 2 && a[0][0] === 0 ? -1 : 0)) < 1e-12, 'det');
+    const g = ag.grad(tape, s)!.toArray() as number[][];
+    g.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - expected[i][j]) < 1e-12, `${JSON.stringify(a)}: grad[${i}][${j}] = ${v}, expected ${expected[i][j]}`)));
+    tape.dispose();
+    s.dispose();
+  }
+  // batched, one singular and one regular matrix, float32 too
+  for (const dtype of ['float32', 'float64'] as const) {
+    const b = ag.Param(ag.tensor([[[1, 2], [2, 4]], [[2, 1], [1, 3]]], { dtype }));
+    const g = ag.grad((x: ag.Tensor) => ag.sum(ag.det(x)))(b);
+    assert.equal(g.toArray(), [[[4, -2], [-2, 1]], [[3, -1], [-1, 2]]], dtype);
+    b.dispose();
+  }
+  // The second derivative at an exactly singular matrix needs inv: a clear error naming det.
+  const s = ag.tensor([[1, 2], [2, 4]], f64);
+  throwsWith(() => ag.grad((x: ag.Tensor) => ag.sum(ag.abs2, ag.grad((y: ag.Tensor) => ag.det(y))(x)))(s), ag.ArgumentError, ['det (second derivative)', 'singular']);
   s.dispose();
 });
 
