@@ -89,6 +89,26 @@ const FREED_BY: Record<ScopeKind, string> = {
 
 let serials = 0;
 
+// The collector cannot see wasm memory, so memory dropped without dispose
+// (user-owned tensors, tapes) would only be reclaimed when JavaScript
+// garbage happens to trigger a collection: a loop that drops 1 MB of tensors
+// per step reached 2 GB before one did. So objects the collector frees carry
+// an ArrayBuffer "ballast" of about the wasm bytes they hold: engines count
+// ArrayBuffer memory and collect when it grows (measured on Node 20: dropped
+// objects holding 256 KB each stay below ~300 alive). Ballast is handed out
+// in chunks, so small tensors pay nothing per call.
+const BALLAST_CHUNK = 256 * 1024;
+const pressure = { pending: 0 };
+
+/** @internal Counts bytes that only the collector will free; returns a ballast buffer when a chunk is due. */
+export function collectableBytes(bytes: number): ArrayBuffer | null {
+  pressure.pending += bytes;
+  if (pressure.pending < BALLAST_CHUNK) return null;
+  const ballast = new ArrayBuffer(pressure.pending);
+  pressure.pending = 0;
+  return ballast;
+}
+
 /**
  * What a tidy, a tape, a backward pass or one op call owns. Rule temporaries
  * use marks on one backward scope rather than a scope each, so this is a
@@ -107,6 +127,8 @@ export class Scope {
    */
   holder: object | null = null;
   ledger: Ledger | null = null;
+  /** Tape scopes: ArrayBuffers sized like what the tape owns (see collectableBytes). */
+  ballast: ArrayBuffer[] | null = null;
 
   constructor(readonly kind: ScopeKind) {}
 
@@ -114,7 +136,14 @@ export class Scope {
     item._owner = this;
     item._slot = this.size;
     this.list[this.size] = item;
-    if (this.ledger !== null) this.ledger.owned[this.size] = item._storage ?? null;
+    if (this.ledger !== null) {
+      const storage = item._storage ?? null;
+      this.ledger.owned[this.size] = storage;
+      if (storage !== null) {
+        const b = collectableBytes(storage.bytes);
+        if (b !== null) (this.ballast ??= []).push(b);
+      }
+    }
     this.size++;
   }
 

@@ -3,7 +3,7 @@
 
 import {
   MAX_TENSOR_BYTES, Storage, adopt, allocBytes, currentScope, disposeAll, endScope, moveToCurrent, moveToUser,
-  ownedWithin, popScope, pushScope, stats, Scope, type Owned,
+  ownedWithin, popScope, pushScope, stats, Scope, collectableBytes, type Owned,
 } from './memory';
 import { heapF32, heapF64, kernels } from './wasm/index';
 import { ArgumentError, DTypeError, DisposedError, OutOfMemoryError, ShapeError, describe } from './errors';
@@ -64,6 +64,7 @@ export class Tensor {
   /** @internal */ _disposed = false;
   /** @internal what freed it, for the DisposedError of a later use */ _freedBy: string | null = null;
   /** @internal registered with the FinalizationRegistry */ _watched = false;
+  /** @internal what makes the collector notice this tensor's wasm memory (memory.ts) */ _ballast: ArrayBuffer | null = null;
   /** @internal set once a tape records this tensor (as an argument or result) */ _recorded = false;
   /** @internal a Param: a leaf on every tape that sees it */ _param = false;
   /** @internal node gradient slots holding this tensor during a backward pass */ _gradSlots = 0;
@@ -90,6 +91,8 @@ export class Tensor {
     if (registry !== null && !this._watched) {
       this._watched = true;
       registry.register(this, this._storage, this);
+      const ballast = collectableBytes(this._storage.bytes);
+      if (ballast !== null) this._ballast = ballast;
     }
   }
 

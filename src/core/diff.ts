@@ -335,13 +335,19 @@ function functionForm(f: (...args: any[]) => unknown, argnum: number, args: unkn
 /**
  * Every Param reachable from `obj` through arrays, plain objects, Maps, Sets,
  * class instances and callable layers, each once, in the order first met
- * (cycle-safe).
+ * (cycle-safe). Given a Tape, the Params it recorded, in the order it met
+ * them (AutoGrad.jl's `params(J)`): `for (const p of ag.params(tape))`.
  *
  * @example
  * class Linear { w = ag.Param(ag.randn([3, 2])); b = ag.Param(ag.zeros([3])); }
  * ag.params({ layers: [new Linear(), new Linear()] }).length; // 4
  */
 export function params(obj: unknown): Tensor[] {
+  if (obj instanceof Tape) {
+    if (obj._disposed) throw new DisposedError('params: the tape was disposed');
+    // AutoGrad.jl's params(J): the Params the tape recorded, in order.
+    return obj.nodes.filter((n) => n.op === null && n.value._param && !n.value._disposed).map((n) => n.value);
+  }
   const found: Tensor[] = [];
   const seen = new Set<unknown>();
   const walk = (x: unknown): void => {
