@@ -26,12 +26,27 @@ import { OutOfMemoryError } from './errors';
  */
 export const MAX_TENSOR_BYTES = 2 ** 30 - 4;
 
+/**
+ * In-place writes are stamped from one counter: a tape notes the counter
+ * when it records an op, and a buffer written after that (through any view)
+ * has a later stamp. Nothing written since recording (the usual case) is one
+ * comparison for a whole node.
+ */
+export const writes = { stamp: 0 };
+
 /** A block of wasm memory shared by every handle that views it. */
 export class Storage {
   refs = 1;
-  /** Bumped by every in-place write through any view of this block. */
+  /** In-place writes through any view of this block. */
   version = 0;
+  /** The `writes.stamp` of the last in-place write. */
+  writtenAt = 0;
   constructor(readonly ptr: number, readonly bytes: number) {}
+  /** Call after writing into the block in place (axpy, optimizer steps). */
+  markWritten(): void {
+    this.version++;
+    this.writtenAt = ++writes.stamp;
+  }
   retain(): void {
     this.refs++;
   }
@@ -127,7 +142,12 @@ export class Scope {
    */
   holder: object | null = null;
   ledger: Ledger | null = null;
-  /** Tape scopes: ArrayBuffers sized like what the tape owns (see collectableBytes). */
+  /**
+   * Tape scopes of tapes the user owns (the collector may free them): what
+   * they own is counted for ballast (see collectableBytes). A tape inside a
+   * tidy or another tape is freed deterministically and needs none.
+   */
+  collectable = false;
   ballast: ArrayBuffer[] | null = null;
 
   constructor(readonly kind: ScopeKind) {}
@@ -139,12 +159,24 @@ export class Scope {
     if (this.ledger !== null) {
       const storage = item._storage ?? null;
       this.ledger.owned[this.size] = storage;
-      if (storage !== null) {
-        const b = collectableBytes(storage.bytes);
-        if (b !== null) (this.ballast ??= []).push(b);
-      }
+      if (storage !== null && this.collectable) this.addBallast(storage.bytes);
     }
     this.size++;
+  }
+
+  /** Counts `bytes` the collector alone may free, keeping the ballast that makes engines notice them. */
+  addBallast(bytes: number): void {
+    const b = collectableBytes(bytes);
+    if (b !== null) (this.ballast ??= []).push(b);
+  }
+
+  /** Tape scopes: the tape now belongs to the user; what it owns becomes the collector's to free. */
+  becomeCollectable(): void {
+    if (this.collectable) return;
+    this.collectable = true;
+    let bytes = 0;
+    for (const s of this.ledger!.owned) if (s !== null) bytes += s.bytes;
+    this.addBallast(bytes);
   }
 
   remove(item: Owned): void {

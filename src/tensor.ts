@@ -343,6 +343,20 @@ export function readItem(t: Tensor): number {
   return t.dtype === 'float32' ? heapF32()[t._ptr >>> 2] : heapF64()[t._ptr >>> 3];
 }
 
+/**
+ * Tensors made from number arguments for one call (`add(x, 1)`), not yet
+ * settled by that call: the primitive door frees or releases them after it,
+ * and skips looking for them when there are none (the usual case).
+ */
+export const temporaries = { pending: 0 };
+
+/** @internal Marks `t` as made for one call's arguments. */
+export function markTemporary(t: Tensor): Tensor {
+  t._temp = true;
+  temporaries.pending++;
+  return t;
+}
+
 /** Throws a DisposedError naming `op`, and what freed the tensor, if `t` was disposed. */
 export function checkLive(t: Tensor, op: string): void {
   if (t._disposed) throw disposedError(t, op);

@@ -2,7 +2,7 @@
 // gradient rule per argument. Calling the result records it on every active
 // tape that tracks one of its arguments.
 
-import { Tensor, alias } from '../tensor';
+import { Tensor, alias, temporaries } from '../tensor';
 import { ArgumentError, AutogradError, describe } from '../errors';
 import { Scope, currentScope, disposeAll, moveToCurrent, popScope, pushScope, type Owned } from '../memory';
 import { activeTapes, recording, type Node } from './tape';
@@ -30,43 +30,66 @@ function closeFrame(frame: Scope): Owned[] {
 
 function run<A extends unknown[]>(name: string, forward: (...args: A) => Tensor, args: A): Tensor {
   const scope = currentScope();
-  const frame = scope === null ? openFrame() : null;
-  const mark = scope === null ? 0 : scope.mark();
+  if (scope === null) return runInFrame(name, forward, args);
+  // The hot path (inside a tidy or a diff): a mark on the current scope to
+  // take back what a failed forward made.
+  const mark = scope.mark();
   recording.suspended++;
-  let y: unknown;
+  let y: Tensor;
   try {
-    if (hooks.profiler === null) y = forward(...args);
-    else {
-      const t0 = hooks.profiler.now();
-      y = forward(...args);
-      hooks.profiler.addForward(name, hooks.profiler.now() - t0);
-    }
-    if (!(y instanceof Tensor)) {
-      throw new AutogradError(`${name}: forward function returned ${describe(y)}, expected a Tensor`);
-    }
-    if (hooks.checkFinite !== null) {
-      const tape = activeTapes.length > 0 ? activeTapes[activeTapes.length - 1] : null;
-      hooks.checkFinite(name, y, tape === null ? -1 : tape.nodes.length, args);
-    }
+    y = callForward(name, forward, args);
   } catch (error) {
     recording.suspended--;
-    disposeAll(frame !== null ? closeFrame(frame) : scope!.takeFrom(mark), FAILED);
-    freeTemporaries(args);
+    failed(scope.takeFrom(mark), args);
     throw error;
   }
   recording.suspended--;
-  const result = y as Tensor;
   // A result must be a handle this call made: the tape maps handles to nodes.
-  const fresh = frame !== null ? result._owner === frame : result._owner === scope && result._slot >= mark;
-  if (frame !== null) {
-    // Outside every scope nothing will record or read what forward made but
-    // did not return.
-    for (const item of closeFrame(frame)) {
-      if (item === result) moveToCurrent(result);
-      else item.dispose('the end of the call that created it');
-    }
+  return y._owner === scope && y._slot >= mark && !y._param ? y : alias(y, y.shape);
+}
+
+function callForward<A extends unknown[]>(name: string, forward: (...args: A) => Tensor, args: A): Tensor {
+  let y: unknown;
+  if (hooks.profiler === null) y = forward(...args);
+  else {
+    const t0 = hooks.profiler.now();
+    y = forward(...args);
+    hooks.profiler.addForward(name, hooks.profiler.now() - t0);
   }
-  return fresh && !result._param ? result : alias(result, result.shape);
+  if (!(y instanceof Tensor)) {
+    throw new AutogradError(`${name}: forward function returned ${describe(y)}, expected a Tensor`);
+  }
+  if (hooks.checkFinite !== null) {
+    const tape = activeTapes.length > 0 ? activeTapes[activeTapes.length - 1] : null;
+    hooks.checkFinite(name, y, tape === null ? -1 : tape.nodes.length, args);
+  }
+  return y;
+}
+
+function failed(made: Owned[], args: readonly unknown[]): void {
+  disposeAll(made, FAILED);
+  freeTemporaries(args);
+}
+
+/** A call outside every scope: what forward made but did not return is freed; nothing will record or read it. */
+function runInFrame<A extends unknown[]>(name: string, forward: (...args: A) => Tensor, args: A): Tensor {
+  const frame = openFrame();
+  recording.suspended++;
+  let y: Tensor;
+  try {
+    y = callForward(name, forward, args);
+  } catch (error) {
+    recording.suspended--;
+    failed(closeFrame(frame), args);
+    throw error;
+  }
+  recording.suspended--;
+  const fresh = y._owner === frame && !y._param;
+  for (const item of closeFrame(frame)) {
+    if (item === y) moveToCurrent(y);
+    else item.dispose('the end of the call that created it');
+  }
+  return fresh ? y : alias(y, y.shape);
 }
 
 /**
@@ -108,7 +131,6 @@ export function composite<R>(fn: () => R): R {
 
 function record(op: Primitive, y: Tensor, args: readonly unknown[]): void {
   let recorded = false;
-  let versions: number[] | null = null;
   for (let t = 0; t < activeTapes.length; t++) {
     const tape = activeTapes[t];
     let parents: (Node | null)[] | null = null;
@@ -121,14 +143,7 @@ function record(op: Primitive, y: Tensor, args: readonly unknown[]): void {
       parents[i] = node;
     }
     if (parents !== null) {
-      if (versions === null) {
-        versions = [y._storage.version];
-        for (let i = 0; i < args.length; i++) {
-          const a = args[i];
-          if (a instanceof Tensor) versions.push(a._storage.version);
-        }
-      }
-      tape.record(op, y, args, parents, versions);
+      tape.record(op, y, args, parents);
       recorded = true;
     }
   }
@@ -205,7 +220,11 @@ export function zerograd<A extends any[]>(name: string, forward: (...args: A) =>
 function freeTemporaries(args: readonly unknown[]): void {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a instanceof Tensor && a._temp) a.dispose('the failure of the call it was made for (a number argument)');
+    if (a instanceof Tensor && a._temp) {
+      a._temp = false;
+      temporaries.pending--;
+      a.dispose('the failure of the call it was made for (a number argument)');
+    }
   }
 }
 
@@ -215,12 +234,14 @@ function freeTemporaries(args: readonly unknown[]): void {
  * their scope (a tape may read them), no longer this call's to free.
  */
 function settleTemporaries(args: readonly unknown[]): void {
+  if (temporaries.pending === 0) return;
   const free = currentScope() === null;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a instanceof Tensor && a._temp) {
+      a._temp = false;
+      temporaries.pending--;
       if (free) a.dispose('the end of the call it was made for (a number argument)');
-      else a._temp = false;
     }
   }
 }

@@ -3,7 +3,7 @@
 
 import { Tensor, alias, readItem } from '../tensor';
 import {
-  Ledger, Scope, adopt, currentScope, endScope, popScope, pushScope, setNeededWhileRecording, stats,
+  Ledger, Scope, adopt, currentScope, endScope, popScope, pushScope, setNeededWhileRecording, stats, writes,
   type Owned,
 } from '../memory';
 import { AutogradError, DTypeError, DisposedError, ShapeError } from '../errors';
@@ -19,12 +19,11 @@ export interface Node {
   readonly parents: readonly (Node | null)[] | null;
   readonly index: number;
   /**
-   * Versions of the buffers of the value and the tensor arguments when
-   * recorded: an in-place write (through any view of a buffer) before the
-   * backward pass would make the rules read other numbers than the forward
-   * pass did, so the pass refuses.
+   * `writes.stamp` when recorded: a buffer of the value or of a tensor
+   * argument written in place after it (through any view) would make the
+   * rules read other numbers than the forward pass did, so the pass refuses.
    */
-  readonly versions: readonly number[] | null;
+  readonly stamp: number;
   /** The gradient flowing into this node during (and, for leaves, after) the backward pass. */
   grad: Tensor | null;
 }
@@ -92,8 +91,10 @@ export class Tape {
     adopt(this);
   }
 
-  /** @internal tapes are always watched by the collector */
-  _toUser(): void {}
+  /** @internal tapes are always watched by the collector; one the user owns may be collected */
+  _toUser(): void {
+    this._scope.becomeCollectable();
+  }
 
   /** The scalar the differentiated function returned, as a number. */
   get value(): number {
@@ -118,7 +119,7 @@ export class Tape {
 
   /** @internal */
   addLeaf(t: Tensor): Node {
-    const node: Node = { value: t, op: null, args: [], parents: null, index: this.nodes.length, versions: null, grad: null };
+    const node: Node = { value: t, op: null, args: [], parents: null, index: this.nodes.length, stamp: writes.stamp, grad: null };
     this.nodes.push(node);
     this.byTensor.set(t, node);
     t._recorded = true;
@@ -134,8 +135,8 @@ export class Tape {
   }
 
   /** @internal */
-  record(op: Primitive, value: Tensor, args: readonly unknown[], parents: (Node | null)[], versions: number[]): void {
-    const node: Node = { value, op, args, parents, index: this.nodes.length, versions, grad: null };
+  record(op: Primitive, value: Tensor, args: readonly unknown[], parents: (Node | null)[]): void {
+    const node: Node = { value, op, args, parents, index: this.nodes.length, stamp: writes.stamp, grad: null };
     this.nodes.push(node);
     this.byTensor.set(value, node);
     this.hold(value);
@@ -333,22 +334,19 @@ function revive(node: Node, t: Tensor, what: string): Tensor {
 }
 
 function checkVersions(node: Node): void {
-  const versions = node.versions;
-  if (versions === null) return;
-  if (node.value._storage.version !== versions[0]) versionError(node, node.value, versions[0], 'its result');
-  let v = 1;
+  const stamp = node.stamp;
+  if (writes.stamp === stamp) return; // nothing at all written since
+  if (node.value._storage.writtenAt > stamp) versionError(node, node.value, 'its result');
   for (let i = 0; i < node.args.length; i++) {
     const t = node.args[i];
-    if (!(t instanceof Tensor)) continue;
-    if (t._storage.version !== versions[v]) versionError(node, t, versions[v], `argument ${i + 1}`);
-    v++;
+    if (t instanceof Tensor && t._storage.writtenAt > stamp) versionError(node, t, `argument ${i + 1}`);
   }
 }
 
-function versionError(node: Node, t: Tensor, recorded: number, what: string): never {
+function versionError(node: Node, t: Tensor, what: string): never {
   throw new AutogradError(
     `${node.op!.name} (tape position ${node.index + 1}): ${what}, a ${t.dtype} tensor of shape ${shapeString(t.shape)}, ` +
-      `was modified in place (version ${recorded} when recorded, ${t._storage.version} now) before the backward pass, ` +
+      `was modified in place after it was recorded (its memory has been written ${t._storage.version} time(s)) before the backward pass, ` +
       'directly or through another view of its memory (value(p), the tensor a Param wraps, a reshape); ' +
       'its gradient would be wrong. Ask for the gradients (grad) before updating ' +
       'parameters in place (axpy, optimizer steps).',

@@ -24,6 +24,6 @@ export function axpy(a: number, x: Tensor, y: Tensor): Tensor {
   }
   if (y.dtype === 'float32') kernels().axpy_f32(a, x._ptr, y._ptr, y.size);
   else kernels().axpy_f64(a, x._ptr, y._ptr, y.size);
-  y._storage.version++;
+  y._storage.markWritten();
   return y;
 }

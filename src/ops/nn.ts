@@ -3,7 +3,7 @@
 // differentiable ops; conv2d, its two gradients, the pooling pairs and the
 // embedding pair are each other's adjoints, so gradients of any order work.
 
-import { Tensor, tensor, tidy, type TensorLike } from '../tensor';
+import { Tensor, markTemporary, tensor, tidy, type TensorLike } from '../tensor';
 import { primitive } from '../core/primitive';
 import { value } from '../core/diff';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
@@ -489,7 +489,7 @@ export function dropout(x: Tensor, p: number, options?: DropoutOptions): Tensor 
     for (let i = 0; i < n; i++) values[i] = nextDouble() < p ? 0 : scale;
   }
   const mask = tensor(values, { shape: x.shape.slice(), dtype: x.dtype });
-  mask._temp = true;
+  markTemporary(mask);
   return dropoutOp(x, mask);
 }
 

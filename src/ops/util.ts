@@ -1,6 +1,6 @@
 // Helpers shared by op families: argument coercion and kernel plumbing.
 
-import { Tensor, checkLive, empty, tensor, tidy, type DType } from '../tensor';
+import { Tensor, checkLive, empty, markTemporary, tensor, type DType } from '../tensor';
 import { currentScope } from '../memory';
 import { kernelFor, kernels, heapI32 } from '../wasm/index';
 import { allocBytes, freeBytes, scratchInts } from '../memory';
@@ -27,7 +27,7 @@ export function asTensor(op: string, x: unknown, dtype: DType, name = 'x'): Tens
 /** A 0-d tensor for a number argument, freed after the op when nothing needs it. */
 export function temporary(x: number, dtype: DType): Tensor {
   const t = tensor(x, { dtype });
-  t._temp = true;
+  markTemporary(t);
   return t;
 }
 
@@ -39,7 +39,7 @@ export { composite } from '../core/primitive';
 let castOp: ((x: Tensor, dtype: DType) => Tensor) | null = null;
 function castTemp(x: Tensor, dtype: DType): Tensor {
   const t = castOp!(x, dtype);
-  t._temp = true;
+  markTemporary(t);
   return t;
 }
 

@@ -176,7 +176,7 @@ abstract class Base implements Optimizer {
     this.steps++;
     for (const [p, g] of list) {
       this.update(p, g, this.state.get(p)!, scale);
-      p._storage.version++;
+      p._storage.markWritten();
     }
   }
 
