@@ -12,3 +12,4 @@ export * from "./linalg";
 export * from "./indexing";
 export * from "./nn";
 export * from "./optim";
+export * from "./factor";
