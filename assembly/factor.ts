@@ -17,9 +17,10 @@
 // Blocking: Cholesky and the triangular solve move all but O(n^2 * NB) of
 // their flops into matmul (assembly/matmul.ts), which takes contiguous
 // operands: the blocks they need are copied into `work` first, an O(n^2)
-// cost against the O(n^3) products. eigh, svd and qr are unblocked
-// (Householder reflections and rotations applied row by row, SIMD along
-// rows), written for accuracy first.
+// cost against the O(n^3) products. qr and eigh are unblocked (Householder
+// reflections and rotations applied row by row, SIMD along rows); svd uses
+// matmul for its preconditioner and its final products, and rotations
+// otherwise. Accuracy came first there: see the tests for the figures.
 
 import { matmul_f32, matmul_f64 } from "./matmul";
 import { laneSum } from "./strided";
