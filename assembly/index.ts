@@ -13,3 +13,4 @@ export * from "./indexing";
 export * from "./nn";
 export * from "./optim";
 export * from "./adjugate";
+export * from "./factor";
