@@ -58,10 +58,11 @@ export interface OpCase {
  * Gradients of sum(w * f(x)) with respect to each argument in `argnums`, and
  * (order 2) the gradient of sum_k <grad_k sum(w * f(x)^2), r_k>: a Hessian
  * of the squared output applied to the random direction r. w and r are drawn
- * in float32 so that both dtypes see the same numbers. Flat arrays; a null
- * gradient (the argument played no part) is an empty array.
+ * in float32 so that both dtypes see the same numbers. Flat arrays (a null
+ * gradient, for an argument that played no part, is empty), and the dtype
+ * of every gradient tensor.
  */
-function gradientsOf(fn: (...a: any[]) => Tensor, args: Arg[], argnums: number[], order: 1 | 2): { first: number[][]; second: number[][] } {
+function gradientsOf(fn: (...a: any[]) => Tensor, args: Arg[], argnums: number[], order: 1 | 2): { first: number[][]; second: number[][]; dtypes: string[] } {
   const dtype = (args.find((a) => a instanceof ag.Tensor) as Tensor | undefined)?.dtype ?? 'float64';
   const draw = (shape: number[], seed: number) => {
     ag.seed(seed);
@@ -70,11 +71,14 @@ function gradientsOf(fn: (...a: any[]) => Tensor, args: Arg[], argnums: number[]
   const place = (xs: Arg[]) => args.map((a, i) => (argnums.includes(i) ? xs[argnums.indexOf(i)] : a));
   const start = argnums.map((i) => args[i]);
   const w = draw(fn(...args).shape.slice(), 7);
-  const flat = (g: unknown): number[] =>
-    g === null || g === undefined ? [] : typeof g === 'number' ? [g] : Array.from((g as Tensor).data());
+  const dtypes: string[] = [];
+  const flat = (g: unknown): number[] => {
+    if (g instanceof ag.Tensor) dtypes.push(g.dtype);
+    return g === null || g === undefined ? [] : typeof g === 'number' ? [g] : Array.from((g as Tensor).data());
+  };
   const linear = (xs: Arg[]) => ag.sum(ag.mul(fn(...place(xs)), w));
   const first = (ag.grad(linear)(start) as unknown[]).map(flat);
-  if (order === 1) return { first, second: [] };
+  if (order === 1) return { first, second: [], dtypes };
   const r = start.map((a, k) => (typeof a === 'number' ? 0.5 + 0.25 * k : draw((a as Tensor).shape.slice(), 11 + k)));
   const squared = (xs: Arg[]) => {
     const y = fn(...place(xs));
@@ -89,7 +93,7 @@ function gradientsOf(fn: (...a: any[]) => Tensor, args: Arg[], argnums: number[]
     return total;
   };
   const second = (ag.grad(projected)(start) as unknown[]).map(flat);
-  return { first, second };
+  return { first, second, dtypes };
 }
 
 /**
@@ -225,6 +229,7 @@ export function opSuite(family: string, cases: OpCase[]): void {
           const widened = args32.map((a) => (a instanceof ag.Tensor ? ag.cast(a, 'float64') : a));
           const g32 = gradientsOf(c.fn, args32, argnums, order as 1 | 2);
           const g64 = gradientsOf(c.fn, widened, argnums, order as 1 | 2);
+          for (const d of g32.dtypes) assert.is(d, 'float32', `${c.name}: a float32 input got a ${d} gradient`);
           const rtol = c.f32rtol ?? FLOAT32_RTOL;
           for (let k = 0; k < argnums.length; k++) {
             compareGradients(g32.first[k], g64.first[k], rtol, 0, `${c.name}: float32 gradient of argument ${argnums[k]}`);
