@@ -476,6 +476,42 @@ debug('gradcheck passes correct rules and catches a wrong one', () => {
   assert.not.ok(ag.gradcheck((x: Tensor) => ag.sum(frozen(x)), ag.randn([3]), { order: 2 }));
 });
 
+debug('gradcheck: Richardson-extrapolated differences are accurate to 1e-9, where central differences at the same steps are off by 1e-8', () => {
+  // sum(sin(5x)): f''' is 25 times f', so a plain central difference at any
+  // of the steps h, h/2, h/4 (h = 1e-4) is off by more than 1e-9 relative.
+  const x = ag.tensor([0.3, -0.7, 1.1], { dtype: 'float64' });
+  const f = (z: Tensor) => ag.sum(ag.sin(ag.mul(z, 5)));
+  assert.ok(ag.gradcheck(f, x, { atol: 1e-11, rtol: 1e-9 }));
+  const h = 1e-4 / 4;
+  const central = [0.3, -0.7, 1.1].map((v) => (Math.sin(5 * (v + h)) - Math.sin(5 * (v - h))) / (2 * h));
+  const exact = [0.3, -0.7, 1.1].map((v) => 5 * Math.cos(5 * v));
+  assert.ok(central.some((c, i) => Math.abs(c - exact[i]) > 1e-9 * Math.abs(exact[i])), 'the plain central difference is not that accurate');
+  x.dispose();
+});
+
+debug('gradcheck with tight tolerances catches a rule off by a relative 1e-6, and a second-order term off by 1e-6', () => {
+  ag.seed(6);
+  const x = ag.randn([5], { dtype: 'float64' });
+  const tight = { atol: 1e-9, rtol: 1e-8 };
+  const off = ag.primitive('expOff', (z: Tensor) => ag.exp(z), (dy, y) => ag.mul(dy, ag.mul(y, 1 + 1e-6)));
+  assert.ok(ag.gradcheck((z: Tensor) => ag.sum(ag.exp(z)), x, { ...tight, order: 2 }));
+  assert.not.ok(ag.gradcheck((z: Tensor) => ag.sum(off(z)), x, tight));
+  assert.ok(ag.gradcheck((z: Tensor) => ag.sum(off(z)), x), 'the default tolerances (atol 1e-5, rtol 1e-4) are looser');
+  // exp through expm1 + 1, whose rule's own derivative is off by 1e-6: only order 2 sees it
+  const second = ag.primitive('secondOff', (z: Tensor) => ag.exp(z), (dy, y, z: Tensor) => ag.mul(dy, ag.add(ag.value(y), ag.mul(ag.sub(y, ag.value(y)), 1 + 1e-6))));
+  assert.ok(ag.gradcheck((z: Tensor) => ag.sum(second(z)), x, tight));
+  assert.not.ok(ag.gradcheck((z: Tensor) => ag.sum(second(z)), x, { ...tight, order: 2 }));
+  x.dispose();
+});
+
+debug('gradcheck near a kink: the differences\' own error estimate keeps a correct rule from failing', () => {
+  // abs at 3e-5, inside the largest step (1e-4): the differences straddle the
+  // kink, and their disagreement widens the tolerance.
+  assert.ok(ag.gradcheck((z: Tensor) => ag.sum(ag.abs(z)), ag.tensor([3e-5, 0.5, -2], { dtype: 'float64' })));
+  // a smaller step keeps clear of it and checks tightly again
+  assert.ok(ag.gradcheck((z: Tensor) => ag.sum(ag.abs(z)), ag.tensor([3e-5, 0.5, -2], { dtype: 'float64' }), { eps: 1e-5, atol: 1e-9, rtol: 1e-8 }));
+});
+
 debug('the tape prints one numbered line per node', () => {
   const w = ag.Param(ag.ones([2, 3]));
   const b = ag.Param(ag.zeros([2, 1]));

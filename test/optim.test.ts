@@ -84,6 +84,88 @@ test('adam converges on the Rosenbrock function', () => {
   opt.dispose();
 });
 
+// ---- every option against a plain-JavaScript reference of the update ----
+
+type Rule = (w: number[], g: number[], state: number[][], t: number) => void;
+
+// PyTorch's formulas, element by element; `state` starts as zeros.
+const sgdRule = (o: { lr: number; momentum: number; nesterov: boolean; weightDecay: number }): Rule => (w, g, [buf]) => {
+  for (let i = 0; i < w.length; i++) {
+    let d = g[i] + o.weightDecay * w[i];
+    if (o.momentum !== 0) {
+      buf[i] = o.momentum * buf[i] + d;
+      d = o.nesterov ? d + o.momentum * buf[i] : buf[i];
+    }
+    w[i] -= o.lr * d;
+  }
+};
+const adamRule = (o: { lr: number; betas: [number, number]; eps: number; weightDecay: number; decoupledWeightDecay: boolean }): Rule => (w, g, [m, v], t) => {
+  const [b1, b2] = o.betas;
+  for (let i = 0; i < w.length; i++) {
+    const gi = g[i] + (o.decoupledWeightDecay ? 0 : o.weightDecay * w[i]);
+    m[i] = b1 * m[i] + (1 - b1) * gi;
+    v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+    if (o.decoupledWeightDecay) w[i] -= o.lr * o.weightDecay * w[i];
+    w[i] -= (o.lr * (m[i] / (1 - b1 ** t))) / (Math.sqrt(v[i] / (1 - b2 ** t)) + o.eps);
+  }
+};
+const rmspropRule = (o: { lr: number; alpha: number; eps: number; weightDecay: number; momentum: number }): Rule => (w, g, [sq, buf]) => {
+  for (let i = 0; i < w.length; i++) {
+    const gi = g[i] + o.weightDecay * w[i];
+    sq[i] = o.alpha * sq[i] + (1 - o.alpha) * gi * gi;
+    let step = gi / (Math.sqrt(sq[i]) + o.eps);
+    if (o.momentum !== 0) {
+      buf[i] = o.momentum * buf[i] + step;
+      step = buf[i];
+    }
+    w[i] -= o.lr * step;
+  }
+};
+
+const CONFIGS: [string, (clipNorm?: number) => ag.Optimizer, Rule][] = [
+  ['sgd', (clipNorm) => ag.sgd({ lr: 0.1, clipNorm }), sgdRule({ lr: 0.1, momentum: 0, nesterov: false, weightDecay: 0 })],
+  ['sgd momentum 0.9, weight decay 0.01', (clipNorm) => ag.sgd({ lr: 0.1, momentum: 0.9, weightDecay: 0.01, clipNorm }), sgdRule({ lr: 0.1, momentum: 0.9, nesterov: false, weightDecay: 0.01 })],
+  ['sgd nesterov', (clipNorm) => ag.sgd({ lr: 0.05, momentum: 0.8, nesterov: true, clipNorm }), sgdRule({ lr: 0.05, momentum: 0.8, nesterov: true, weightDecay: 0 })],
+  ['adam', (clipNorm) => ag.adam({ lr: 0.01, clipNorm }), adamRule({ lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, decoupledWeightDecay: false })],
+  ['adam betas [0.8, 0.99], eps 1e-3, L2 weight decay 0.1', (clipNorm) => ag.adam({ lr: 0.02, betas: [0.8, 0.99], eps: 1e-3, weightDecay: 0.1, clipNorm }),
+    adamRule({ lr: 0.02, betas: [0.8, 0.99], eps: 1e-3, weightDecay: 0.1, decoupledWeightDecay: false })],
+  ['AdamW weight decay 0.1', (clipNorm) => ag.adam({ lr: 0.02, weightDecay: 0.1, decoupledWeightDecay: true, clipNorm }),
+    adamRule({ lr: 0.02, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.1, decoupledWeightDecay: true })],
+  ['rmsprop', (clipNorm) => ag.rmsprop({ lr: 0.01, clipNorm }), rmspropRule({ lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0 })],
+  ['rmsprop alpha 0.9, momentum 0.5, weight decay 0.05', (clipNorm) => ag.rmsprop({ lr: 0.01, alpha: 0.9, momentum: 0.5, weightDecay: 0.05, clipNorm }),
+    rmspropRule({ lr: 0.01, alpha: 0.9, eps: 1e-8, weightDecay: 0.05, momentum: 0.5 })],
+];
+
+test('every optimizer and option: four steps on two params (9 and 2x3 elements) equal the reference formulas, float64 and float32, with and without clipping', () => {
+  for (const [label, make, rule] of CONFIGS) {
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const clip of [undefined, 1.5]) {
+        ag.seed(8);
+        const start = [Array.from(ag.randn([9], { dtype }).data()), Array.from(ag.randn([2, 3], { dtype }).data())];
+        const params = [ag.Param(start[0], { dtype }), ag.Param(start[1], { dtype, shape: [2, 3] })];
+        const opt = make(clip);
+        const w = start.map((x) => x.slice());
+        const state = w.map((x) => [x.map(() => 0), x.map(() => 0)]);
+        const what = `${label}, ${dtype}${clip === undefined ? '' : `, clipNorm ${clip}`}`;
+        for (let t = 1; t <= 4; t++) {
+          const grads = params.map((p) => ag.randn(p.shape.slice(), { dtype }));
+          const g = grads.map((x) => Array.from(x.data()));
+          const norm = Math.sqrt(g.flat().reduce((a, b) => a + b * b, 0));
+          const scale = clip !== undefined && norm > clip ? clip / norm : 1;
+          opt.step(grads, params);
+          w.forEach((wk, k) => rule(wk, g[k].map((v) => v * scale), state[k], t));
+          assert.ok(Math.abs(opt.lastGradNorm - norm) <= 1e-12 * norm, `${what}: lastGradNorm ${opt.lastGradNorm}, expected ${norm}`);
+          grads.forEach((x) => x.dispose());
+        }
+        params.forEach((p, k) => close(p.data(), w[k], dtype === 'float64' ? 1e-12 : 1e-5));
+        assert.is(opt.steps, 4, what);
+        opt.dispose();
+        params.forEach((p) => p.dispose());
+      }
+    }
+  }
+});
+
 test('the function form: gradients shaped like the params container', () => {
   const params = { w: ag.Param([1, 2], f64), b: [ag.Param([3], f64)] };
   const lossOf = (p: typeof params) => ag.add(ag.sum(ag.abs2(p.w)), ag.sum(p.b[0]));

@@ -231,6 +231,16 @@ export const cases: OpCase[] = [
       convCase('padding larger than the kernel', [1, 1, 3, 3], [2, 1, 2, 2], { padding: [3, 3] }, { padding: 3 }),
     ],
   },
+  // Rows long enough for the SIMD lanes of im2col / col2im and a scalar
+  // tail in both dtypes (11 = 2 f32x4 + 3, 5 f64x2 + 1), and a strided,
+  // dilated, asymmetric case (the lane-by-lane path).
+  {
+    name: 'conv2d', fn: (x: ag.Tensor, w: ag.Tensor) => ag.conv2d(x, w, { padding: 1 }), inputs: () => [randn([2, 3, 5, 11]), randn([4, 3, 3, 3])],
+  },
+  {
+    name: 'conv2d', fn: (x: ag.Tensor, w: ag.Tensor) => ag.conv2d(x, w, { stride: [1, 2], padding: [0, 2], dilation: [2, 1] }),
+    inputs: () => [randn([1, 2, 7, 13]), randn([3, 2, 2, 3])],
+  },
   {
     name: 'maxPool2d', fn: (x: ag.Tensor) => ag.maxPool2d(x, 2), inputs: () => [randn([2, 3, 4, 5])],
     values: [
@@ -254,6 +264,11 @@ export const cases: OpCase[] = [
       },
     ],
   },
+  // Wide rows: the f32x4 / f64x2 paths of the pooling kernels and their
+  // gradients (stride 2 has its own float32 load; stride 1 overlaps windows).
+  { name: 'maxPool2d', fn: (x: ag.Tensor) => ag.maxPool2d(x, 2), inputs: () => [randn([1, 2, 4, 19])] },
+  { name: 'maxPool2d', fn: (x: ag.Tensor) => ag.maxPool2d(x, 3, { stride: 1, padding: 1, dilation: [1, 2] }), inputs: () => [randn([1, 2, 5, 13])] },
+  { name: 'avgPool2d', fn: (x: ag.Tensor) => ag.avgPool2d(x, 3, { stride: 1, padding: 1 }), inputs: () => [randn([1, 2, 5, 13])] },
   {
     // The mask is random: reseeding inside the call makes it the same on every evaluation.
     name: 'dropout', fn: (x: ag.Tensor) => { ag.seed(3); return ag.dropout(x, 0.4); }, inputs: () => [randn([4, 6])],
@@ -295,4 +310,6 @@ export const cases: OpCase[] = [
       { label: 'a single id', call: (t: ag.Tensor, i: ag.Ids) => ag.embedding(t, i), args: () => [ag.tensor([[0, 0], [1, 5]]), 1], expected: [1, 5] },
     ],
   },
+  // Rows of 7: the SIMD scatter-add of the gradient and its tail, with repeated ids.
+  { name: 'embedding', fn: (t: ag.Tensor) => ag.embedding(t, [[4, 1, 4], [0, 2, 4]]), inputs: () => [randn([5, 7])] },
 ];
