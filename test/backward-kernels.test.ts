@@ -477,6 +477,28 @@ linalg('lu_solve on well-conditioned systems, several right-hand sides', () => {
   }
 });
 
+linalg('lu_adjugate (det\'s gradient) on regular and exactly singular matrices', () => {
+  for (const n of [1, 2, 3, 5, 8]) {
+    for (const singular of [false, true]) {
+      twin(`lu_adjugate n ${n}${singular ? ' singular' : ''}`, (a) => {
+        const count = 2;
+        const m = a.values(count * n * n, -1, 1);
+        for (let q = 0; q < count; q++) {
+          for (let i = 0; i < n; i++) m[q * n * n + i * n + ((i + 1) % n)] += 2 * n;
+          // a repeated row makes the matrix singular; the adjugate still exists
+          if (singular && n > 1) for (let j = 0; j < n; j++) m[q * n * n + (n - 1) * n + j] = m[q * n * n + j];
+        }
+        const f = a.floats(m);
+        const piv = a.ints(new Array<number>(count * n).fill(0));
+        a.k('lu')(f, piv, n, count);
+        const out = a.fill(count * n * n, 0);
+        a.k('lu_adjugate')(f, piv, out, n, count);
+        return { adj: a.read(out, count * n * n) };
+      });
+    }
+  }
+});
+
 // ---------------------------------------------------------------------------
 // Optimizers: three updates in a row, the state buffers carried along
 
@@ -534,7 +556,7 @@ const CHECKED_HERE = [
   'im2col', 'col2im', 'matmul', 'maxpool2d_scatter', 'maxpool2d_gather', 'avgpool2d_backward',
   'embedding_scatter_add', 'scatter_add', 'slice_add', 'nn_one_hot', 'diag_embed', 'diag_extract', 'tri',
   'relu_mask', 'clamp_mask', 'sign', 'reduce_eq_mask', 'unary_normcdf', 'axpy',
-  'sum_axis', 'scan_axis', 'shift_axis', 'scan_seed', 'lu_solve', 'sgd', 'adam', 'rmsprop', 'sumsq',
+  'sum_axis', 'scan_axis', 'shift_axis', 'scan_seed', 'lu_solve', 'lu_adjugate', 'sgd', 'adam', 'rmsprop', 'sumsq',
 ];
 
 /**
@@ -555,6 +577,8 @@ const FORWARD = [
   'sum', 'prod_axis', 'max_axis', 'min_axis', 'argmax_axis', 'argmin_axis', 'logsumexp_axis', 'variance_axis', 'norm_axis',
   'matmul_batched', 'lu', 'lu_inv', 'lu_det', 'lu_logabsdet', 'slice_copy', 'slice_write', 'gather',
   'softmax', 'log_softmax', 'cross_entropy', 'nn_pick_sum', 'maxpool2d', 'avgpool2d', 'embedding_gather',
+  // factorizations: both dtypes checked against references in factor-kernels.test.ts
+  'cholesky', 'solve_triangular', 'qr', 'eigh', 'svd', 'lu_sign',
 ];
 
 const coverage = suite('backward kernels: coverage');
