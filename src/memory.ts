@@ -59,6 +59,8 @@ export class Storage {
 
 /** Something a scope can own: tensors and tapes. */
 export interface Owned {
+  /** Tapes: now owned (directly or through other tapes) by the user, so the collector may free it. */
+  _becomeCollectable?(): void;
   _owner: Scope | null;
   /** Position in the owner's list (scopes are arrays, not Sets: cheap to make). */
   _slot: number;
@@ -78,12 +80,13 @@ export interface Owned {
  */
 export class Ledger {
   owned: (Storage | null)[] = [];
+  /** Kept only while the tape is collectable (a tape inside a tidy releases by walking its nodes). */
   held: Storage[] = [];
-  /** Releases everything; called once, by tape disposal or by the collector. */
-  releaseAll(ownedTensorsStillCounted: boolean): void {
+  /** Releases everything; called once, by the collector. */
+  releaseAll(): void {
     for (const s of this.owned) {
       if (s === null) continue;
-      if (ownedTensorsStillCounted) stats.liveTensors--;
+      stats.liveTensors--;
       s.release();
     }
     for (const s of this.held) s.release();
@@ -156,10 +159,12 @@ export class Scope {
     item._owner = this;
     item._slot = this.size;
     this.list[this.size] = item;
-    if (this.ledger !== null) {
+    if (this.collectable) {
+      // Only a tape the collector may free needs its ledger kept up to date.
       const storage = item._storage ?? null;
-      this.ledger.owned[this.size] = storage;
-      if (storage !== null && this.collectable) this.addBallast(storage.bytes);
+      this.ledger!.owned[this.size] = storage;
+      if (storage !== null) this.addBallast(storage.bytes);
+      if (item._becomeCollectable !== undefined) item._becomeCollectable();
     }
     this.size++;
   }
@@ -170,20 +175,46 @@ export class Scope {
     if (b !== null) (this.ballast ??= []).push(b);
   }
 
-  /** Tape scopes: the tape now belongs to the user; what it owns becomes the collector's to free. */
+  /**
+   * Tape scopes: the tape now belongs to the user (or to a tape the user
+   * owns); what it owns becomes the collector's to free, tapes included.
+   */
   becomeCollectable(): void {
     if (this.collectable) return;
     this.collectable = true;
+    const owned = this.ledger!.owned;
     let bytes = 0;
-    for (const s of this.ledger!.owned) if (s !== null) bytes += s.bytes;
+    for (let i = 0; i < this.size; i++) {
+      const item = this.list[i];
+      const storage = item?._storage ?? null;
+      owned[i] = storage;
+      if (storage !== null) bytes += storage.bytes;
+      item?._becomeCollectable?.();
+    }
     this.addBallast(bytes);
   }
 
   remove(item: Owned): void {
     if (item._owner !== this) return;
     this.list[item._slot] = null;
-    if (this.ledger !== null) this.ledger.owned[item._slot] = null;
+    if (this.collectable) this.ledger!.owned[item._slot] = null;
     item._owner = null;
+  }
+
+  /**
+   * The scope's only item, now owned by nobody, with the scope left empty;
+   * or null (and nothing changed) when it holds none or several. The common
+   * end of an op's frame, without building a list.
+   */
+  takeSole(): Owned | null {
+    if (this.size !== 1) return null;
+    const item = this.list[0];
+    if (item === null) return null;
+    this.list[0] = null;
+    this.size = 0;
+    if (this.collectable) this.ledger!.owned.length = 0;
+    item._owner = null;
+    return item;
   }
 
   /** A position to come back to with `takeFrom` (a stack mark). */
@@ -195,7 +226,6 @@ export class Scope {
   takeFrom(mark: number): Owned[] {
     const out: Owned[] = [];
     const list = this.list;
-    const ledger = this.ledger;
     for (let i = mark; i < this.size; i++) {
       const item = list[i];
       if (item !== null) {
@@ -203,10 +233,9 @@ export class Scope {
         out.push(item);
       }
       list[i] = null;
-      if (ledger !== null) ledger.owned[i] = null;
     }
     this.size = mark;
-    if (ledger !== null) ledger.owned.length = mark;
+    if (this.collectable) this.ledger!.owned.length = mark;
     return out;
   }
 
@@ -265,8 +294,10 @@ export function moveToUser(item: Owned): void {
 
 // Whether a tape that is recording now will read `item` in its backward
 // pass (then the end of a scope hands it on instead of freeing it). Set by
-// core/, which knows what a tape is.
+// core/, which knows what a tape is; `recordingNow.active` says whether any
+// tape records at all, so that scopes end without asking when none does.
 let neededWhileRecording: (item: Owned) => boolean = () => false;
+export const recordingNow = { active: false };
 export function setNeededWhileRecording(fn: (item: Owned) => boolean): void {
   neededWhileRecording = fn;
 }
@@ -277,6 +308,10 @@ export function setNeededWhileRecording(fn: (item: Owned) => boolean): void {
  * recording tape needs it, or else freed.
  */
 export function endScope(items: Owned[], freedBy: string, spare?: (item: Owned) => boolean): void {
+  if (spare === undefined && !recordingNow.active) {
+    for (let i = 0; i < items.length; i++) items[i].dispose(freedBy);
+    return;
+  }
   for (const item of items) {
     if ((spare !== undefined && spare(item)) || neededWhileRecording(item)) adopt(item);
     else item.dispose(freedBy);

@@ -2,7 +2,7 @@
 // gradloss, value and params.
 
 import { Tensor, alias, checkLive, keep, tensor, tidy, zeros, type TensorData, type TensorOptions } from '../tensor';
-import { moveToCurrent, moveToUser, popScope, pushScope } from '../memory';
+import { moveToCurrent, moveToUser, popScope, pushScope, recordingNow } from '../memory';
 import { ArgumentError, DisposedError, ShapeError, describe } from '../errors';
 import { checkShape, shapeSize, shapeString } from '../shape';
 import { Tape, activeTapes, backward, recording, trackedNow, within } from './tape';
@@ -103,16 +103,19 @@ function isThenable(x: unknown): boolean {
 function record(tape: Tape, fn: () => unknown, op: string): void {
   pushScope(tape._scope);
   activeTapes.push(tape);
+  recordingNow.active = true;
   let result: unknown;
   try {
     result = fn();
   } catch (error) {
     activeTapes.pop();
+    recordingNow.active = activeTapes.length > 0;
     popScope(tape._scope);
     tape.dispose();
     throw error;
   }
   activeTapes.pop();
+  recordingNow.active = activeTapes.length > 0;
   popScope(tape._scope);
   const fail = (error: Error): never => {
     tape.dispose();

@@ -85,7 +85,16 @@ function runInFrame<A extends unknown[]>(name: string, forward: (...args: A) => 
   }
   recording.suspended--;
   const fresh = y._owner === frame && !y._param;
-  for (const item of closeFrame(frame)) {
+  popScope(frame);
+  if (frame.takeSole() === y) {
+    // the usual end: the frame holds just the result, which goes to the user
+    framePool.push(frame);
+    y._toUser();
+    return fresh ? y : alias(y, y.shape);
+  }
+  const items = frame.take();
+  framePool.push(frame);
+  for (const item of items) {
     if (item === y) moveToCurrent(y);
     else item.dispose('the end of the call that created it');
   }
@@ -119,11 +128,11 @@ export function composite<R>(fn: () => R): R {
   }
   const mark = scope.mark();
   const tapes = activeTapes.slice();
-  const counts = tapes.map((t) => [t.nodes.length, t._ledger.held.length]);
+  const counts = tapes.map((t) => t.nodes.length);
   try {
     return fn();
   } catch (error) {
-    for (let i = 0; i < tapes.length; i++) tapes[i].truncate(counts[i][0], counts[i][1]);
+    for (let i = 0; i < tapes.length; i++) tapes[i].truncate(counts[i]);
     disposeAll(scope.takeFrom(mark), FAILED);
     throw error;
   }

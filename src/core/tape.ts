@@ -3,7 +3,7 @@
 
 import { Tensor, alias, readItem } from '../tensor';
 import {
-  Ledger, Scope, adopt, currentScope, endScope, popScope, pushScope, setNeededWhileRecording, stats, writes,
+  Ledger, Scope, Storage, adopt, currentScope, endScope, popScope, pushScope, setNeededWhileRecording, stats, writes,
   type Owned,
 } from '../memory';
 import { AutogradError, DTypeError, DisposedError, ShapeError } from '../errors';
@@ -53,7 +53,7 @@ const registry =
     ? null
     : new FinalizationRegistry<Ledger>((ledger) => {
         stats.liveTapes--;
-        ledger.releaseAll(true);
+        ledger.releaseAll();
       });
 
 /**
@@ -76,7 +76,8 @@ export class Tape {
   /** @internal */ _owner: Scope | null = null;
   /** @internal */ _slot = -1;
   /** @internal what the tape owns: what ran inside diff, and its gradients */ readonly _scope = new Scope('tape');
-  /** @internal the storages the tape owns and holds, for the collector */ readonly _ledger = new Ledger();
+  /** @internal the storages the tape owns (and, once collectable, holds), for the collector */ readonly _ledger = new Ledger();
+  /** @internal storages held beyond the nodes' own: the result and claimed gradients */ readonly _extra: Storage[] = [];
   /** @internal */ _result: Tensor | number = NaN;
   /** @internal */ _disposed = false;
   /** @internal gradients of leaves and of the intermediates asked for, after a backward pass */
@@ -93,7 +94,30 @@ export class Tape {
 
   /** @internal tapes are always watched by the collector; one the user owns may be collected */
   _toUser(): void {
+    this._becomeCollectable();
+  }
+
+  /**
+   * @internal From now on the collector may free this tape: its ledger must
+   * list every storage it holds (until now they were only reachable through
+   * its nodes, which a tape inside a tidy releases by walking).
+   */
+  _becomeCollectable(): void {
+    if (this._scope.collectable) return;
+    const held = this._ledger.held;
+    for (const node of this.nodes) this.forEachHeld(node, (s) => held.push(s));
+    for (const s of this._extra) held.push(s);
     this._scope.becomeCollectable();
+  }
+
+  /** The storages a node holds: its value's, and its tensor arguments' for an op node. */
+  private forEachHeld(node: Node, fn: (s: Storage) => void): void {
+    fn(node.value._storage);
+    const args = node.args;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (a instanceof Tensor) fn(a._storage);
+    }
   }
 
   /** The scalar the differentiated function returned, as a number. */
@@ -111,10 +135,29 @@ export class Tape {
     return this._disposed;
   }
 
-  /** @internal Keeps `t`'s buffer alive for as long as this tape lives. */
+  /** @internal Keeps `t`'s buffer alive for as long as this tape lives (the result, claimed gradients). */
   hold(t: Tensor): void {
-    t._storage.retain();
-    this._ledger.held.push(t._storage);
+    const s = t._storage;
+    s.refs++;
+    this._extra.push(s);
+    if (this._scope.collectable) this._ledger.held.push(s);
+  }
+
+  /** Keeps alive the memory a new node reads: its value and tensor arguments. */
+  private holdNode(node: Node): void {
+    const collectable = this._scope.collectable;
+    const held = this._ledger.held;
+    const value = node.value._storage;
+    value.refs++;
+    if (collectable) held.push(value);
+    const args = node.args;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (a instanceof Tensor) {
+        a._storage.refs++;
+        if (collectable) held.push(a._storage);
+      }
+    }
   }
 
   /** @internal */
@@ -123,7 +166,7 @@ export class Tape {
     this.nodes.push(node);
     this.byTensor.set(t, node);
     t._recorded = true;
-    this.hold(t);
+    this.holdNode(node);
     return node;
   }
 
@@ -139,20 +182,26 @@ export class Tape {
     const node: Node = { value, op, args, parents, index: this.nodes.length, stamp: writes.stamp, grad: null };
     this.nodes.push(node);
     this.byTensor.set(value, node);
-    this.hold(value);
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      if (a instanceof Tensor) this.hold(a);
-    }
+    this.holdNode(node);
   }
 
-  /** @internal Forgets the nodes recorded after `count` (a call that failed half-way), releasing what they held. */
-  truncate(count: number, held: number): void {
-    for (let i = this.nodes.length - 1; i >= count; i--) this.byTensor.delete(this.nodes[i].value);
+  /**
+   * @internal Forgets the nodes recorded after `count` (a call that failed
+   * half-way, while this tape recorded: nothing else was held since), releasing
+   * what they held.
+   */
+  truncate(count: number): void {
+    const held = this._ledger.held;
+    const collectable = this._scope.collectable;
+    for (let i = this.nodes.length - 1; i >= count; i--) {
+      const node = this.nodes[i];
+      this.byTensor.delete(node.value);
+      this.forEachHeld(node, (s) => {
+        s.release();
+        if (collectable) held.pop();
+      });
+    }
     this.nodes.length = Math.min(this.nodes.length, count);
-    const list = this._ledger.held;
-    for (let i = list.length - 1; i >= held; i--) list[i].release();
-    list.length = Math.min(list.length, held);
   }
 
   /**
@@ -169,7 +218,19 @@ export class Tape {
     if (registry !== null) registry.unregister(this);
     stats.liveTapes--;
     endScope(this._scope.take(), this._scope.freedBy);
-    this._ledger.releaseAll(false);
+    const nodes = this.nodes;
+    for (let n = 0; n < nodes.length; n++) {
+      const node = nodes[n];
+      node.value._storage.release();
+      const args = node.args;
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        if (a instanceof Tensor) a._storage.release();
+      }
+    }
+    for (const s of this._extra) s.release();
+    this._extra.length = 0;
+    this._ledger.held.length = 0;
     this.nodes.length = 0;
     this.byTensor.clear();
     this._grads = null;
