@@ -40,6 +40,9 @@ export default [
   {
     input: 'src/index.ts',
     plugins: [dts({ tsconfig: './tsconfig.json' })],
-    output: { file: 'dist/autograd.d.ts', format: 'es' },
+    // `using` and Tensor's [Symbol.dispose] need the esnext.disposable lib
+    // (TypeScript >= 5.2); the reference makes the declarations say so
+    // instead of failing in projects that do not list it.
+    output: { file: 'dist/autograd.d.ts', format: 'es', banner: '/// <reference lib="esnext.disposable" />' },
   },
 ];

@@ -264,15 +264,15 @@ export interface Tensor {
   trigamma(): Tensor;
   elu(alpha?: number): Tensor;
   clamp(lo?: number | null, hi?: number | null): Tensor;
-  sum(axis?: number | number[], keepdims?: boolean): Tensor;
-  mean(axis?: number | number[], keepdims?: boolean): Tensor;
-  prod(axis?: number | number[], keepdims?: boolean): Tensor;
-  max(axis?: number | number[], keepdims?: boolean): Tensor;
-  min(axis?: number | number[], keepdims?: boolean): Tensor;
-  logsumexp(axis?: number | number[], keepdims?: boolean): Tensor;
-  variance(axis?: number | number[], keepdims?: boolean, ddof?: number): Tensor;
-  std(axis?: number | number[], keepdims?: boolean, ddof?: number): Tensor;
-  norm(p?: number, axis?: number | number[], keepdims?: boolean): Tensor;
+  sum(axis?: number | readonly number[], keepdims?: boolean): Tensor;
+  mean(axis?: number | readonly number[], keepdims?: boolean): Tensor;
+  prod(axis?: number | readonly number[], keepdims?: boolean): Tensor;
+  max(axis?: number | readonly number[], keepdims?: boolean): Tensor;
+  min(axis?: number | readonly number[], keepdims?: boolean): Tensor;
+  logsumexp(axis?: number | readonly number[], keepdims?: boolean): Tensor;
+  variance(axis?: number | readonly number[], keepdims?: boolean, ddof?: number): Tensor;
+  std(axis?: number | readonly number[], keepdims?: boolean, ddof?: number): Tensor;
+  norm(p?: number, axis?: number | readonly number[], keepdims?: boolean): Tensor;
   argmax(axis?: number, keepdims?: boolean): Tensor;
   argmin(axis?: number, keepdims?: boolean): Tensor;
   matmul(b: Tensor, options?: { transposeA?: boolean; transposeB?: boolean }): Tensor;
@@ -297,19 +297,19 @@ export interface Tensor {
   maxPool2d(kernel: number | [number, number], options?: { stride?: number | [number, number]; padding?: number | [number, number]; dilation?: number | [number, number] }): Tensor;
   avgPool2d(kernel: number | [number, number], options?: { stride?: number | [number, number]; padding?: number | [number, number] }): Tensor;
   dropout(p: number, options?: { training?: boolean }): Tensor;
-  layerNorm(axis?: number | number[], eps?: number): Tensor;
-  reshape(shape: number[]): Tensor;
+  layerNorm(axis?: number | readonly number[], eps?: number): Tensor;
+  reshape(shape: readonly number[]): Tensor;
   flatten(): Tensor;
-  squeeze(axis?: number | number[]): Tensor;
-  expandDims(axis: number | number[]): Tensor;
-  transpose(perm?: number[]): Tensor;
-  broadcastTo(shape: number[]): Tensor;
-  tile(reps: number | number[]): Tensor;
+  squeeze(axis?: number | readonly number[]): Tensor;
+  expandDims(axis: number | readonly number[]): Tensor;
+  transpose(perm?: readonly number[]): Tensor;
+  broadcastTo(shape: readonly number[]): Tensor;
+  tile(reps: number | readonly number[]): Tensor;
   repeat(repeats: number, axis?: number): Tensor;
   cast(dtype: DType): Tensor;
   slice(...specs: (number | null | readonly (number | null)[])[]): Tensor;
   gather(indices: number | readonly unknown[] | Tensor, axis?: number): Tensor;
-  flip(axis?: number | number[]): Tensor;
+  flip(axis?: number | readonly number[]): Tensor;
   pad(widths: number | readonly [number, number] | readonly (readonly [number, number])[], value?: number): Tensor;
   split(sizes: number | readonly number[], axis?: number): Tensor[];
   unstack(axis?: number): Tensor[];
@@ -361,7 +361,7 @@ export function alias(t: Tensor, shape: readonly number[]): Tensor {
 
 export interface TensorOptions extends DTypeOptions {
   /** Shape for flat data (typed arrays or flat number arrays). */
-  shape?: number[];
+  shape?: readonly number[];
 }
 
 type TypedArray =
@@ -530,11 +530,11 @@ function dtypeOf(op: string, options: DTypeOptions | undefined): DType {
  * @example
  * ag.full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
  */
-export function full(shape: number[], value: number, options?: DTypeOptions): Tensor {
+export function full(shape: readonly number[], value: number, options?: DTypeOptions): Tensor {
   return filled('full', shape, value, options);
 }
 
-function filled(op: string, shape: number[], value: number, options?: DTypeOptions): Tensor {
+function filled(op: string, shape: readonly number[], value: number, options?: DTypeOptions): Tensor {
   const s = checkShape(op, shape);
   if (typeof value !== 'number') throw new ArgumentError(`${op}: value must be a number, got ${describe(value)}`);
   const dtype = dtypeOf(op, options);
@@ -545,16 +545,16 @@ function filled(op: string, shape: number[], value: number, options?: DTypeOptio
 }
 
 /** A tensor of zeros. @example ag.zeros([2, 3]) */
-export function zeros(shape: number[], options?: DTypeOptions): Tensor {
+export function zeros(shape: readonly number[], options?: DTypeOptions): Tensor {
   return filled('zeros', shape, 0, options);
 }
 
 /** A tensor of ones. @example ag.ones([3], { dtype: 'float64' }) */
-export function ones(shape: number[], options?: DTypeOptions): Tensor {
+export function ones(shape: readonly number[], options?: DTypeOptions): Tensor {
   return filled('ones', shape, 1, options);
 }
 
-function fromGenerator(op: string, shape: number[], options: DTypeOptions | undefined, next: () => number): Tensor {
+function fromGenerator(op: string, shape: readonly number[], options: DTypeOptions | undefined, next: () => number): Tensor {
   const s = checkShape(op, shape);
   const dtype = dtypeOf(op, options);
   const n = shapeSize(s);
@@ -572,7 +572,7 @@ function fromGenerator(op: string, shape: number[], options: DTypeOptions | unde
  * ag.seed(1);
  * ag.rand([2, 2]);
  */
-export function rand(shape: number[], options?: DTypeOptions): Tensor {
+export function rand(shape: readonly number[], options?: DTypeOptions): Tensor {
   // Rounding to float32 must not turn a draw just below 1 into 1.
   const below1 = 1 - 2 ** -24;
   const float32 = options?.dtype === undefined || options.dtype === 'float32';
@@ -585,7 +585,7 @@ export function rand(shape: number[], options?: DTypeOptions): Tensor {
  * @example
  * ag.randn([3, 4], { dtype: 'float64' });
  */
-export function randn(shape: number[], options?: DTypeOptions): Tensor {
+export function randn(shape: readonly number[], options?: DTypeOptions): Tensor {
   const s = checkShape('randn', shape);
   const dtype = dtypeOf('randn', options);
   const n = shapeSize(s);

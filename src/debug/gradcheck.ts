@@ -21,7 +21,7 @@ export interface GradcheckOptions {
   /** Number of random directions for large inputs (default 6). */
   directions?: number;
   /** Which arguments to check (default: every Tensor and number argument). */
-  argnums?: number[];
+  argnums?: readonly number[];
   /** Print each disagreement. */
   verbose?: boolean;
 }
@@ -53,7 +53,7 @@ function close(a: number, b: number, atol: number, rtol: number): boolean {
   return Math.abs(a - b) <= atol + rtol * Math.max(Math.abs(a), Math.abs(b));
 }
 
-function checkFirstOrder(f: Fn, args: unknown[], argnums: number[], o: Required<GradcheckOptions>, label: string): boolean {
+function checkFirstOrder(f: Fn, args: unknown[], argnums: readonly number[], o: Required<GradcheckOptions>, label: string): boolean {
   let ok = true;
   for (const i of argnums) {
     const x = args[i];

@@ -39,7 +39,7 @@ export interface InitOptions {
   init?: 'glorot' | 'he';
 }
 
-function uniform(shape: number[], bound: number, dtype: DType): Tensor {
+function uniform(shape: readonly number[], bound: number, dtype: DType): Tensor {
   return sub(mul(rand(shape, { dtype }), 2 * bound), bound);
 }
 
