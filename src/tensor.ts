@@ -9,6 +9,7 @@ import { heapF32, heapF64, kernels } from './wasm/index';
 import { ArgumentError, DTypeError, DisposedError, ShapeError, describe } from './errors';
 import { checkShape, contiguousStrides, shapeSize, shapeString } from './shape';
 import { nextDouble } from './random';
+import { formatTensor, inspectTensor } from './format';
 
 export type DType = 'float32' | 'float64';
 export const DTYPES: readonly DType[] = ['float32', 'float64'];
@@ -166,10 +167,15 @@ export class Tensor {
     return this.dtype === 'float32' ? heapF32()[this._ptr >>> 2] : heapF64()[this._ptr >>> 3];
   }
 
+  /**
+   * The values, dtype and shape, numpy-style (long tensors summarized with
+   * `...`); `console.log(t)` in Node prints the same.
+   *
+   * @example
+   * String(ag.tensor([[1, 2], [3, 4]])); // 'Tensor([[1, 2],\n        [3, 4]], dtype=float32, shape=[2, 2])'
+   */
   toString(): string {
-    if (this._disposed) return `Tensor(disposed, ${shapeString(this.shape)}, ${this.dtype})`;
-    if (this.size <= 64) return `Tensor(${JSON.stringify(this.toArray())}, ${this.dtype})`;
-    return `Tensor(${shapeString(this.shape)}, ${this.dtype})`;
+    return formatTensor(this);
   }
 
   declare [Symbol.dispose]: () => void;
@@ -179,6 +185,11 @@ Object.defineProperty(Tensor.prototype, disposeSymbol, {
   value: function (this: Tensor) {
     this.dispose();
   },
+  writable: true,
+  configurable: true,
+});
+Object.defineProperty(Tensor.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value: inspectTensor,
   writable: true,
   configurable: true,
 });
