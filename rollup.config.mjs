@@ -1,10 +1,14 @@
 // Four outputs from src/index.ts: ESM and CJS for Node and bundlers, a
 // minified IIFE (global `AutoGrad`) for <script> tags and CDNs, and one
 // bundled .d.ts. The wasm bytes are inside every JavaScript output.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
 import { dts } from 'rollup-plugin-dts';
 import nodeResolve from '@rollup/plugin-node-resolve';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 const ts = () =>
   typescript({
@@ -16,10 +20,26 @@ const ts = () =>
     sourceMap: false,
   });
 
+/**
+ * Stamps each output with its file name and the package version (src/copy.ts
+ * holds the placeholders), so that a tensor passed from one copy of the
+ * library to another can be reported as such: "a Tensor of dist/autograd.cjs
+ * 0.1.0, this is dist/autograd.mjs 0.1.0".
+ */
+const stampCopy = () => ({
+  name: 'stamp-copy',
+  renderChunk(code, _chunk, options) {
+    const file = `dist/${basename(options.file)}`;
+    const stamped = code.replace("'<autograd-wasm file>'", JSON.stringify(file)).replace("'<autograd-wasm version>'", JSON.stringify(version));
+    if (stamped === code) throw new Error('stamp-copy: the placeholders of src/copy.ts were not found');
+    return { code: stamped, map: null };
+  },
+});
+
 export default [
   {
     input: 'src/index.ts',
-    plugins: [nodeResolve(), ts()],
+    plugins: [nodeResolve(), ts(), stampCopy()],
     output: [
       { file: 'dist/autograd.mjs', format: 'es' },
       { file: 'dist/autograd.cjs', format: 'cjs', exports: 'named' },

@@ -10,6 +10,7 @@ import { ArgumentError, DTypeError, DisposedError, ShapeError, describe } from '
 import { checkShape, contiguousStrides, shapeSize, shapeString } from './shape';
 import { nextDouble } from './random';
 import { formatTensor, inspectTensor } from './format';
+import { brand } from './copy';
 
 export type DType = 'float32' | 'float64';
 export const DTYPES: readonly DType[] = ['float32', 'float64'];
@@ -193,6 +194,7 @@ Object.defineProperty(Tensor.prototype, Symbol.for('nodejs.util.inspect.custom')
   writable: true,
   configurable: true,
 });
+brand(Tensor, 'Tensor');
 
 export type NestedArray = number | NestedArray[];
 

@@ -2,7 +2,8 @@
 // the minified <script> bundle (evaluated in a fresh vm context that has only
 // browser globals, then read from its global `AutoGrad`) must each compute
 // the reference computation (test/fixtures/computation.mjs) to exactly the
-// numbers src/ computes, expose the same API, and be reachable through
+// numbers src/ computes, expose the same API, print tensors alike, tell
+// each other's tensors apart with a clear error, and be reachable through
 // package.json's "exports". dist/ is never skipped: if it is missing these
 // tests fail and say to run `npm run build`.
 import { suite } from 'uvu';
@@ -12,6 +13,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import { inspect } from 'node:util';
 import ts from 'typescript';
 import * as src from '../src/index';
 import { compute, draws, firstDifference, type ReferenceResult } from './fixtures/computation.mjs';
@@ -264,6 +266,55 @@ bundlesSuite('package.json: every entry point names a built file', () => {
   // "types" must come first in the conditions, or TypeScript ignores it.
   assert.is(Object.keys(pkg.exports['.'])[0], 'types', 'exports["."]: "types" should be the first condition');
   assert.ok(pkg.files.includes('dist'), 'package.json "files" should publish dist');
+});
+
+bundlesSuite('a tensor of the CommonJS build passed to the ES module build (and back) is reported as another copy', async () => {
+  const { esm, cjs, iife } = await bundles();
+  const pairs: [string, Lib, string, Lib][] = [
+    ['dist/autograd.cjs', cjs, 'dist/autograd.mjs', esm],
+    ['dist/autograd.mjs', esm, 'dist/autograd.cjs', cjs],
+    ['dist/autograd.min.js', iife, 'dist/autograd.mjs', esm],
+  ];
+  for (const [fromName, from, toName, to] of pairs) {
+    const foreign = from.tensor([1, 2]);
+    const own = to.tensor([3, 4]);
+    const before = to.memory().liveTensors;
+    const ownTape = to.diff(() => to.sum(own));
+    for (const call of [() => to.add(own, foreign), () => to.sum(foreign), () => to.grad(ownTape, foreign)]) {
+      let caught: unknown = null;
+      try {
+        call();
+      } catch (e) {
+        caught = e;
+      }
+      assert.ok(caught instanceof (to.ArgumentError as unknown as Function), `${toName}: expected an ArgumentError, got ${String(caught)}`);
+      const message = (caught as Error).message;
+      assert.ok(message.includes(`a Tensor of another copy of autograd-wasm (${fromName} `), message);
+      assert.ok(message.includes(`this is ${toName} `), message);
+      assert.match(message, /load the library one way only/);
+    }
+    ownTape.dispose();
+    const tape = from.diff(() => from.sum(foreign));
+    assert.throws(() => to.grad(tape, own), (e: Error) => e.message.includes(`a Tape of another copy of autograd-wasm (${fromName} `));
+    tape.dispose();
+    assert.is(to.memory().liveTensors, before, `${toName}: the failed calls left tensors allocated`);
+    foreign.dispose();
+    own.dispose();
+  }
+  // Another library's class that happens to be called Tensor is not taken for a copy.
+  class Tensor {}
+  assert.throws(() => esm.sum(new Tensor() as never), (e: Error) => e.message === 'sum: x must be a Tensor, got Tensor');
+});
+
+bundlesSuite('every bundle prints tensors as src/ does (toString and console.log)', async () => {
+  const { esm, cjs, iife } = await bundles();
+  const want = String(src.tensor([[1, 2.5], [3, 4]]));
+  for (const [name, ag] of Object.entries({ esm, cjs, iife })) {
+    const t = ag.tensor([[1, 2.5], [3, 4]]);
+    assert.is(String(t), want, `${name}: toString`);
+    assert.is(inspect(t), want, `${name}: util.inspect`);
+    t.dispose();
+  }
 });
 
 bundlesSuite.run();

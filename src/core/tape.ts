@@ -6,6 +6,7 @@ import { Scope, currentScope, popScope, pushScope, release } from '../memory';
 import { AutogradError, DisposedError, ShapeError } from '../errors';
 import { shapeString, sameShape } from '../shape';
 import { hooks, type Primitive } from './hooks';
+import { brand } from '../copy';
 
 /** One recorded value on one tape. Leaves (Params, function-form inputs) have no op. */
 export interface Node {
@@ -125,6 +126,7 @@ Object.defineProperty(Tape.prototype, disposeSymbol, {
   writable: true,
   configurable: true,
 });
+brand(Tape, 'Tape');
 
 // ---- the backward pass ----
 
