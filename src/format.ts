@@ -110,7 +110,7 @@ function layout(t: Tensor, data: Float32Array | Float64Array, style: Style): str
 function describeTensor(t: Tensor, style: Style): string {
   const name = t._param ? 'Param' : 'Tensor';
   const tail = `dtype=${t.dtype}, shape=[${t.shape.join(', ')}]`;
-  if (t._disposed) return `${name}(<disposed>, ${tail})`;
+  if (t.isDisposed) return `${name}(<disposed>, ${tail})`;
   if (t.size === 0) return `${name}([], ${tail})`;
   return `${name}(${layout(t, t.data(), style)}, ${tail})`;
 }
