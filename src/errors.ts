@@ -1,3 +1,5 @@
+import { describeForeign } from './copy';
+
 /**
  * Every error the library throws is an `AutogradError`, so callers can tell
  * ours from their own. Messages name the function, what it was given and what
@@ -35,6 +37,8 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') return `string "${value.length > 20 ? value.slice(0, 20) + '...' : value}"`;
   if (Array.isArray(value)) return `array of length ${value.length}`;
   if (typeof value === 'object') {
+    const foreign = describeForeign(value);
+    if (foreign !== null) return foreign;
     const ctor = (value as object).constructor;
     return ctor && ctor.name ? ctor.name : 'object';
   }

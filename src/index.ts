@@ -11,6 +11,7 @@ export {
   AutogradError, ShapeError, DTypeError, DisposedError, NotReadyError, OutOfMemoryError, ArgumentError,
 } from './errors';
 export { Tape, primitive, zerograd, Param, isParam, value, diff, grad, gradloss, params, type GradRule } from './core/index';
+export type { Gradient, GradFn, GradLossFn, Differentiable } from './core/diff';
 export * from './ops/index';
 export * from './debug/index';
 export * as nn from './nn/index';

@@ -9,6 +9,8 @@ import { heapF32, heapF64, kernels } from './wasm/index';
 import { ArgumentError, DTypeError, DisposedError, OutOfMemoryError, ShapeError, describe } from './errors';
 import { checkShape, contiguousStrides, shapeSize, shapeString } from './shape';
 import { nextDouble } from './random';
+import { formatTensor, inspectTensor } from './format';
+import { brand } from './copy';
 
 export { Storage };
 
@@ -181,10 +183,15 @@ export class Tensor {
     return this.dtype === 'float32' ? heapF32()[this._ptr >>> 2] : heapF64()[this._ptr >>> 3];
   }
 
+  /**
+   * The values, dtype and shape, numpy-style (long tensors summarized with
+   * `...`); `console.log(t)` in Node prints the same.
+   *
+   * @example
+   * String(ag.tensor([[1, 2], [3, 4]])); // 'Tensor([[1, 2],\n        [3, 4]], dtype=float32, shape=[2, 2])'
+   */
   toString(): string {
-    if (this._disposed) return `Tensor(disposed, ${shapeString(this.shape)}, ${this.dtype})`;
-    if (this.size <= 64) return `Tensor(${JSON.stringify(this.toArray())}, ${this.dtype})`;
-    return `Tensor(${shapeString(this.shape)}, ${this.dtype})`;
+    return formatTensor(this);
   }
 
   declare [Symbol.dispose]: () => void;
@@ -197,6 +204,12 @@ Object.defineProperty(Tensor.prototype, disposeSymbol, {
   writable: true,
   configurable: true,
 });
+Object.defineProperty(Tensor.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value: inspectTensor,
+  writable: true,
+  configurable: true,
+});
+brand(Tensor, 'Tensor');
 
 export type NestedArray = number | NestedArray[];
 
@@ -279,15 +292,15 @@ export interface Tensor {
   trigamma(): Tensor;
   elu(alpha?: number): Tensor;
   clamp(lo?: number | null, hi?: number | null): Tensor;
-  sum(axis?: number | number[], keepdims?: boolean): Tensor;
-  mean(axis?: number | number[], keepdims?: boolean): Tensor;
-  prod(axis?: number | number[], keepdims?: boolean): Tensor;
-  max(axis?: number | number[], keepdims?: boolean): Tensor;
-  min(axis?: number | number[], keepdims?: boolean): Tensor;
-  logsumexp(axis?: number | number[], keepdims?: boolean): Tensor;
-  variance(axis?: number | number[], keepdims?: boolean, ddof?: number): Tensor;
-  std(axis?: number | number[], keepdims?: boolean, ddof?: number): Tensor;
-  norm(p?: number, axis?: number | number[], keepdims?: boolean): Tensor;
+  sum(axis?: number | readonly number[], keepdims?: boolean): Tensor;
+  mean(axis?: number | readonly number[], keepdims?: boolean): Tensor;
+  prod(axis?: number | readonly number[], keepdims?: boolean): Tensor;
+  max(axis?: number | readonly number[], keepdims?: boolean): Tensor;
+  min(axis?: number | readonly number[], keepdims?: boolean): Tensor;
+  logsumexp(axis?: number | readonly number[], keepdims?: boolean): Tensor;
+  variance(axis?: number | readonly number[], keepdims?: boolean, ddof?: number): Tensor;
+  std(axis?: number | readonly number[], keepdims?: boolean, ddof?: number): Tensor;
+  norm(p?: number, axis?: number | readonly number[], keepdims?: boolean): Tensor;
   argmax(axis?: number, keepdims?: boolean): Tensor;
   argmin(axis?: number, keepdims?: boolean): Tensor;
   matmul(b: Tensor, options?: { transposeA?: boolean; transposeB?: boolean }): Tensor;
@@ -312,19 +325,19 @@ export interface Tensor {
   maxPool2d(kernel: number | [number, number], options?: { stride?: number | [number, number]; padding?: number | [number, number]; dilation?: number | [number, number] }): Tensor;
   avgPool2d(kernel: number | [number, number], options?: { stride?: number | [number, number]; padding?: number | [number, number] }): Tensor;
   dropout(p: number, options?: { training?: boolean }): Tensor;
-  layerNorm(axis?: number | number[], eps?: number): Tensor;
-  reshape(shape: number[]): Tensor;
+  layerNorm(axis?: number | readonly number[], eps?: number): Tensor;
+  reshape(shape: readonly number[]): Tensor;
   flatten(): Tensor;
-  squeeze(axis?: number | number[]): Tensor;
-  expandDims(axis: number | number[]): Tensor;
-  transpose(perm?: number[]): Tensor;
-  broadcastTo(shape: number[]): Tensor;
-  tile(reps: number | number[]): Tensor;
+  squeeze(axis?: number | readonly number[]): Tensor;
+  expandDims(axis: number | readonly number[]): Tensor;
+  transpose(perm?: readonly number[]): Tensor;
+  broadcastTo(shape: readonly number[]): Tensor;
+  tile(reps: number | readonly number[]): Tensor;
   repeat(repeats: number, axis?: number): Tensor;
   cast(dtype: DType): Tensor;
   slice(...specs: (number | null | readonly (number | null)[])[]): Tensor;
   gather(indices: number | readonly unknown[] | Tensor, axis?: number): Tensor;
-  flip(axis?: number | number[]): Tensor;
+  flip(axis?: number | readonly number[]): Tensor;
   pad(widths: number | readonly [number, number] | readonly (readonly [number, number])[], value?: number): Tensor;
   split(sizes: number | readonly number[], axis?: number): Tensor[];
   unstack(axis?: number): Tensor[];
@@ -428,7 +441,7 @@ export function detach(t: Tensor): Tensor {
 
 export interface TensorOptions extends DTypeOptions {
   /** Shape for flat data (typed arrays or flat number arrays). */
-  shape?: number[];
+  shape?: readonly number[];
 }
 
 type TypedArray =
@@ -603,11 +616,11 @@ function dtypeOf(op: string, options: DTypeOptions | undefined): DType {
  * @example
  * ag.full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
  */
-export function full(shape: number[], value: number, options?: DTypeOptions): Tensor {
+export function full(shape: readonly number[], value: number, options?: DTypeOptions): Tensor {
   return filled('full', shape, value, options);
 }
 
-function filled(op: string, shape: number[], value: number, options?: DTypeOptions): Tensor {
+function filled(op: string, shape: readonly number[], value: number, options?: DTypeOptions): Tensor {
   const s = checkShape(op, shape);
   if (typeof value !== 'number') throw new ArgumentError(`${op}: value must be a number, got ${describe(value)}`);
   const dtype = dtypeOf(op, options);
@@ -618,16 +631,16 @@ function filled(op: string, shape: number[], value: number, options?: DTypeOptio
 }
 
 /** A tensor of zeros. @example ag.zeros([2, 3]) */
-export function zeros(shape: number[], options?: DTypeOptions): Tensor {
+export function zeros(shape: readonly number[], options?: DTypeOptions): Tensor {
   return filled('zeros', shape, 0, options);
 }
 
 /** A tensor of ones. @example ag.ones([3], { dtype: 'float64' }) */
-export function ones(shape: number[], options?: DTypeOptions): Tensor {
+export function ones(shape: readonly number[], options?: DTypeOptions): Tensor {
   return filled('ones', shape, 1, options);
 }
 
-function fromGenerator(op: string, shape: number[], options: DTypeOptions | undefined, next: () => number): Tensor {
+function fromGenerator(op: string, shape: readonly number[], options: DTypeOptions | undefined, next: () => number): Tensor {
   const s = checkShape(op, shape);
   const dtype = dtypeOf(op, options);
   const n = shapeSize(s);
@@ -645,7 +658,7 @@ function fromGenerator(op: string, shape: number[], options: DTypeOptions | unde
  * ag.seed(1);
  * ag.rand([2, 2]);
  */
-export function rand(shape: number[], options?: DTypeOptions): Tensor {
+export function rand(shape: readonly number[], options?: DTypeOptions): Tensor {
   // Rounding to float32 must not turn a draw just below 1 into 1.
   const below1 = 1 - 2 ** -24;
   const float32 = options?.dtype === undefined || options.dtype === 'float32';
@@ -658,7 +671,7 @@ export function rand(shape: number[], options?: DTypeOptions): Tensor {
  * @example
  * ag.randn([3, 4], { dtype: 'float64' });
  */
-export function randn(shape: number[], options?: DTypeOptions): Tensor {
+export function randn(shape: readonly number[], options?: DTypeOptions): Tensor {
   const s = checkShape('randn', shape);
   const dtype = dtypeOf('randn', options);
   const n = shapeSize(s);

@@ -2,9 +2,11 @@
 // the minified <script> bundle (evaluated in a fresh vm context that has only
 // browser globals, then read from its global `AutoGrad`) must each compute
 // the reference computation (test/fixtures/computation.mjs) to exactly the
-// numbers src/ computes, expose the same API, and be reachable through
+// numbers src/ computes, expose the same API, print tensors alike, tell
+// each other's tensors apart with a clear error, and be reachable through
 // package.json's "exports". dist/ is never skipped: if it is missing these
-// tests fail and say to run `npm run build`.
+// tests fail and say to run `npm run build`. (test/package.test.ts checks
+// the packed tarball as consumers install it.)
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, statSync, readdirSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import { inspect } from 'node:util';
 import ts from 'typescript';
 import * as src from '../src/index';
 import { compute, draws, firstDifference, type ReferenceResult } from './fixtures/computation.mjs';
@@ -24,7 +27,9 @@ const files = {
   esm: join(dist, 'autograd.mjs'),
   cjs: join(dist, 'autograd.cjs'),
   iife: join(dist, 'autograd.min.js'),
+  map: join(dist, 'autograd.min.js.map'),
   dts: join(dist, 'autograd.d.ts'),
+  dcts: join(dist, 'autograd.d.cts'),
 };
 const require = createRequire(import.meta.url);
 
@@ -107,7 +112,7 @@ function assertSameAsSrc(name: string, got: ReferenceResult): void {
 
 const bundlesSuite = suite('bundles');
 
-bundlesSuite('dist/ holds the four built files', () => {
+bundlesSuite('dist/ holds the six built files', () => {
   requireBuilt();
 });
 
@@ -244,26 +249,163 @@ bundlesSuite('package.json: require("autograd-wasm") resolves to dist/autograd.c
   assert.is(require(specifier), cjs, 'require("autograd-wasm") should be the very module dist/autograd.cjs is');
 });
 
-bundlesSuite('package.json: every entry point names a built file', () => {
+bundlesSuite('package.json: every entry point names a built file, with its own declarations for import and require', () => {
   requireBuilt();
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const dot = pkg.exports?.['.'];
   const entries: Record<string, string> = {
     main: pkg.main,
     module: pkg.module,
     types: pkg.types,
     unpkg: pkg.unpkg,
     jsdelivr: pkg.jsdelivr,
-    'exports["."].types': pkg.exports?.['.']?.types,
-    'exports["."].import': pkg.exports?.['.']?.import,
-    'exports["."].require': pkg.exports?.['.']?.require,
+    'exports["."].import.types': dot?.import?.types,
+    'exports["."].import.default': dot?.import?.default,
+    'exports["."].require.types': dot?.require?.types,
+    'exports["."].require.default': dot?.require?.default,
   };
   for (const [field, path] of Object.entries(entries)) {
     assert.type(path, 'string', `package.json ${field} is missing`);
     assert.ok(existsSync(join(root, path)), `package.json ${field} = ${path}, which does not exist`);
   }
-  // "types" must come first in the conditions, or TypeScript ignores it.
-  assert.is(Object.keys(pkg.exports['.'])[0], 'types', 'exports["."]: "types" should be the first condition');
+  // "types" must come first in each condition, or TypeScript ignores it; and
+  // a .d.ts next to "require" would be read as ESM (TS1471 in .cts files).
+  assert.equal(Object.keys(dot.import), ['types', 'default'], 'exports["."].import');
+  assert.equal(Object.keys(dot.require), ['types', 'default'], 'exports["."].require');
+  assert.is(dot.import.default, './dist/autograd.mjs');
+  assert.is(dot.import.types, './dist/autograd.d.ts');
+  assert.is(dot.require.default, './dist/autograd.cjs');
+  assert.is(dot.require.types, './dist/autograd.d.cts');
+  assert.is(pkg.types, './dist/autograd.d.cts', 'top-level "types" (node10 resolution) goes with "main", the CommonJS file');
   assert.ok(pkg.files.includes('dist'), 'package.json "files" should publish dist');
+});
+
+bundlesSuite('package.json: no install-time scripts (nothing runs when the package is installed)', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  for (const hook of ['preinstall', 'install', 'postinstall', 'prepare', 'preprepare', 'postprepare', 'prepublish']) {
+    assert.is(pkg.scripts?.[hook], undefined, `package.json scripts.${hook} would run when the package is installed`);
+  }
+  // ...so the repository's own scripts build first (scripts/ensure-built.mjs)
+  assert.is(pkg.scripts.pretest, 'node scripts/ensure-built.mjs');
+  assert.is(pkg.scripts.prestart, 'node scripts/ensure-built.mjs');
+});
+
+bundlesSuite('package.json: autograd-wasm/dist/* resolves (the classic-worker build for bundler users)', () => {
+  requireBuilt();
+  const specifier = 'autograd-wasm/dist/autograd.min.js';
+  assert.is(import.meta.resolve(specifier), pathToFileURL(files.iife).href);
+  assert.is(require.resolve(specifier), files.iife);
+  assert.is(require.resolve('autograd-wasm/package.json'), join(root, 'package.json'));
+});
+
+bundlesSuite('dist/autograd.d.cts (for require) declares exactly what dist/autograd.d.ts (for import) does', () => {
+  requireBuilt();
+  const esm = readFileSync(files.dts, 'utf8');
+  assert.ok(esm.startsWith('/// <reference lib="esnext.disposable" />\n'), 'the declarations should reference the lib that has Symbol.dispose');
+  assert.ok(readFileSync(files.dcts, 'utf8') === esm, 'dist/autograd.d.cts differs from dist/autograd.d.ts');
+});
+
+/** Decodes a source map's `mappings` for one generated line: [column, source index, original line][]. */
+function decodeLine(mappings: string, line: number): [number, number, number][] {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const state = [0, 0, 0, 0];
+  const out: [number, number, number][] = [];
+  const lines = mappings.split(';');
+  for (let l = 0; l <= line; l++) {
+    state[0] = 0;
+    for (const segment of lines[l].split(',')) {
+      if (segment === '') continue;
+      const fields: number[] = [];
+      let value = 0;
+      let shift = 0;
+      for (const c of segment) {
+        const digit = chars.indexOf(c);
+        value += (digit & 31) << shift;
+        if (digit & 32) shift += 5;
+        else {
+          fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      for (let i = 0; i < Math.min(fields.length, 4); i++) state[i] += fields[i];
+      if (l === line && fields.length >= 4) out.push([state[0], state[1], state[2]]);
+    }
+  }
+  return out;
+}
+
+bundlesSuite('dist/autograd.min.js has a source map that leads back to src/', () => {
+  requireBuilt();
+  const code = readFileSync(files.iife, 'utf8');
+  assert.ok(code.trimEnd().endsWith('//# sourceMappingURL=autograd.min.js.map'), 'the minified file should point at its map');
+  assert.ok(code.startsWith('/*! autograd-wasm '), 'the minified file should open with its licence banner');
+  const map = JSON.parse(readFileSync(files.map, 'utf8')) as { version: number; sources: string[]; sourcesContent?: string[]; mappings: string };
+  assert.is(map.version, 3);
+  assert.ok(map.sources.some((s) => s.endsWith('src/wasm/index.ts')), `sources: ${map.sources.slice(0, 5).join(', ')}...`);
+  assert.is(map.sourcesContent?.length, map.sources.length, 'the map should carry the sources (they are not in the package)');
+  // The CSP message is written once, in src/wasm/index.ts: its position in
+  // the minified code must map to that file, near the line that holds it.
+  const index = code.indexOf("Add 'wasm-unsafe-eval' to script-src");
+  assert.ok(index > 0, 'the CSP message is missing from the minified file');
+  const line = code.slice(0, index).split('\n').length - 1;
+  const column = index - (code.lastIndexOf('\n', index - 1) + 1);
+  const segment = decodeLine(map.mappings, line).filter(([c]) => c <= column).pop();
+  assert.ok(segment !== undefined, 'no mapping before the CSP message');
+  const source = map.sources[segment![1]];
+  assert.ok(source.endsWith('src/wasm/index.ts'), `the CSP message maps to ${source}`);
+  const original = map.sourcesContent![segment![1]].split('\n');
+  const holder = original.findIndex((l) => l.includes("Add 'wasm-unsafe-eval' to script-src"));
+  assert.ok(Math.abs(segment![2] - holder) <= 3, `maps to line ${segment![2] + 1}, the message is on line ${holder + 1}`);
+});
+
+bundlesSuite('a tensor of the CommonJS build passed to the ES module build (and back) is reported as another copy', async () => {
+  const { esm, cjs, iife } = await bundles();
+  const pairs: [string, Lib, string, Lib][] = [
+    ['dist/autograd.cjs', cjs, 'dist/autograd.mjs', esm],
+    ['dist/autograd.mjs', esm, 'dist/autograd.cjs', cjs],
+    ['dist/autograd.min.js', iife, 'dist/autograd.mjs', esm],
+  ];
+  for (const [fromName, from, toName, to] of pairs) {
+    const foreign = from.tensor([1, 2]);
+    const own = to.tensor([3, 4]);
+    const before = to.memory().liveTensors;
+    const ownTape = to.diff(() => to.sum(own));
+    for (const call of [() => to.add(own, foreign), () => to.sum(foreign), () => to.grad(ownTape, foreign)]) {
+      let caught: unknown = null;
+      try {
+        call();
+      } catch (e) {
+        caught = e;
+      }
+      assert.ok(caught instanceof (to.ArgumentError as unknown as Function), `${toName}: expected an ArgumentError, got ${String(caught)}`);
+      const message = (caught as Error).message;
+      assert.ok(message.includes(`a Tensor of another copy of autograd-wasm (${fromName} `), message);
+      assert.ok(message.includes(`this is ${toName} `), message);
+      assert.match(message, /load the library one way only/);
+    }
+    ownTape.dispose();
+    const tape = from.diff(() => from.sum(foreign));
+    assert.throws(() => to.grad(tape, own), (e: Error) => e.message.includes(`a Tape of another copy of autograd-wasm (${fromName} `));
+    tape.dispose();
+    assert.is(to.memory().liveTensors, before, `${toName}: the failed calls left tensors allocated`);
+    foreign.dispose();
+    own.dispose();
+  }
+  // Another library's class that happens to be called Tensor is not taken for a copy.
+  class Tensor {}
+  assert.throws(() => esm.sum(new Tensor() as never), (e: Error) => e.message === 'sum: x must be a Tensor, got Tensor');
+});
+
+bundlesSuite('every bundle prints tensors as src/ does (toString and console.log)', async () => {
+  const { esm, cjs, iife } = await bundles();
+  const want = String(src.tensor([[1, 2.5], [3, 4]]));
+  for (const [name, ag] of Object.entries({ esm, cjs, iife })) {
+    const t = ag.tensor([[1, 2.5], [3, 4]]);
+    assert.is(String(t), want, `${name}: toString`);
+    assert.is(inspect(t), want, `${name}: util.inspect`);
+    t.dispose();
+  }
 });
 
 bundlesSuite.run();

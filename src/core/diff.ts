@@ -176,8 +176,48 @@ export function diff(fn: () => Tensor | number): Tape {
 
 /** Arguments of the function form: where f takes a Tensor, a number works too. */
 type LooseValue<T> = T extends Tensor ? Tensor | number : T extends object ? { [K in keyof T]: LooseValue<T[K]> } : T;
-type Loose<T extends unknown[]> = { [K in keyof T]: LooseValue<T[K]> };
-type GradFn<F extends (...args: any[]) => unknown> = (...args: Loose<Parameters<F>>) => any;
+type Loose<T extends readonly unknown[]> = { [K in keyof T]: LooseValue<T[K]> };
+
+/**
+ * The gradient's type for an argument of type `T`, as the function form of
+ * `grad` builds it: a Tensor for a Tensor, a number for a number, arrays,
+ * tuples and plain objects mapped member by member. (Under an enclosing
+ * `diff` or `grad` that tracks the argument, a number's gradient stays a
+ * Tensor, so that the outer tape can differentiate through it; ops take
+ * either.)
+ *
+ * @example
+ * type G = ag.Gradient<{ w: ag.Tensor; b: number; layers: ag.Tensor[] }>;
+ * // { w: Tensor; b: number; layers: Tensor[] }
+ */
+export type Gradient<T> = unknown extends T
+  ? unknown
+  : T extends Tensor
+    ? Tensor
+    : T extends number
+      ? number
+      : T extends readonly unknown[]
+        ? { -readonly [K in keyof T]: Gradient<T[K]> }
+        : T extends object
+          ? { -readonly [K in keyof T]: Gradient<T[K]> }
+          : never;
+
+/** A function to differentiate: any function (its arguments are checked when called). */
+export type Differentiable = (...args: never[]) => unknown;
+
+/**
+ * What `grad(f, argnum)` returns: a function taking `f`'s arguments (a
+ * number wherever `f` takes a Tensor) whose result has the type of the
+ * gradient of the argument actually passed at `argnum`.
+ */
+export type GradFn<F extends Differentiable, N extends number = 0> = <A extends Loose<Parameters<F>>>(
+  ...args: A
+) => Gradient<A[N]>;
+
+/** What `gradloss(f, argnum)` returns: like `GradFn`, giving `[gradient, loss]`. */
+export type GradLossFn<F extends Differentiable, N extends number = 0> = <A extends Loose<Parameters<F>>>(
+  ...args: A
+) => [gradient: Gradient<A[N]>, loss: number];
 
 /**
  * `grad(tape, x)`: the gradient of the tape's scalar with respect to `x` (a
@@ -192,10 +232,11 @@ type GradFn<F extends (...args: any[]) => unknown> = (...args: Loose<Parameters<
  * @example
  * const f = (x: ag.Tensor) => ag.sum(ag.abs2, x);
  * ag.grad(f)(ag.tensor([1, 2, 3])); // [2, 4, 6]
- * ag.grad(ag.grad((x: number) => x ** 3 as any)); // second derivatives, see README
+ * const cube = (x: ag.Tensor | number) => ag.mul(ag.mul(x, x), x);
+ * ag.grad(ag.grad(cube))(2); // 12, a number: the gradient has the argument's type
  */
 export function grad(tape: Tape, x: Tensor): Tensor | null;
-export function grad<F extends (...args: any[]) => unknown>(f: F, argnum?: number): GradFn<F>;
+export function grad<F extends Differentiable, N extends number = 0>(f: F, argnum?: N): GradFn<F, N>;
 export function grad(a: Tape | ((...args: any[]) => unknown), b?: Tensor | number): unknown {
   if (a instanceof Tape) return gradOfTape(a, b as Tensor);
   if (typeof a === 'function') {
@@ -212,10 +253,10 @@ export function grad(a: Tape | ((...args: any[]) => unknown), b?: Tensor | numbe
  * const [g, loss] = ag.gradloss((x: ag.Tensor) => ag.sum(ag.abs2, x))(ag.tensor([1, 2]));
  * // g: [2, 4], loss: 5
  */
-export function gradloss<F extends (...args: any[]) => unknown>(f: F, argnum?: number): (...args: Loose<Parameters<F>>) => [any, any] {
+export function gradloss<F extends Differentiable, N extends number = 0>(f: F, argnum?: N): GradLossFn<F, N> {
   if (typeof f !== 'function') throw new ArgumentError(`gradloss: expected a function, got ${describe(f)}`);
   const n = checkArgnum('gradloss', argnum);
-  return (...args: unknown[]) => functionForm(f, n, args, 'gradloss') as [any, any];
+  return ((...args: unknown[]) => functionForm(f, n, args, 'gradloss')) as GradLossFn<F, N>;
 }
 
 function checkArgnum(op: string, argnum: unknown): number {

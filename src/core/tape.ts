@@ -9,6 +9,7 @@ import {
 import { AutogradError, DTypeError, DisposedError, ShapeError } from '../errors';
 import { shapeString, sameShape } from '../shape';
 import { hooks, type Primitive } from './hooks';
+import { brand } from '../copy';
 
 /** One recorded value on one tape. Leaves (Params, function-form inputs) have no op. */
 export interface Node {
@@ -252,6 +253,7 @@ Object.defineProperty(Tape.prototype, disposeSymbol, {
   writable: true,
   configurable: true,
 });
+brand(Tape, 'Tape');
 
 /** Runs `fn` with `scope` on top of the scope stack: what it creates, `scope` owns. */
 export function within<T>(scope: Scope, fn: () => T): T {

@@ -28,7 +28,7 @@ export interface GradcheckOptions {
   /** Number of random directions for large inputs (default 6). */
   directions?: number;
   /** Which arguments to check (default: every Tensor and number argument). */
-  argnums?: number[];
+  argnums?: readonly number[];
   /** Print each disagreement. */
   verbose?: boolean;
 }
@@ -76,7 +76,7 @@ function derivative(at: (t: number) => number, h: number): { value: number; erro
   return { value: fine, error: Math.abs(fine - coarse) };
 }
 
-function checkFirstOrder(f: Fn, args: unknown[], argnums: number[], o: Required<GradcheckOptions>, label: string): boolean {
+function checkFirstOrder(f: Fn, args: unknown[], argnums: readonly number[], o: Required<GradcheckOptions>, label: string): boolean {
   let ok = true;
   for (const i of argnums) {
     const x = args[i];

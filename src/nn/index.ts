@@ -5,7 +5,9 @@
 
 import { Tensor, rand, zeros, ones, type DType } from '../tensor';
 import { makeParams } from '../core/diff';
-import { ArgumentError, describe } from '../errors';
+import { ArgumentError, ShapeError, describe } from '../errors';
+import { shapeString } from '../shape';
+import { checkTensor } from '../ops/util';
 import { add, mul, sub } from '../ops/arithmetic';
 import { matmul } from '../ops/linalg';
 import { reshape } from '../ops/shape';
@@ -39,7 +41,7 @@ export interface InitOptions {
   init?: 'glorot' | 'he';
 }
 
-function uniform(shape: number[], bound: number, dtype: DType): Tensor {
+function uniform(shape: readonly number[], bound: number, dtype: DType): Tensor {
   return sub(mul(rand(shape, { dtype }), 2 * bound), bound);
 }
 
@@ -47,6 +49,21 @@ function initBound(op: string, init: unknown, fanIn: number, fanOut: number): nu
   if (init === undefined || init === 'glorot') return Math.sqrt(6 / (fanIn + fanOut));
   if (init === 'he') return Math.sqrt(6 / fanIn);
   throw new ArgumentError(`${op}: init must be 'glorot' or 'he', got ${describe(init)}`);
+}
+
+/**
+ * Checks a layer's input before its ops see it, so that a wrong size names
+ * the layer and the size it expects, not only the op that failed inside it.
+ * `axis` is the axis that must have `size` entries (negative from the end),
+ * `rank` the number of axes if fixed, `layout` how the expected shape reads.
+ */
+function checkInput(layer: string, x: unknown, layout: string, axis: number, size: number, rank?: number): Tensor {
+  const t = checkTensor(layer, x, 'input');
+  const at = axis < 0 ? t.ndim + axis : axis;
+  if ((rank !== undefined && t.ndim !== rank) || at < 0 || at >= t.ndim || t.shape[at] !== size) {
+    throw new ShapeError(`${layer}: expected input of shape ${layout}, got ${shapeString(t.shape)}`);
+  }
+  return t;
 }
 
 function positiveInt(op: string, name: string, v: unknown): number {
@@ -76,6 +93,8 @@ export class Linear extends Layer {
     ]);
   }
   forward(x: Tensor): Tensor {
+    const [inFeatures, outFeatures] = this.w.shape;
+    checkInput(`Linear(${inFeatures} → ${outFeatures})`, x, `[..., ${inFeatures}] (features last)`, -1, inFeatures);
     const y = matmul(x, this.w);
     return this.b === null ? y : add(y, this.b);
   }
@@ -112,6 +131,9 @@ export class Conv2d extends Layer {
   }
   forward(x: Tensor): Tensor {
     const { stride, padding, dilation, groups } = this.options;
+    const [outChannels, perGroup, kh, kw] = this.w.shape;
+    const inChannels = perGroup * (groups ?? 1);
+    checkInput(`Conv2d(${inChannels} → ${outChannels}, ${kh}x${kw})`, x, `[N, ${inChannels}, H, W]`, 1, inChannels, 4);
     const y = conv2d(x, this.w, { stride, padding, dilation, groups });
     return this.b === null ? y : add(y, reshape(this.b, [1, this.b.shape[0], 1, 1]));
   }
@@ -151,6 +173,8 @@ export class LayerNorm extends Layer {
     [this.gamma, this.beta] = makeParams(() => [ones([features], { dtype }), zeros([features], { dtype })] as const);
   }
   forward(x: Tensor): Tensor {
+    const features = this.gamma.shape[0];
+    checkInput(`LayerNorm(${features})`, x, `[..., ${features}]`, -1, features);
     return add(mul(layerNorm(x, -1, this.options.eps ?? 1e-5), this.gamma), this.beta);
   }
 }

@@ -211,7 +211,7 @@ const flipOp: (x: Tensor, axes: number[]) => Tensor = primitive(
  * ag.flip(ag.tensor([[1, 2], [3, 4]]), 1).toArray(); // [[2, 1], [4, 3]]
  * ag.flip(ag.tensor([[1, 2], [3, 4]])).toArray();    // [[4, 3], [2, 1]]
  */
-export function flip(x: Tensor, axis?: number | number[]): Tensor {
+export function flip(x: Tensor, axis?: number | readonly number[]): Tensor {
   checkTensor('flip', x);
   let axes: number[];
   if (axis === undefined || axis === null) axes = x.shape.map((_, i) => i);

@@ -12,7 +12,7 @@ import { abs, exp, sign } from './unary';
 import { asTensor, binaryForward, checkTensor, composite, stridedCopy } from './util';
 import { broadcastTo, reshape, transpose } from './shape';
 
-export type Axis = number | number[];
+export type Axis = number | readonly number[];
 export type ElementwiseFn = (x: Tensor) => Tensor;
 
 // ---- forward plumbing ----

@@ -48,7 +48,7 @@ const reshapeOp = primitive(
  * @example
  * ag.arange(6).reshape([2, -1]).shape; // [2, 3]
  */
-export function reshape(x: Tensor, shape: number[]): Tensor {
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor('reshape', x);
   const s = resolveShape('reshape', x, shape);
   return reshapeOp(x, s);
@@ -99,7 +99,7 @@ export function flatten(x: Tensor): Tensor {
  * ag.squeeze(ag.zeros([1, 3, 1])).shape;     // [3]
  * ag.squeeze(ag.zeros([1, 3, 1]), -1).shape; // [1, 3]
  */
-export function squeeze(x: Tensor, axis?: number | number[]): Tensor {
+export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
   checkTensor('squeeze', x);
   let drop: number[];
   if (axis === undefined || axis === null) drop = x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
@@ -123,7 +123,7 @@ export function squeeze(x: Tensor, axis?: number | number[]): Tensor {
  * ag.expandDims(ag.tensor([1, 2]), 0).shape;  // [1, 2]
  * ag.expandDims(ag.tensor([1, 2]), -1).shape; // [2, 1]
  */
-export function expandDims(x: Tensor, axis: number | number[]): Tensor {
+export function expandDims(x: Tensor, axis: number | readonly number[]): Tensor {
   checkTensor('expandDims', x);
   const rank = x.ndim + (Array.isArray(axis) ? axis.length : 1);
   const added = axisList('expandDims', axis, rank);
@@ -145,7 +145,7 @@ const broadcastToOp = primitive(
  * @example
  * ag.broadcastTo(ag.tensor([1, 2]), [2, 2]).toArray(); // [[1, 2], [1, 2]]
  */
-export function broadcastTo(x: Tensor, shape: number[]): Tensor {
+export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor('broadcastTo', x);
   if (!Array.isArray(shape)) throw new ArgumentError(`broadcastTo: shape must be an array, got ${describe(shape)}`);
   const out = broadcastShapes('broadcastTo', x.shape, shape);
@@ -210,7 +210,7 @@ const tileOp = primitive(
  * ag.tile(ag.tensor([1, 2]), 2).toArray();      // [1, 2, 1, 2]
  * ag.tile(ag.tensor([1, 2]), [2, 1]).toArray(); // [[1, 2], [1, 2]]
  */
-export function tile(x: Tensor, reps: number | number[]): Tensor {
+export function tile(x: Tensor, reps: number | readonly number[]): Tensor {
   checkTensor('tile', x);
   const list = typeof reps === 'number' ? [reps] : reps;
   if (!Array.isArray(list)) throw new ArgumentError(`tile: reps must be a non-negative integer or an array of them, got ${describe(reps)}`);
@@ -283,7 +283,7 @@ const transposeOp: (x: Tensor, perm: number[]) => Tensor = primitive(
  * @example
  * ag.tensor([[1, 2, 3]]).transpose().shape; // [3, 1]
  */
-export function transpose(x: Tensor, perm?: number[]): Tensor {
+export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   checkTensor('transpose', x);
   let p: number[];
   if (perm === undefined) p = x.shape.map((_, i) => x.ndim - 1 - i);

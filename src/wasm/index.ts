@@ -58,7 +58,7 @@ const INITIAL_PAGES = 16;
 
 let instance: Kernels | null = null;
 let wasmMemory: WebAssembly.Memory | null = null;
-let loadError: unknown = null;
+let loadError: NotReadyError | null = null;
 
 /** base64 to bytes: natively where Uint8Array.fromBase64 exists (recent browsers), else through atob. */
 function decodeBase64(text: string): Uint8Array {
@@ -109,10 +109,45 @@ function adopt(exports: unknown, memory: WebAssembly.Memory): void {
 }
 
 /**
+ * A Content-Security-Policy without 'wasm-unsafe-eval' (or 'unsafe-eval')
+ * in script-src forbids compiling WebAssembly, synchronously or not. The
+ * browsers' own messages point at 'unsafe-eval', which would also allow
+ * eval(); say what is enough instead.
+ */
+function policyMessage(error: unknown): string | null {
+  const text = error instanceof Error ? error.message : String(error);
+  if (!/Content Security Policy|\bCSP\b|unsafe-eval/i.test(text)) return null;
+  const directive = /directive:?\s*"([^"]+)"/.exec(text)?.[1];
+  return (
+    `autograd-wasm cannot run on this page: its Content-Security-Policy${directive === undefined ? '' : ` ("${directive}")`} ` +
+    "forbids compiling WebAssembly. Add 'wasm-unsafe-eval' to script-src (e.g. script-src 'self' 'wasm-unsafe-eval'): " +
+    "that allows WebAssembly and nothing else; 'unsafe-eval', which the browser's message names, is not needed. " +
+    `(The browser said: ${text})`
+  );
+}
+
+/**
+ * Records why the kernels will never load. Every later call throws a
+ * NotReadyError with this reason, and `ready` rejects with it; the rejection
+ * is marked handled, so a page that loads the <script> bundle does not get
+ * an uncaught error before its own code could attach a handler.
+ */
+function fail(error: unknown): Promise<never> {
+  const reason = policyMessage(error) ?? `autograd-wasm: the WebAssembly kernels failed to load: ${String(error)}`;
+  const failure = new NotReadyError(reason);
+  failure.cause = error;
+  loadError = failure;
+  const rejected = Promise.reject(failure);
+  rejected.catch(() => undefined);
+  return rejected;
+}
+
+/**
  * Node, Deno, Bun and Web Workers may compile a module of this size
  * synchronously, so the library is usable as soon as it is imported there.
- * Browsers' main threads refuse synchronous compilation of large modules;
- * there `ready` resolves once the asynchronous compile finishes.
+ * Browsers' main threads may refuse synchronous compilation of large
+ * modules; there `ready` resolves once the asynchronous compile finishes. A
+ * policy that forbids WebAssembly fails both ways: that is known at once.
  */
 function load(): Promise<void> {
   const bytes = moduleBytes();
@@ -120,21 +155,18 @@ function load(): Promise<void> {
   try {
     adopt(instantiateSync(bytes, makeImports(memory)).instance.exports, memory);
     return Promise.resolve();
-  } catch {
-    return instantiate(bytes, makeImports(memory)).then(
-      (result) => adopt(result.instance.exports, memory),
-      (error: unknown) => {
-        loadError = error;
-        throw error;
-      },
-    );
+  } catch (error) {
+    if (policyMessage(error) !== null) return fail(error);
   }
+  return instantiate(bytes, makeImports(memory)).then((result) => adopt(result.instance.exports, memory), fail);
 }
 
 /**
- * Resolves when the WebAssembly kernels are compiled. In Node it is already
- * resolved when the import returns; in browsers `await ag.ready` once before
- * the first call.
+ * Resolves when the WebAssembly kernels are compiled. In Node and workers it
+ * is already resolved when the import returns (no `await` needed there); in
+ * browsers' main threads `await ag.ready` once before the first call. It
+ * rejects, with the reason every call then repeats, if the kernels cannot
+ * load (e.g. a Content-Security-Policy without 'wasm-unsafe-eval').
  *
  * @example
  * await ag.ready;
@@ -146,7 +178,9 @@ export const ready: Promise<void> = load();
 export function kernels(): Kernels {
   if (instance !== null) return instance;
   if (loadError !== null) {
-    throw new NotReadyError(`autograd-wasm: the WebAssembly kernels failed to load: ${String(loadError)}`);
+    const error = new NotReadyError(loadError.message);
+    error.cause = loadError.cause;
+    throw error;
   }
   throw new NotReadyError(
     'autograd-wasm is not ready yet: in browsers, `await ag.ready` once before calling the library ' +

@@ -1,0 +1,1 @@
+observe(AutoGrad).then((outcome) => (globalThis.result = outcome));

@@ -1,0 +1,111 @@
+// The public types as a specification, checked by the compiler and never
+// run. Each `is<T>()(value)` compiles only if `value` has exactly type T;
+// each line after `@ts-expect-error` must fail to compile (an unused
+// directive is itself an error). test/types.test.ts compiles this file with
+// `strict` against the built declarations (dist/autograd.d.ts, through the
+// package's own name), and test/package.test.ts against the packed package
+// under node16, nodenext and bundler resolution, as ESM and as CommonJS.
+import * as ag from 'autograd-wasm';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** `is<Expected>()(value)`: a compile error unless typeof value is exactly Expected. */
+function is<Expected>() {
+  return <Actual extends unknown>(_value: Actual, ..._exactly: Equal<Actual, Expected> extends true ? [] : ['type differs']) => {};
+}
+
+const x = ag.tensor([1, 2, 3]);
+const f = (t: ag.Tensor) => ag.sum(ag.abs2, t);
+const cube = (t: ag.Tensor | number) => ag.mul(ag.mul(t, t), t);
+
+// grad(f): the gradient has the type of the argument passed.
+is<ag.Tensor>()(ag.grad(f)(x));
+is<number>()(ag.grad(f)(3)); // where f takes a Tensor, a number works, and its gradient is a number
+is<number>()(ag.grad(cube)(2));
+is<number>()(ag.grad(ag.grad(cube))(2));
+is<number>()(ag.grad(ag.grad(ag.grad(cube)))(2));
+is<ag.Tensor>()(ag.grad(ag.grad(cube))(x));
+is<ag.Tensor | number>()(ag.grad(cube)(Math.random() < 0.5 ? x : 2));
+
+// argnum picks the argument; the others keep their types.
+const two = (a: ag.Tensor, b: number) => ag.sum(ag.mul(a, b));
+is<number>()(ag.grad(two, 1)(x, 2));
+is<ag.Tensor>()(ag.grad(two, 0)(x, 2));
+is<ag.Tensor>()(ag.grad(two)(x, 2));
+
+// Containers are mapped member by member (arrays, tuples, plain objects, nested).
+const model = (p: { w: ag.Tensor; b: number; layers: ag.Tensor[] }) => ag.add(ag.sum(p.w), p.b);
+is<{ w: ag.Tensor; b: number; layers: ag.Tensor[] }>()(ag.grad(model)({ w: x, b: 1, layers: [x] }));
+is<ag.Tensor[]>()(ag.grad((ws: readonly ag.Tensor[]) => ag.sum(ws[0]))([x, x]));
+is<[ag.Tensor, number]>()(ag.grad((p: [ag.Tensor, number]) => ag.mul(ag.sum(p[0]), p[1]))([x, 3]));
+is<{ inner: { v: ag.Tensor } }>()(ag.grad((p: { inner: { v: ag.Tensor } }) => ag.sum(p.inner.v))({ inner: { v: x } }));
+const named: Equal<ag.Gradient<{ a: ag.Tensor; n: readonly number[] }>, { a: ag.Tensor; n: number[] }> = true;
+
+// gradloss: [gradient, loss], the loss a number.
+const [g, loss] = ag.gradloss(f)(x);
+is<ag.Tensor>()(g);
+is<number>()(loss);
+is<[gradient: { w: ag.Tensor; b: number; layers: ag.Tensor[] }, loss: number]>()(ag.gradloss(model)({ w: x, b: 1, layers: [] }));
+
+// grad(tape, x): a Tensor, or null when x played no part.
+const tape = ag.diff(() => f(x));
+const fromTape = ag.grad(tape, x); // (through a variable: inference inside is<>() mishandles this overload's union)
+is<ag.Tensor | null>()(fromTape);
+is<number>()(ag.value(tape));
+
+// Every shape parameter takes the readonly shape of a tensor.
+const shape: readonly number[] = x.shape;
+is<ag.Tensor>()(ag.randn(x.shape));
+is<ag.Tensor>()(ag.rand(shape, { dtype: 'float64' }));
+is<ag.Tensor>()(ag.zeros(shape));
+is<ag.Tensor>()(ag.ones(shape));
+is<ag.Tensor>()(ag.full(shape, 7));
+is<ag.Tensor>()(ag.tensor([1, 2, 3], { shape }));
+is<ag.Tensor>()(ag.reshape(x, shape));
+is<ag.Tensor>()(x.reshape(shape));
+is<ag.Tensor>()(ag.broadcastTo(x, shape));
+is<ag.Tensor>()(x.broadcastTo(shape));
+is<ag.Tensor>()(ag.tile(x, shape));
+const m = ag.zeros([2, 3]);
+const perm: readonly number[] = [1, 0];
+is<ag.Tensor>()(ag.transpose(m, perm));
+is<ag.Tensor>()(m.transpose(perm));
+const axes: readonly number[] = [0, 1];
+is<ag.Tensor>()(ag.sum(m, axes));
+is<ag.Tensor>()(m.mean(axes));
+is<ag.Tensor>()(ag.flip(m, axes));
+
+// `using` frees a tensor or a tape at the end of the block (Symbol.dispose).
+{
+  using scratch = ag.zeros([2]);
+  using recorded = ag.diff(() => ag.sum(ag.Param(scratch)));
+  is<ag.Tensor>()(scratch);
+  is<ag.Tape>()(recorded);
+}
+
+// Errors carry their classes.
+is<typeof ag.ShapeError.prototype>()(new ag.ShapeError('x'));
+
+// ---- what must not compile ----
+
+// @ts-expect-error a typo is caught: the gradient is a Tensor, not `any`
+ag.grad(f)(x).toArrray();
+// @ts-expect-error a Tensor is not a string
+const s: string = ag.grad(f)(x);
+// @ts-expect-error gradloss's loss is a number (no .item())
+loss.item();
+// @ts-expect-error a number's gradient is a number
+ag.grad(f)(3).toArray();
+// @ts-expect-error f takes a Tensor (or a number), not a string
+ag.grad(f)('x');
+// @ts-expect-error f takes one argument
+ag.grad(f)(x, x);
+// @ts-expect-error b's gradient is a number, not a Tensor
+const wrong: { w: ag.Tensor; b: ag.Tensor; layers: ag.Tensor[] } = ag.grad(model)({ w: x, b: 1, layers: [] });
+// @ts-expect-error grad(tape, x) may be null
+ag.grad(tape, x).toArray();
+// @ts-expect-error shapes are numbers
+ag.zeros(['2']);
+// @ts-expect-error the is<> helper itself rejects a wrong type
+is<number>()(x);
+
+export { s, wrong, named };
