@@ -14,7 +14,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { heapU8, kernel, kernels, markViewsStale } from '../src/wasm/index';
-import { allocBytes } from '../src/memory';
+import { allocBytes } from '../src/runtime/storage';
 
 type Ptr = number;
 type Unary = (x: Ptr, out: Ptr, n: number) => void;

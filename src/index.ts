@@ -1,15 +1,13 @@
 // The public API of autograd-wasm, and nothing else.
 
 export { ready } from './wasm/index';
-export {
-  Tensor, tensor, zeros, ones, full, rand, randn, arange, linspace, eye, tidy, keep, detach,
-  type DType, type DTypeOptions, type TensorOptions, type TensorData, type TensorLike, type NestedArray,
-} from './tensor';
-export { memory, resetPeak, type MemoryInfo } from './memory';
-export { seed } from './random';
-export {
-  AutogradError, ShapeError, DTypeError, DisposedError, NotReadyError, OutOfMemoryError, ArgumentError,
-} from './errors';
+export { Tensor, detach, type TensorLike, type NestedArray } from './runtime/tensor';
+export { tensor, zeros, ones, full, rand, randn, arange, linspace, eye, type TensorOptions, type TensorData } from './runtime/create';
+export { tidy, keep } from './runtime/tidy';
+export { type DType, type DTypeOptions } from './runtime/dtype';
+export { memory, resetPeak, type MemoryInfo } from './runtime/storage';
+export { seed } from './runtime/random';
+export { AutogradError, ShapeError, DTypeError, DisposedError, NotReadyError, OutOfMemoryError, ArgumentError } from './runtime/errors';
 export { Tape, primitive, zerograd, Param, isParam, value, diff, grad, gradloss, params, type GradRule } from './core/index';
 export type { Gradient, GradFn, GradLossFn, Differentiable } from './core/diff';
 export * from './ops/index';

@@ -9,7 +9,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
 import * as ag from '../src/index';
-import { allocationCount, failAllocationAfter } from '../src/memory';
+import { allocationCount, failAllocationAfter } from '../src/runtime/storage';
 import { activeTapes } from '../src/core/tape';
 import type { Arg, OpCase } from './ops/harness';
 

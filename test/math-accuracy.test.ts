@@ -28,7 +28,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { heapF32, heapF64, kernel, markViewsStale } from '../src/wasm/index';
-import { allocBytes, freeBytes } from '../src/memory';
+import { allocBytes, freeBytes } from '../src/runtime/storage';
 
 type DType = 'float32' | 'float64';
 type Name = 'exp' | 'log' | 'tanh' | 'sigmoid' | 'expm1' | 'log1p' | 'softplus' | 'elu';

@@ -1,10 +1,12 @@
 // The user-facing interface of the tape: Param, diff, grad (both forms),
 // gradloss, value and params.
 
-import { Tensor, alias, checkLive, keep, tensor, tidy, zeros, type TensorData, type TensorOptions } from '../tensor';
-import { moveToCurrent, moveToUser, popScope, pushScope, recordingNow } from '../memory';
-import { ArgumentError, DisposedError, ShapeError, describe } from '../errors';
-import { checkShape, shapeSize, shapeString } from '../shape';
+import { Tensor, alias, checkLive } from '../runtime/tensor';
+import { keep, tidy } from '../runtime/tidy';
+import { tensor, zeros, type TensorData, type TensorOptions } from '../runtime/create';
+import { moveToCurrent, moveToUser, popScope, pushScope, recordingNow } from '../runtime/scope';
+import { ArgumentError, DisposedError, ShapeError, describe } from '../runtime/errors';
+import { checkShape, shapeSize, shapeString } from '../runtime/shape';
 import { Tape, activeTapes, backward, recording, trackedNow, within } from './tape';
 import { primitive } from './primitive';
 

@@ -1,7 +1,7 @@
 // The few things core/ needs from the layers above it, injected at load time
 // so that core/ imports nothing from ops/ or debug/.
 
-import type { Tensor } from '../tensor';
+import type { Tensor } from '../runtime/tensor';
 import type { Tape } from './tape';
 
 /** A gradient rule: `(dy, y, ...args) => gradient for one argument`, or null for none. */

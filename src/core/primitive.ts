@@ -2,9 +2,9 @@
 // gradient rule per argument. Calling the result records it on every active
 // tape that tracks one of its arguments.
 
-import { Tensor, alias, temporaries } from '../tensor';
-import { ArgumentError, AutogradError, describe } from '../errors';
-import { Scope, currentScope, disposeAll, moveToCurrent, popScope, pushScope, type Owned } from '../memory';
+import { Tensor, alias, temporaries } from '../runtime/tensor';
+import { ArgumentError, AutogradError, describe } from '../runtime/errors';
+import { Scope, currentScope, disposeAll, moveToCurrent, popScope, pushScope, type Owned } from '../runtime/scope';
 import { activeTapes, recording, type Node } from './tape';
 import { hooks, type GradRule, type Primitive } from './hooks';
 

@@ -1,15 +1,13 @@
 // The tape: what ran, in order, and the reverse walk over it. Nothing here
 // knows any particular op; every op reaches the tape through primitive().
 
-import { Tensor, alias, readItem } from '../tensor';
-import {
-  Ledger, Scope, Storage, adopt, currentScope, endScope, popScope, pushScope, setNeededWhileRecording, stats, writes,
-  type Owned,
-} from '../memory';
-import { AutogradError, DTypeError, DisposedError, ShapeError } from '../errors';
-import { shapeString, sameShape } from '../shape';
+import { Tensor, alias, readItem } from '../runtime/tensor';
+import { Ledger, Scope, adopt, currentScope, endScope, popScope, pushScope, setNeededWhileRecording, type Owned } from '../runtime/scope';
+import { Storage, stats, writes } from '../runtime/storage';
+import { AutogradError, DTypeError, DisposedError, ShapeError } from '../runtime/errors';
+import { shapeString, sameShape } from '../runtime/shape';
 import { hooks, type Primitive } from './hooks';
-import { brand } from '../copy';
+import { brand } from '../runtime/copy';
 
 /** One recorded value on one tape. Leaves (Params, function-form inputs) have no op. */
 export interface Node {

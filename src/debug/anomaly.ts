@@ -1,10 +1,10 @@
 // Anomaly mode and leak reports: debugging aids that cost nothing when off.
 
-import { Tensor, tensorDebug } from '../tensor';
+import { Tensor, tensorDebug } from '../runtime/tensor';
 import { kernel } from '../wasm/index';
 import { hooks } from '../core/hooks';
-import { AutogradError, ArgumentError, describe } from '../errors';
-import { shapeString } from '../shape';
+import { AutogradError, ArgumentError, describe } from '../runtime/errors';
+import { shapeString } from '../runtime/shape';
 
 /** Thrown in anomaly mode by the first op whose result holds NaN or Infinity. */
 export class NonFiniteError extends AutogradError {}

@@ -3,11 +3,13 @@
 // numerical derivative is accurate to about 1e-11 of the function's scale and
 // a rule off by a relative 1e-6 can be told from it.
 
-import { Tensor, castCopy, tensor, tidy } from '../tensor';
+import { Tensor } from '../runtime/tensor';
+import { castCopy, tensor } from '../runtime/create';
+import { tidy } from '../runtime/tidy';
 import { grad } from '../core/diff';
 import { activeTapes } from '../core/tape';
-import { ArgumentError, describe } from '../errors';
-import { nextGaussian } from '../random';
+import { ArgumentError, describe } from '../runtime/errors';
+import { nextGaussian } from '../runtime/random';
 import { mul, sum } from '../ops/index';
 
 export interface GradcheckOptions {

@@ -1,10 +1,10 @@
 // The tape display, in the spirit of AutoGrad.jl's `[J]`: one numbered line
 // per node with the result, the op and its arguments, and the gradient.
 
-import { Tensor } from '../tensor';
+import { Tensor } from '../runtime/tensor';
 import { hooks } from '../core/hooks';
 import type { Tape, Node } from '../core/tape';
-import { ArgumentError, describe } from '../errors';
+import { ArgumentError, describe } from '../runtime/errors';
 
 function describeValue(t: Tensor): string {
   if (t._disposed) return `${t.dtype}[${t.shape.join(',')}](disposed)`;

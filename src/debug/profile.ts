@@ -3,7 +3,7 @@
 // is one null check per op.
 
 import { hooks, type Profiler } from '../core/hooks';
-import { ArgumentError, describe } from '../errors';
+import { ArgumentError, describe } from '../runtime/errors';
 
 export interface ProfileRow {
   /** `matmul` for the forward pass, `matmul[1]` for the gradient of argument 1. */

@@ -3,10 +3,12 @@
 // and callable like a function: `layer(x)`. Examples of the pattern, not a
 // framework: any function Tensor => Tensor composes with them.
 
-import { Tensor, rand, zeros, ones, type DType } from '../tensor';
+import { Tensor } from '../runtime/tensor';
+import { rand, zeros, ones } from '../runtime/create';
+import { type DType } from '../runtime/dtype';
 import { makeParams } from '../core/diff';
-import { ArgumentError, ShapeError, describe } from '../errors';
-import { shapeString } from '../shape';
+import { ArgumentError, ShapeError, describe } from '../runtime/errors';
+import { shapeString } from '../runtime/shape';
 import { checkTensor } from '../ops/util';
 import { add, mul, sub } from '../ops/arithmetic';
 import { matmul } from '../ops/linalg';

@@ -1,7 +1,7 @@
 // Broadcasting arithmetic. Each rule reads as calculus; unbroadcast folds
 // gradients back to each operand's shape.
 
-import type { Tensor, TensorLike } from '../tensor';
+import type { Tensor, TensorLike } from '../runtime/tensor';
 import { primitive, zerograd } from '../core/primitive';
 import { asTensor, binaryForward, coercePair, unaryForward } from './util';
 import { unbroadcast } from './broadcast';

@@ -1,7 +1,7 @@
 // Undoing broadcasting in gradients: the one helper every broadcasting rule uses.
 
-import type { Tensor } from '../tensor';
-import { sameShape } from '../shape';
+import type { Tensor } from '../runtime/tensor';
+import { sameShape } from '../runtime/shape';
 import { sum } from './reduce';
 import { reshape } from './shape';
 

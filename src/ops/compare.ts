@@ -3,10 +3,12 @@
 // Comparison kernels are op codes of assembly/binary.ts; isnan, isfinite and
 // where are in assembly/compare.ts.
 
-import { Tensor, castCopy, checkLive, empty, type DType, type TensorLike } from '../tensor';
+import { Tensor, checkLive, empty, type TensorLike } from '../runtime/tensor';
+import { castCopy } from '../runtime/create';
+import { type DType } from '../runtime/dtype';
 import { primitive, zerograd } from '../core/primitive';
-import { DTypeError, ShapeError } from '../errors';
-import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, shapeString } from '../shape';
+import { DTypeError, ShapeError } from '../runtime/errors';
+import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, shapeString } from '../runtime/shape';
 import { kernelFor } from '../wasm/index';
 import { MAX_KERNEL_RANK, asTensor, binaryForward, checkTensor, coercePair, composite, temporary, unaryForward, writeInts } from './util';
 import { unbroadcast } from './broadcast';

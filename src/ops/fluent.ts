@@ -1,7 +1,7 @@
 // Installs the fluent methods declared on Tensor: x.add(y), x.sum(0), ...
 // Each calls the op of the same name with the tensor first.
 
-import { Tensor } from '../tensor';
+import { Tensor } from '../runtime/tensor';
 import * as arithmetic from './arithmetic';
 import * as compare from './compare';
 import * as unary from './unary';

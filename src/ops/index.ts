@@ -1,7 +1,7 @@
 // The op library, and the wiring core/ needs from it. One file per family;
 // each op is primitive(forward, ...rules) with its kernel in assembly/<family>.ts.
 
-import { ones } from '../tensor';
+import { ones } from '../runtime/create';
 import { hooks } from '../core/hooks';
 import { add } from './arithmetic';
 import './fluent';

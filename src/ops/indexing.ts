@@ -5,11 +5,11 @@
 // pad -> slice, gather <-> scatterAdd. Repeated gather indices accumulate
 // (AutoGrad.jl issue #127 is the bug of overwriting them).
 
-import { Tensor, empty } from '../tensor';
+import { Tensor, empty } from '../runtime/tensor';
 import { kernels, kernelFor } from '../wasm/index';
 import { primitive, type GradRule } from '../core/primitive';
-import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
-import { collapseAxes, contiguousStrides, normalizeAxis, shapeSize, shapeString } from '../shape';
+import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
+import { collapseAxes, contiguousStrides, normalizeAxis, shapeSize, shapeString } from '../runtime/shape';
 import { checkTensor, composite, readInts, withInts, writeInts, type IntList } from './util';
 
 // ---- strided views ----

@@ -1,9 +1,9 @@
 // In-place updates: not differentiable, never recorded.
 
-import type { Tensor } from '../tensor';
+import type { Tensor } from '../runtime/tensor';
 import { kernels } from '../wasm/index';
-import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
-import { sameShape, shapeString } from '../shape';
+import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
+import { sameShape, shapeString } from '../runtime/shape';
 import { checkTensor } from './util';
 
 /**

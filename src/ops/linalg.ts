@@ -4,12 +4,13 @@
 // gradient rule is written with the differentiable ops below, so gradients of
 // gradients work.
 
-import { Tensor, alias, empty, bytesPerElement, type TensorLike } from '../tensor';
+import { Tensor, alias, empty, type TensorLike } from '../runtime/tensor';
+import { bytesPerElement } from '../runtime/dtype';
 import { kernels, kernelFor } from '../wasm/index';
-import { allocBytes, freeBytes } from '../memory';
+import { allocBytes, freeBytes } from '../runtime/storage';
 import { primitive } from '../core/primitive';
-import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
-import { broadcastStrides, collapseAxes, contiguousStrides, sameShape, shapeSize, shapeString, tryBroadcastShapes } from '../shape';
+import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
+import { broadcastStrides, collapseAxes, contiguousStrides, sameShape, shapeSize, shapeString, tryBroadcastShapes } from '../runtime/shape';
 import { binaryForward, checkTensor, coercePair, composite, stridedCopy, writeInts } from './util';
 import { reshape, transpose } from './shape';
 import { mul, neg, sub } from './arithmetic';

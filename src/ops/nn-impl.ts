@@ -3,11 +3,12 @@
 // Nothing here is recorded on a tape and nothing is public API (this file is
 // not re-exported by src/ops/index.ts).
 
-import { Tensor, empty, type DType } from '../tensor';
+import { Tensor, empty } from '../runtime/tensor';
+import { type DType } from '../runtime/dtype';
 import { kernel, kernels, kernelFor } from '../wasm/index';
-import { allocBytes, freeBytes } from '../memory';
-import { ArgumentError, describe } from '../errors';
-import { shapeSize } from '../shape';
+import { allocBytes, freeBytes } from '../runtime/storage';
+import { ArgumentError, describe } from '../runtime/errors';
+import { shapeSize } from '../runtime/shape';
 import { readInts, suffix, withInts, type IntList } from './util';
 
 export type { IntList };

@@ -3,12 +3,14 @@
 // differentiable ops; conv2d, its two gradients, the pooling pairs and the
 // embedding pair are each other's adjoints, so gradients of any order work.
 
-import { Tensor, markTemporary, tensor, tidy, type TensorLike } from '../tensor';
+import { Tensor, markTemporary, type TensorLike } from '../runtime/tensor';
+import { tensor } from '../runtime/create';
+import { tidy } from '../runtime/tidy';
 import { primitive } from '../core/primitive';
 import { value } from '../core/diff';
-import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
-import { broadcastShapes, normalizeAxes, normalizeAxis, sameShape, shapeString } from '../shape';
-import { nextDouble } from '../random';
+import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
+import { broadcastShapes, normalizeAxes, normalizeAxis, sameShape, shapeString } from '../runtime/shape';
+import { nextDouble } from '../runtime/random';
 import { add, div, mul, neg, sub } from './arithmetic';
 import { abs2, softplus, sqrt } from './unary';
 import { mean, sum } from './reduce';

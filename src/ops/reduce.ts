@@ -2,11 +2,11 @@
 // argmax, argmin. Every one takes `axis` (a number or an array of numbers,
 // negative from the end; all axes when omitted) and `keepdims`.
 
-import { Tensor, empty, type TensorLike } from '../tensor';
+import { Tensor, empty, type TensorLike } from '../runtime/tensor';
 import { kernelFor, kernels } from '../wasm/index';
 import { primitive, zerograd } from '../core/primitive';
-import { ArgumentError, ShapeError, describe } from '../errors';
-import { broadcastStrides, contiguousStrides, normalizeAxes, normalizeAxis, reducedShape, shapeSize, shapeString } from '../shape';
+import { ArgumentError, ShapeError, describe } from '../runtime/errors';
+import { broadcastStrides, contiguousStrides, normalizeAxes, normalizeAxis, reducedShape, shapeSize, shapeString } from '../runtime/shape';
 import { add, div, mul, pow, sub } from './arithmetic';
 import { abs, exp, sign } from './unary';
 import { asTensor, binaryForward, checkTensor, composite, stridedCopy } from './util';

@@ -1,10 +1,12 @@
 // Shape ops: reshape, flatten, squeeze, expandDims (zero-copy views),
 // broadcastTo, tile, repeat, transpose, cast.
 
-import { Tensor, alias, castCopy, type DType } from '../tensor';
+import { Tensor, alias } from '../runtime/tensor';
+import { castCopy } from '../runtime/create';
+import { type DType } from '../runtime/dtype';
 import { primitive } from '../core/primitive';
-import { ArgumentError, ShapeError, describe } from '../errors';
-import { broadcastShapes, broadcastStrides, contiguousStrides, normalizeAxis, sameShape, shapeSize, shapeString } from '../shape';
+import { ArgumentError, ShapeError, describe } from '../runtime/errors';
+import { broadcastShapes, broadcastStrides, contiguousStrides, normalizeAxis, sameShape, shapeSize, shapeString } from '../runtime/shape';
 import { checkTensor, setCastOp, stridedCopy } from './util';
 import { unbroadcast } from './broadcast';
 import { sum } from './reduce';

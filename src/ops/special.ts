@@ -4,10 +4,10 @@
 // trigamma' = polygamma(2, ·), polygamma(n, ·)' = polygamma(n + 1, ·).
 // Kernels (accuracy notes at each function) are in assembly/special.ts.
 
-import { checkLive, empty, type Tensor, type TensorLike } from '../tensor';
+import { checkLive, empty, type Tensor, type TensorLike } from '../runtime/tensor';
 import { primitive } from '../core/primitive';
 import { kernelFor } from '../wasm/index';
-import { ArgumentError, describe } from '../errors';
+import { ArgumentError, describe } from '../runtime/errors';
 import { asTensor, unaryForward } from './util';
 import { mul, neg } from './arithmetic';
 import { abs2, exp } from './unary';

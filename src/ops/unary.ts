@@ -3,10 +3,10 @@
 // masks in the rules of abs, relu, elu and clamp come from zero-gradient ops,
 // so they are constants on the tape (second derivatives 0 away from kinks).
 
-import { checkLive, empty, type Tensor, type TensorLike } from '../tensor';
+import { checkLive, empty, type Tensor, type TensorLike } from '../runtime/tensor';
 import { primitive, zerograd } from '../core/primitive';
 import { kernelFor } from '../wasm/index';
-import { ArgumentError, describe } from '../errors';
+import { ArgumentError, describe } from '../runtime/errors';
 import { asTensor, unaryForward } from './util';
 import { add, div, mul, neg, sub } from './arithmetic';
 

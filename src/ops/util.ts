@@ -1,11 +1,12 @@
 // Helpers shared by op families: argument coercion and kernel plumbing.
 
-import { Tensor, checkLive, empty, markTemporary, tensor, type DType } from '../tensor';
-import { currentScope } from '../memory';
+import { Tensor, checkLive, empty, markTemporary } from '../runtime/tensor';
+import { tensor } from '../runtime/create';
+import { type DType } from '../runtime/dtype';
 import { kernelFor, kernels, heapI32 } from '../wasm/index';
-import { allocBytes, freeBytes, scratchInts } from '../memory';
-import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
-import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, sameShape, shapeString } from '../shape';
+import { allocBytes, freeBytes, scratchInts } from '../runtime/storage';
+import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
+import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, sameShape, shapeString } from '../runtime/shape';
 
 export function suffix(dtype: DType): 'f32' | 'f64' {
   return dtype === 'float32' ? 'f32' : 'f64';

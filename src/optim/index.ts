@@ -3,12 +3,14 @@
 // tape (`opt.step(tape, params)`) or from the function form's gradient
 // containers (`opt.step(grads, params)`), optionally clipped by global norm.
 
-import { Tensor, checkLive, keep, zeros } from '../tensor';
+import { Tensor, checkLive } from '../runtime/tensor';
+import { keep } from '../runtime/tidy';
+import { zeros } from '../runtime/create';
 import { kernel } from '../wasm/index';
 import { Tape } from '../core/tape';
 import { grad as gradOf } from '../core/diff';
-import { ArgumentError, DTypeError, ShapeError, describe } from '../errors';
-import { sameShape, shapeString } from '../shape';
+import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
+import { sameShape, shapeString } from '../runtime/shape';
 
 interface Common {
   /** Learning rate. */

@@ -4,7 +4,7 @@
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { KERNELS_WASM_DEFLATED, KERNELS_WASM_SIZE } from './kernels.generated';
 import { inflateRaw } from './inflate';
-import { NotReadyError } from '../errors';
+import { NotReadyError } from '../runtime/errors';
 
 type Ptr = number;
 type BinaryKernel = (a: Ptr, b: Ptr, out: Ptr, ndim: number, shape: Ptr, stridesA: Ptr, stridesB: Ptr) => void;

@@ -1,0 +1,167 @@
+// The floor's memory: blocks of WebAssembly memory (Storage), reference
+// counted by every handle that views them and by every tape that needs them,
+// the raw allocator calls with their accounting, memory(), and the "ballast"
+// that lets the garbage collector notice memory only it will free.
+
+import { kernels, memoryBytes } from '../wasm/index';
+import { OutOfMemoryError } from './errors';
+
+// ---- storage ----
+
+/**
+ * The largest block the allocator hands out (TLSF's block limit in
+ * AssemblyScript's runtime, measured: 2^30 - 4 bytes). A single tensor can
+ * be at most this large; shapes are checked against it before allocating.
+ */
+export const MAX_TENSOR_BYTES = 2 ** 30 - 4;
+
+/**
+ * In-place writes are stamped from one counter: a tape notes the counter
+ * when it records an op, and a buffer written after that (through any view)
+ * has a later stamp. Nothing written since recording (the usual case) is one
+ * comparison for a whole node.
+ */
+export const writes = { stamp: 0 };
+
+/** A block of wasm memory shared by every handle that views it. */
+export class Storage {
+  refs = 1;
+  /** In-place writes through any view of this block. */
+  version = 0;
+  /** The `writes.stamp` of the last in-place write. */
+  writtenAt = 0;
+  constructor(readonly ptr: number, readonly bytes: number) {}
+  /** Call after writing into the block in place (axpy, optimizer steps). */
+  markWritten(): void {
+    this.version++;
+    this.writtenAt = ++writes.stamp;
+  }
+  retain(): void {
+    this.refs++;
+  }
+  release(): void {
+    if (--this.refs === 0) freeBytes(this.ptr, this.bytes);
+  }
+}
+
+
+// The collector cannot see wasm memory, so memory dropped without dispose
+// (user-owned tensors, tapes) would only be reclaimed when JavaScript
+// garbage happens to trigger a collection: a loop that drops 1 MB of tensors
+// per step reached 2 GB before one did. So objects the collector frees carry
+// an ArrayBuffer "ballast" of about the wasm bytes they hold: engines count
+// ArrayBuffer memory and collect when it grows (measured on Node 20: dropped
+// objects holding 256 KB each stay below ~300 alive). Ballast is handed out
+// in chunks, so small tensors pay nothing per call.
+const BALLAST_CHUNK = 256 * 1024;
+const pressure = { pending: 0 };
+
+/** @internal Counts bytes that only the collector will free; returns a ballast buffer when a chunk is due. */
+export function collectableBytes(bytes: number): ArrayBuffer | null {
+  pressure.pending += bytes;
+  if (pressure.pending < BALLAST_CHUNK) return null;
+  const ballast = new ArrayBuffer(pressure.pending);
+  pressure.pending = 0;
+  return ballast;
+}
+
+
+// ---- raw allocation and accounting ----
+
+export interface MemoryInfo {
+  /** Tensor handles not yet disposed (user-owned and scope-owned). */
+  liveTensors: number;
+  /** Tapes not yet disposed (or collected). */
+  liveTapes: number;
+  /** Bytes held by live buffers (a buffer shared by several handles counts once). */
+  bytesInUse: number;
+  /** The largest `bytesInUse` seen since load (or the last `resetPeak`). */
+  peakBytes: number;
+  /** Size of the WebAssembly memory, which only ever grows. */
+  wasmBytes: number;
+  /** Buffers allocated and not yet freed. */
+  buffers: number;
+}
+
+export const stats = { liveTensors: 0, liveTapes: 0, bytesInUse: 0, peakBytes: 0, buffers: 0 };
+
+// A test hook: when `failAt` reaches 0, that allocation throws as if memory
+// were exhausted. Tests sweep it over every allocation of a call to check
+// that failing anywhere leaves nothing behind.
+const injected = { countdown: -1, allocations: 0 };
+/** @internal Makes the n-th allocation from now (1-based) fail; 0 turns it off. */
+export function failAllocationAfter(n: number): void {
+  injected.countdown = n > 0 ? n : -1;
+}
+/** @internal How many allocations were made since load (to size a failure sweep). */
+export function allocationCount(): number {
+  return injected.allocations;
+}
+
+/** Allocates `bytes` in wasm memory or throws an OutOfMemoryError saying how much was asked and held. */
+export function allocBytes(bytes: number, op: string): number {
+  const k = kernels();
+  let ptr: number;
+  injected.allocations++;
+  try {
+    if (injected.countdown > 0 && --injected.countdown === 0) {
+      injected.countdown = -1;
+      throw new Error('injected allocation failure (test hook)');
+    }
+    if (bytes > MAX_TENSOR_BYTES) throw new Error(`a single block holds at most ${MAX_TENSOR_BYTES} bytes`);
+    // TLSF traps (unreachable) when memory cannot grow; it has changed no
+    // state by then, so the allocator stays usable after the error.
+    ptr = k.alloc(bytes === 0 ? 8 : bytes);
+  } catch (error) {
+    throw new OutOfMemoryError(
+      `${op}: out of WebAssembly memory allocating ${bytes} bytes ` +
+        `(${stats.bytesInUse} bytes in use by ${stats.liveTensors} tensors, memory is ${memoryBytes()} bytes): ` +
+        `${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  stats.bytesInUse += bytes;
+  stats.buffers++;
+  if (stats.bytesInUse > stats.peakBytes) stats.peakBytes = stats.bytesInUse;
+  return ptr;
+}
+
+export function freeBytes(ptr: number, bytes: number): void {
+  kernels().free(ptr);
+  stats.bytesInUse -= bytes;
+  stats.buffers--;
+}
+
+/**
+ * What the library holds in WebAssembly memory right now.
+ *
+ * @example
+ * const before = ag.memory().liveTensors;
+ * ag.tidy(() => ag.ones([1000]).mul(2));
+ * ag.memory().liveTensors === before; // true
+ */
+export function memory(): MemoryInfo {
+  return {
+    liveTensors: stats.liveTensors,
+    liveTapes: stats.liveTapes,
+    bytesInUse: stats.bytesInUse,
+    peakBytes: stats.peakBytes,
+    wasmBytes: memoryBytes(),
+    buffers: stats.buffers,
+  };
+}
+
+/** Starts peak tracking afresh from the bytes in use now. */
+export function resetPeak(): void {
+  stats.peakBytes = stats.bytesInUse;
+}
+
+// Small int32 arrays (shapes, strides) passed to kernels live in one block
+// allocated once, never in per-call allocations.
+const SCRATCH_INTS = 4 * 64;
+let scratchPtr = 0;
+export function scratchInts(): number {
+  if (scratchPtr === 0) {
+    scratchPtr = kernels().alloc(SCRATCH_INTS * 4);
+  }
+  return scratchPtr;
+}
