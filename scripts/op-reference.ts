@@ -26,13 +26,20 @@ function summaries(file: string): Map<string, string> {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
   const out = new Map<string, string>();
   source.forEachChild((node) => {
-    if (!ts.isFunctionDeclaration(node) || node.name === undefined) return;
-    if (!node.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return;
+    // An op is `export const name = op(...)` (or compose), or an exported function.
+    let name: string | undefined;
+    if (ts.isFunctionDeclaration(node)) name = node.name?.text;
+    else if (ts.isVariableStatement(node) && node.declarationList.declarations.length === 1) {
+      const d = node.declarationList.declarations[0];
+      if (ts.isIdentifier(d.name)) name = d.name.text;
+    }
+    if (name === undefined) return;
+    if (!(node as ts.HasModifiers).modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return;
     const docs = ts.getJSDocCommentsAndTags(node).filter(ts.isJSDoc);
     const comment = docs.map((d) => ts.getTextOfJSDocComment(d.comment) ?? '').join(' ').replace(/\s+/g, ' ').trim();
-    if (comment === '' || out.has(node.name.text)) return;
+    if (comment === '' || out.has(name)) return;
     const first = /^(.*?[.!?])(\s|$)/.exec(comment)?.[1] ?? comment;
-    out.set(node.name.text, first.replace(/\|/g, '\\|'));
+    out.set(name, first.replace(/\|/g, '\\|'));
   });
   return out;
 }

@@ -7,12 +7,6 @@ import type { Tape } from './tape';
 /** A gradient rule: `(dy, y, ...args) => gradient for one argument`, or null for none. */
 export type GradRule = ((dy: Tensor, y: Tensor, ...args: any[]) => Tensor | null) | null;
 
-/** An op as the tape sees it: a name and one rule per argument. */
-export interface Primitive {
-  readonly name: string;
-  readonly rules: readonly GradRule[];
-}
-
 export interface Profiler {
   now(): number;
   addForward(name: string, ms: number): void;

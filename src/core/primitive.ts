@@ -1,14 +1,27 @@
 // The one door every op goes through: a forward function on values, plus one
-// gradient rule per argument. Calling the result records it on every active
-// tape that tracks one of its arguments.
+// gradient rule per argument. Calling it records the result on every active
+// tape that tracks one of its arguments. A call is all or nothing: if its
+// argument conversion or its forward function fails, what it made is freed
+// and nothing is recorded.
 
 import { Tensor, alias, temporaries } from '../runtime/tensor';
 import { ArgumentError, AutogradError, describe } from '../runtime/errors';
 import { Scope, currentScope, disposeAll, moveToCurrent, popScope, pushScope, type Owned } from '../runtime/scope';
-import { activeTapes, recording, type Node } from './tape';
-import { hooks, type GradRule, type Primitive } from './hooks';
+import { activeTapes, recording, nodeCount, type Node } from './tape';
+import { hooks, type GradRule } from './hooks';
 
-export type { GradRule, Primitive };
+export type { GradRule };
+
+/**
+ * An op as the tape sees it: a name, a forward function on its (converted)
+ * arguments, and one gradient rule per argument — or `rules: null` for an op
+ * whose result is a constant on every tape (comparisons, rounding, masks).
+ */
+export interface Primitive<A extends unknown[] = any[]> {
+  readonly name: string;
+  readonly forward: (...args: A) => Tensor;
+  readonly rules: readonly GradRule[] | null;
+}
 
 const FAILED = 'the failure of the call that created it';
 
@@ -17,128 +30,123 @@ const FAILED = 'the failure of the call that created it';
 // Frames are reused: one is needed per call at the bottom of the stack.
 const framePool: Scope[] = [];
 
-function openFrame(): Scope {
-  return pushScope(framePool.pop() ?? new Scope('frame'));
-}
+/**
+ * Calls primitive `p`: `prepare` (when given) first turns the caller's
+ * arguments into the forward function's (checking them, making tensors of
+ * numbers; `op` names the call in its errors), inside the call's guard. The hot path — inside a tidy or a diff —
+ * is a mark on the current scope to take back what a failed call made.
+ */
+/** Turns a call's arguments into the forward function's. */
+export type Prepare<A> = (op: string, args: any) => A;
 
-function closeFrame(frame: Scope): Owned[] {
-  popScope(frame);
-  const items = frame.take();
-  framePool.push(frame);
-  return items;
-}
-
-function run<A extends unknown[]>(name: string, forward: (...args: A) => Tensor, args: A): Tensor {
+export function invoke<A extends unknown[]>(p: Primitive<A>, prepare: Prepare<A> | null, args: unknown[]): Tensor {
   const scope = currentScope();
-  if (scope === null) return runInFrame(name, forward, args);
-  // The hot path (inside a tidy or a diff): a mark on the current scope to
-  // take back what a failed forward made.
+  if (scope === null) return invokeInFrame(p, prepare, args);
   const mark = scope.mark();
-  recording.suspended++;
+  const nodes = nodeCount.value;
+  let a: A = args as A;
   let y: Tensor;
   try {
-    y = callForward(name, forward, args);
+    if (prepare !== null) a = prepare(p.name, args);
+    y = callForward(p, a);
   } catch (error) {
-    recording.suspended--;
-    failed(scope.takeFrom(mark), args);
+    failed(scope.takeFrom(mark), a, nodes);
     throw error;
   }
-  recording.suspended--;
   // A result must be a handle this call made: the tape maps handles to nodes.
-  return y._owner === scope && y._slot >= mark && !y._param ? y : alias(y, y.shape);
-}
-
-function callForward<A extends unknown[]>(name: string, forward: (...args: A) => Tensor, args: A): Tensor {
-  let y: unknown;
-  if (hooks.profiler === null) y = forward(...args);
-  else {
-    const t0 = hooks.profiler.now();
-    y = forward(...args);
-    hooks.profiler.addForward(name, hooks.profiler.now() - t0);
-  }
-  if (!(y instanceof Tensor)) {
-    throw new AutogradError(`${name}: forward function returned ${describe(y)}, expected a Tensor`);
-  }
-  if (hooks.checkFinite !== null) {
-    const tape = activeTapes.length > 0 ? activeTapes[activeTapes.length - 1] : null;
-    hooks.checkFinite(name, y, tape === null ? -1 : tape.nodes.length, args);
-  }
+  if (!(y._owner === scope && y._slot >= mark) || y._param) y = alias(y, y.shape);
+  if (p.rules !== null && activeTapes.length > 0 && recording.suspended === 0) record(p, y, a);
+  if (temporaries.pending !== 0) settleTemporaries(a, false);
   return y;
 }
 
-function failed(made: Owned[], args: readonly unknown[]): void {
-  disposeAll(made, FAILED);
-  freeTemporaries(args);
-}
-
-/** A call outside every scope: what forward made but did not return is freed; nothing will record or read it. */
-function runInFrame<A extends unknown[]>(name: string, forward: (...args: A) => Tensor, args: A): Tensor {
-  const frame = openFrame();
-  recording.suspended++;
+/** A call outside every scope: what it made but does not return is freed; nothing records or reads it. */
+function invokeInFrame<A extends unknown[]>(p: Primitive<A>, prepare: Prepare<A> | null, args: unknown[]): Tensor {
+  const frame = pushScope(framePool.pop() ?? new Scope('frame'));
+  let a: A = args as A;
   let y: Tensor;
   try {
-    y = callForward(name, forward, args);
+    if (prepare !== null) a = prepare(p.name, args);
+    y = callForward(p, a);
   } catch (error) {
-    recording.suspended--;
-    failed(closeFrame(frame), args);
+    popScope(frame);
+    const made = frame.take();
+    framePool.push(frame);
+    failed(made, a, nodeCount.value);
     throw error;
   }
-  recording.suspended--;
   const fresh = y._owner === frame && !y._param;
   popScope(frame);
   if (frame.takeSole() === y) {
     // the usual end: the frame holds just the result, which goes to the user
     framePool.push(frame);
     y._toUser();
-    return fresh ? y : alias(y, y.shape);
+  } else {
+    const items = frame.take();
+    framePool.push(frame);
+    for (const item of items) {
+      if (item === y) moveToCurrent(y);
+      else item.dispose('the end of the call that created it');
+    }
   }
-  const items = frame.take();
-  framePool.push(frame);
-  for (const item of items) {
-    if (item === y) moveToCurrent(y);
-    else item.dispose('the end of the call that created it');
-  }
+  if (temporaries.pending !== 0) settleTemporaries(a, true);
   return fresh ? y : alias(y, y.shape);
 }
 
-/**
- * Runs `fn`, a public function composed of several ops, so that a failure
- * half-way leaves nothing allocated and no tape half-written, and (outside
- * every scope) what it made but does not return is freed.
- * @internal
- */
-export function composite<R>(fn: () => R): R {
-  const scope = currentScope();
-  if (scope === null) {
-    const frame = openFrame();
-    let result: R;
-    try {
-      result = fn();
-    } catch (error) {
-      disposeAll(closeFrame(frame), FAILED);
-      throw error;
-    }
-    const items = closeFrame(frame);
-    const keep = new Set<unknown>(Array.isArray(result) ? result : [result]);
-    for (const item of items) {
-      if (keep.has(item)) moveToCurrent(item);
-      else item.dispose('the end of the call that created it');
-    }
-    return result;
-  }
-  const mark = scope.mark();
-  const tapes = activeTapes.slice();
-  const counts = tapes.map((t) => t.nodes.length);
+function callForward<A extends unknown[]>(p: Primitive<A>, a: A): Tensor {
+  let y: unknown;
+  recording.suspended++;
   try {
-    return fn();
-  } catch (error) {
-    for (let i = 0; i < tapes.length; i++) tapes[i].truncate(counts[i]);
-    disposeAll(scope.takeFrom(mark), FAILED);
-    throw error;
+    if (hooks.profiler === null) y = p.forward(...a);
+    else {
+      const t0 = hooks.profiler.now();
+      y = p.forward(...a);
+      hooks.profiler.addForward(p.name, hooks.profiler.now() - t0);
+    }
+  } finally {
+    recording.suspended--;
+  }
+  if (!(y instanceof Tensor)) {
+    throw new AutogradError(`${p.name}: forward function returned ${describe(y)}, expected a Tensor`);
+  }
+  if (hooks.checkFinite !== null) {
+    const tape = activeTapes.length > 0 ? activeTapes[activeTapes.length - 1] : null;
+    hooks.checkFinite(p.name, y, tape === null ? -1 : tape.nodes.length, a);
+  }
+  return y;
+}
+
+/** A failed call: nodes recorded since `nodes` (a dtype cast while converting) come off the tapes; what it made is freed. */
+function failed(made: Owned[], args: readonly unknown[], nodes: number): void {
+  if (nodeCount.value !== nodes) for (const tape of activeTapes) tape.truncateAfter(nodes);
+  disposeAll(made, FAILED);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a instanceof Tensor && a._temp) {
+      a._temp = false;
+      temporaries.pending--;
+      a.dispose('the failure of the call it was made for (a number argument)');
+    }
   }
 }
 
-function record(op: Primitive, y: Tensor, args: readonly unknown[]): void {
+/**
+ * After a call, its number arguments' tensors are freed when no scope owns
+ * them (nothing can reach them), and otherwise become ordinary tensors of
+ * their scope (a tape may read them), no longer this call's to free.
+ */
+function settleTemporaries(args: readonly unknown[], free: boolean): void {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a instanceof Tensor && a._temp) {
+      a._temp = false;
+      temporaries.pending--;
+      if (free) a.dispose('the end of the call it was made for (a number argument)');
+    }
+  }
+}
+
+function record(p: Primitive, y: Tensor, args: readonly unknown[]): void {
   let recorded = false;
   for (let t = 0; t < activeTapes.length; t++) {
     const tape = activeTapes[t];
@@ -152,7 +160,7 @@ function record(op: Primitive, y: Tensor, args: readonly unknown[]): void {
       parents[i] = node;
     }
     if (parents !== null) {
-      tape.record(op, y, args, parents);
+      tape.record(p, y, args, parents);
       recorded = true;
     }
   }
@@ -163,6 +171,53 @@ function record(op: Primitive, y: Tensor, args: readonly unknown[]): void {
       if (a instanceof Tensor) a._recorded = true;
     }
   }
+}
+
+/**
+ * Runs `fn`, a public function composed of several ops, so that a failure
+ * half-way leaves nothing allocated and no tape half-written, and (outside
+ * every scope) what it made but does not return is freed.
+ * @internal
+ */
+export function composite<R>(fn: () => R): R {
+  const scope = currentScope();
+  const nodes = nodeCount.value;
+  if (scope === null) {
+    const frame = pushScope(framePool.pop() ?? new Scope('frame'));
+    let result: R;
+    try {
+      result = fn();
+    } catch (error) {
+      popScope(frame);
+      const made = frame.take();
+      framePool.push(frame);
+      failed(made, [], nodes);
+      throw error;
+    }
+    popScope(frame);
+    const items = frame.take();
+    framePool.push(frame);
+    const keep = new Set<unknown>(Array.isArray(result) ? result : [result]);
+    for (const item of items) {
+      if (keep.has(item)) moveToCurrent(item);
+      else item.dispose('the end of the call that created it');
+    }
+    return result;
+  }
+  const mark = scope.mark();
+  try {
+    return fn();
+  } catch (error) {
+    failed(scope.takeFrom(mark), [], nodes);
+    throw error;
+  }
+}
+
+function checkName(op: string, name: unknown): string {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new ArgumentError(`${op}: name must be a non-empty string, got ${describe(name)}`);
+  }
+  return name;
 }
 
 /**
@@ -184,22 +239,15 @@ export function primitive<A extends any[]>(
   forward: (...args: A) => Tensor,
   ...rules: GradRule[]
 ): (...args: A) => Tensor {
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new ArgumentError(`primitive: name must be a non-empty string, got ${describe(name)}`);
-  }
+  checkName('primitive', name);
   if (typeof forward !== 'function') throw new ArgumentError(`primitive ${name}: forward must be a function, got ${describe(forward)}`);
   for (let i = 0; i < rules.length; i++) {
     if (rules[i] !== null && typeof rules[i] !== 'function') {
       throw new ArgumentError(`primitive ${name}: gradient rule ${i + 1} must be a function or null, got ${describe(rules[i])}`);
     }
   }
-  const op: Primitive = { name, rules };
-  const fn = (...args: A): Tensor => {
-    const y = run(name, forward, args);
-    if (activeTapes.length > 0 && recording.suspended === 0) record(op, y, args);
-    settleTemporaries(args);
-    return y;
-  };
+  const p: Primitive<A> = { name, forward, rules };
+  const fn = (...args: A): Tensor => invoke(p, null, args);
   Object.defineProperty(fn, 'name', { value: name });
   return fn;
 }
@@ -212,45 +260,10 @@ export function primitive<A extends any[]>(
  * const step = ag.zerograd('step', (x: ag.Tensor) => ag.greater(x, 0));
  */
 export function zerograd<A extends any[]>(name: string, forward: (...args: A) => Tensor): (...args: A) => Tensor {
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new ArgumentError(`zerograd: name must be a non-empty string, got ${describe(name)}`);
-  }
+  checkName('zerograd', name);
   if (typeof forward !== 'function') throw new ArgumentError(`zerograd ${name}: forward must be a function, got ${describe(forward)}`);
-  const fn = (...args: A): Tensor => {
-    const y = run(name, forward, args);
-    settleTemporaries(args);
-    return y;
-  };
+  const p: Primitive<A> = { name, forward, rules: null };
+  const fn = (...args: A): Tensor => invoke(p, null, args);
   Object.defineProperty(fn, 'name', { value: name });
   return fn;
-}
-
-/** Number arguments turned into tensors for this call, when it failed: nothing else can reach them. */
-function freeTemporaries(args: readonly unknown[]): void {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a instanceof Tensor && a._temp) {
-      a._temp = false;
-      temporaries.pending--;
-      a.dispose('the failure of the call it was made for (a number argument)');
-    }
-  }
-}
-
-/**
- * After a call, its number arguments' tensors are freed when no scope owns
- * them (nothing can reach them), and otherwise become ordinary tensors of
- * their scope (a tape may read them), no longer this call's to free.
- */
-function settleTemporaries(args: readonly unknown[]): void {
-  if (temporaries.pending === 0) return;
-  const free = currentScope() === null;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a instanceof Tensor && a._temp) {
-      a._temp = false;
-      temporaries.pending--;
-      if (free) a.dispose('the end of the call it was made for (a number argument)');
-    }
-  }
 }

@@ -6,7 +6,8 @@ import { Ledger, Scope, adopt, currentScope, endScope, popScope, pushScope, setN
 import { Storage, stats, writes } from '../runtime/storage';
 import { AutogradError, DTypeError, DisposedError, ShapeError } from '../runtime/errors';
 import { shapeString, sameShape } from '../runtime/shape';
-import { hooks, type Primitive } from './hooks';
+import { hooks } from './hooks';
+import type { Primitive } from './primitive';
 import { brand } from '../runtime/copy';
 
 /** One recorded value on one tape. Leaves (Params, function-form inputs) have no op. */
@@ -17,6 +18,8 @@ export interface Node {
   /** parents[i] is the node of args[i] on this tape, or null when args[i] is constant here. */
   readonly parents: readonly (Node | null)[] | null;
   readonly index: number;
+  /** Counts nodes over all tapes (nodeCount): a failed call takes back those recorded after it began. */
+  readonly serial: number;
   /**
    * `writes.stamp` when recorded: a buffer of the value or of a tensor
    * argument written in place after it (through any view) would make the
@@ -29,6 +32,9 @@ export interface Node {
 
 /** Tapes recording right now, outermost first. */
 export const activeTapes: Tape[] = [];
+
+/** Nodes recorded so far, on every tape. */
+export const nodeCount = { value: 0 };
 
 /** How deep we are inside forward functions, whose internal op calls must not be recorded. */
 export const recording = { suspended: 0 };
@@ -161,7 +167,7 @@ export class Tape {
 
   /** @internal */
   addLeaf(t: Tensor): Node {
-    const node: Node = { value: t, op: null, args: [], parents: null, index: this.nodes.length, stamp: writes.stamp, grad: null };
+    const node: Node = { value: t, op: null, args: [], parents: null, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null };
     this.nodes.push(node);
     this.byTensor.set(t, node);
     t._recorded = true;
@@ -178,20 +184,22 @@ export class Tape {
 
   /** @internal */
   record(op: Primitive, value: Tensor, args: readonly unknown[], parents: (Node | null)[]): void {
-    const node: Node = { value, op, args, parents, index: this.nodes.length, stamp: writes.stamp, grad: null };
+    const node: Node = { value, op, args, parents, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null };
     this.nodes.push(node);
     this.byTensor.set(value, node);
     this.holdNode(node);
   }
 
   /**
-   * @internal Forgets the nodes recorded after `count` (a call that failed
-   * half-way, while this tape recorded: nothing else was held since), releasing
-   * what they held.
+   * @internal Forgets the nodes recorded after node number `serial` (a call
+   * that failed half-way, while this tape recorded: nothing else was held
+   * since), releasing what they held.
    */
-  truncate(count: number): void {
+  truncateAfter(serial: number): void {
     const held = this._ledger.held;
     const collectable = this._scope.collectable;
+    let count = this.nodes.length;
+    while (count > 0 && this.nodes[count - 1].serial > serial) count--;
     for (let i = this.nodes.length - 1; i >= count; i--) {
       const node = this.nodes[i];
       this.byTensor.delete(node.value);
@@ -416,7 +424,7 @@ function versionError(node: Node, t: Tensor, what: string): never {
 
 function callRule(node: Node, j: number, dy: Tensor, value: Tensor, args: readonly unknown[]): Tensor | null {
   const op = node.op!;
-  const rule = op.rules[j];
+  const rule = op.rules![j]; // only ops with rules are recorded
   if (rule === undefined || rule === null) return null;
   // The rule's temporaries land in the backward scope after this mark; no
   // scope object is made per rule call.

@@ -1,82 +1,46 @@
 // Broadcasting arithmetic. Each rule reads as calculus; unbroadcast folds
 // gradients back to each operand's shape.
 
-import type { Tensor, TensorLike } from '../runtime/tensor';
-import { primitive, zerograd } from '../core/primitive';
-import { asTensor, binaryForward, coercePair, unaryForward } from './util';
-import { unbroadcast } from './broadcast';
-import { equal, greater, greaterEqual, less, where } from './compare';
-import { log } from './unary';
+import type { Tensor } from '../runtime/tensor';
+import { op, pair, unary } from './define';
+import { binaryForward, unaryForward } from './kernels';
+import { raw } from './raw';
 
-const addOp = primitive(
-  'add',
-  (a: Tensor, b: Tensor) => binaryForward('add', a, b),
-  (dy, _y, a: Tensor) => unbroadcast(a, dy),
-  (dy, _y, _a: Tensor, b: Tensor) => unbroadcast(b, dy),
-);
-
-const subOp = primitive(
-  'sub',
-  (a: Tensor, b: Tensor) => binaryForward('sub', a, b),
-  (dy, _y, a: Tensor) => unbroadcast(a, dy),
-  (dy, _y, _a: Tensor, b: Tensor) => unbroadcast(b, neg(dy)),
-);
-
-const mulOp = primitive(
-  'mul',
-  (a: Tensor, b: Tensor) => binaryForward('mul', a, b),
-  (dy, _y, a: Tensor, b: Tensor) => unbroadcast(a, mul(dy, b)),
-  (dy, _y, a: Tensor, b: Tensor) => unbroadcast(b, mul(dy, a)),
-);
-
-const divOp = primitive(
-  'div',
-  (a: Tensor, b: Tensor) => binaryForward('div', a, b),
-  (dy, _y, a: Tensor, b: Tensor) => unbroadcast(a, div(dy, b)),
-  (dy, y, _a: Tensor, b: Tensor) => unbroadcast(b, neg(mul(dy, div(y, b)))),
-);
-
-const negOp = primitive(
-  'neg',
-  (x: Tensor) => unaryForward('neg', 'neg', x),
-  (dy) => neg(dy),
-);
+/** The forward of a broadcasting binary kernel (assembly/binary.ts). */
+const binary = (name: string, kernel = name) => (a: Tensor, b: Tensor) => binaryForward(name, a, b, kernel);
 
 /** Elementwise `a + b` with broadcasting. @example ag.add(ag.tensor([1, 2]), 1).toArray() // [2, 3] */
-export function add(a: TensorLike, b: TensorLike): Tensor {
-  return addOp(...coercePair('add', a, b));
-}
+export const add = op({ name: 'add', args: pair, forward: binary('add') })
+  .grads((dy, _y, a) => raw.unbroadcast(a, dy), (dy, _y, _a, b) => raw.unbroadcast(b, dy));
 
 /** Elementwise `a - b` with broadcasting. @example ag.sub(ag.tensor([1, 2]), 1).toArray() // [0, 1] */
-export function sub(a: TensorLike, b: TensorLike): Tensor {
-  return subOp(...coercePair('sub', a, b));
-}
+export const sub = op({ name: 'sub', args: pair, forward: binary('sub') })
+  .grads((dy, _y, a) => raw.unbroadcast(a, dy), (dy, _y, _a, b) => raw.unbroadcast(b, raw.neg(dy)));
 
 /** Elementwise `a * b` with broadcasting. @example ag.mul(ag.tensor([1, 2]), 3).toArray() // [3, 6] */
-export function mul(a: TensorLike, b: TensorLike): Tensor {
-  return mulOp(...coercePair('mul', a, b));
-}
+export const mul = op({ name: 'mul', args: pair, forward: binary('mul') })
+  .grads((dy, _y, a, b) => raw.unbroadcast(a, raw.mul(dy, b)), (dy, _y, a, b) => raw.unbroadcast(b, raw.mul(dy, a)));
 
 /** Elementwise `a / b` with broadcasting. @example ag.div(1, ag.tensor([2, 4])).toArray() // [0.5, 0.25] */
-export function div(a: TensorLike, b: TensorLike): Tensor {
-  return divOp(...coercePair('div', a, b));
-}
+export const div = op({ name: 'div', args: pair, forward: binary('div') }).grads(
+  (dy, _y, a, b) => raw.unbroadcast(a, raw.div(dy, b)),
+  (dy, y, _a, b) => raw.unbroadcast(b, raw.neg(raw.mul(dy, raw.div(y, b)))),
+);
 
 /** Elementwise `-x`. @example ag.neg(ag.tensor([1, -2])).toArray() // [-1, 2] */
-export function neg(x: TensorLike): Tensor {
-  return negOp(asTensor('neg', x, 'float64'));
-}
+export const neg = op({ name: 'neg', args: unary, forward: (x) => unaryForward('neg', 'neg', x) })
+  .grads((dy) => raw.neg(dy));
 
-// numpy's floor_divide, a constant on the tape: the gradient of mod for b.
-const floordiv = zerograd('floordiv', (a: Tensor, b: Tensor) => binaryForward('mod', a, b, 'floordiv'));
+/** numpy's floor_divide, a constant on the tape: the gradient of mod for b. */
+const floordiv = op({ name: 'floordiv', args: pair, forward: binary('floordiv'), internal: true }).constant();
 
 // d(a^b)/da = b a^(b-1), exact at a = 0 (x^2 has slope 0 there, x^1 slope 1).
 // Where a == 0 and b == 0 it is 0 (x^0 = 1 is constant), not 0 * 0^-1 = NaN;
 // the masked branch is evaluated at a finite point so that no NaN leaks into
 // higher derivatives (the third derivative of x^2 at 0 is 0).
 function powBaseGrad(a: Tensor, b: Tensor): Tensor {
-  const flat = mul(equal(a, 0), equal(b, 0));
-  return where(flat, 0, mul(b, pow(a, where(flat, 1, sub(b, 1)))));
+  const flat = raw.mul(raw.equal(a, 0), raw.equal(b, 0));
+  return raw.where(flat, 0, raw.mul(b, raw.pow(a, raw.where(flat, 1, raw.sub(b, 1)))));
 }
 
 // d(a^b)/db = a^b log(a) for a > 0. At a == 0 with b >= 0 it is 0 (the limit
@@ -84,65 +48,9 @@ function powBaseGrad(a: Tensor, b: Tensor): Tensor {
 // ever taking log(0), so that no NaN leaks into higher derivatives. For a < 0
 // it is NaN: a^b is not differentiable in b there.
 function powExponentGrad(y: Tensor, a: Tensor, b: Tensor): Tensor {
-  const flat = mul(equal(a, 0), greaterEqual(b, 0));
-  return where(flat, 0, mul(y, log(where(flat, 1, a))));
+  const flat = raw.mul(raw.equal(a, 0), raw.greaterEqual(b, 0));
+  return raw.where(flat, 0, raw.mul(y, raw.log(raw.where(flat, 1, a))));
 }
-
-// The share of the gradient of maximum(a, b) that goes to a, given 0/1 masks
-// of where a wins and where they tie: ties split the gradient half and half.
-function share(wins: Tensor, ties: Tensor): Tensor {
-  return add(wins, mul(ties, 0.5));
-}
-
-const powOp = primitive(
-  'pow',
-  (a: Tensor, b: Tensor) => binaryForward('pow', a, b),
-  (dy, _y, a: Tensor, b: Tensor) => unbroadcast(a, mul(dy, powBaseGrad(a, b))),
-  (dy, y, a: Tensor, b: Tensor) => unbroadcast(b, mul(dy, powExponentGrad(y, a, b))),
-);
-
-const maximumOp = primitive(
-  'maximum',
-  (a: Tensor, b: Tensor) => binaryForward('maximum', a, b),
-  (dy, _y, a: Tensor, b: Tensor) => unbroadcast(a, mul(dy, share(greater(a, b), equal(a, b)))),
-  (dy, _y, a: Tensor, b: Tensor) => unbroadcast(b, mul(dy, share(greater(b, a), equal(a, b)))),
-);
-
-const minimumOp = primitive(
-  'minimum',
-  (a: Tensor, b: Tensor) => binaryForward('minimum', a, b),
-  (dy, _y, a: Tensor, b: Tensor) => unbroadcast(a, mul(dy, share(less(a, b), equal(a, b)))),
-  (dy, _y, a: Tensor, b: Tensor) => unbroadcast(b, mul(dy, share(less(b, a), equal(a, b)))),
-);
-
-// d atan2(y, x) = (x dy - y dx) / (x² + y²); x² + y² is formed as hypot² so
-// that it neither overflows nor underflows for large or tiny coordinates.
-const atan2Op = primitive(
-  'atan2',
-  (y: Tensor, x: Tensor) => binaryForward('atan2', y, x),
-  (dy, _z, y: Tensor, x: Tensor) => {
-    const r = hypot(y, x);
-    return unbroadcast(y, mul(dy, div(div(x, r), r)));
-  },
-  (dy, _z, y: Tensor, x: Tensor) => {
-    const r = hypot(y, x);
-    return unbroadcast(x, neg(mul(dy, div(div(y, r), r))));
-  },
-);
-
-const hypotOp = primitive(
-  'hypot',
-  (a: Tensor, b: Tensor) => binaryForward('hypot', a, b),
-  (dy, h, a: Tensor) => unbroadcast(a, mul(dy, div(a, h))),
-  (dy, h, _a: Tensor, b: Tensor) => unbroadcast(b, mul(dy, div(b, h))),
-);
-
-const modOp = primitive(
-  'mod',
-  (a: Tensor, b: Tensor) => binaryForward('mod', a, b),
-  (dy, _y, a: Tensor) => unbroadcast(a, dy),
-  (dy, _y, a: Tensor, b: Tensor) => unbroadcast(b, neg(mul(dy, floordiv(a, b)))),
-);
 
 /**
  * Elementwise `a ** b` with numpy broadcasting. A negative base with an
@@ -154,9 +62,14 @@ const modOp = primitive(
  * @example
  * ag.pow(ag.tensor([-2, 0, 3]), 2).toArray(); // [4, 0, 9]
  */
-export function pow(a: TensorLike, b: TensorLike): Tensor {
-  return powOp(...coercePair('pow', a, b));
-}
+export const pow = op({ name: 'pow', args: pair, forward: binary('pow') }).grads(
+  (dy, _y, a, b) => raw.unbroadcast(a, raw.mul(dy, powBaseGrad(a, b))),
+  (dy, y, a, b) => raw.unbroadcast(b, raw.mul(dy, powExponentGrad(y, a, b))),
+);
+
+// The share of the gradient of maximum(a, b) that goes to a, given 0/1 masks
+// of where a wins and where they tie: ties split the gradient half and half.
+const share = (wins: Tensor, ties: Tensor) => raw.add(wins, raw.mul(ties, 0.5));
 
 /**
  * Elementwise larger of `a` and `b` with numpy broadcasting (NaN if either is
@@ -166,9 +79,10 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
  * @example
  * ag.maximum(ag.tensor([1, 5, -3]), 0).toArray(); // [1, 5, 0]
  */
-export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  return maximumOp(...coercePair('maximum', a, b));
-}
+export const maximum = op({ name: 'maximum', args: pair, forward: binary('maximum') }).grads(
+  (dy, _y, a, b) => raw.unbroadcast(a, raw.mul(dy, share(raw.greater(a, b), raw.equal(a, b)))),
+  (dy, _y, a, b) => raw.unbroadcast(b, raw.mul(dy, share(raw.greater(b, a), raw.equal(a, b)))),
+);
 
 /**
  * Elementwise smaller of `a` and `b` with numpy broadcasting (NaN if either is
@@ -178,21 +92,30 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
  * @example
  * ag.minimum(ag.tensor([1, 5, -3]), 0).toArray(); // [0, 0, -3]
  */
-export function minimum(a: TensorLike, b: TensorLike): Tensor {
-  return minimumOp(...coercePair('minimum', a, b));
-}
+export const minimum = op({ name: 'minimum', args: pair, forward: binary('minimum') }).grads(
+  (dy, _y, a, b) => raw.unbroadcast(a, raw.mul(dy, share(raw.less(a, b), raw.equal(a, b)))),
+  (dy, _y, a, b) => raw.unbroadcast(b, raw.mul(dy, share(raw.less(b, a), raw.equal(a, b)))),
+);
 
 /**
  * Elementwise angle of the point `(x, y)` in radians, in `[-π, π]`, with numpy
  * broadcasting (Julia's `atan(y, x)`). Gradients `x / (x² + y²)` for `y` and
- * `-y / (x² + y²)` for `x`.
+ * `-y / (x² + y²)` for `x`; x² + y² is formed as hypot² so that it neither
+ * overflows nor underflows for large or tiny coordinates.
  *
  * @example
  * ag.atan2(ag.tensor([1, 1, -1]), ag.tensor([1, -1, -1])).toArray(); // [π/4, 3π/4, -3π/4]
  */
-export function atan2(y: TensorLike, x: TensorLike): Tensor {
-  return atan2Op(...coercePair('atan2', y, x));
-}
+export const atan2 = op({ name: 'atan2', args: pair, forward: binary('atan2') }).grads(
+  (dy, _z, y, x) => {
+      const r = raw.hypot(y, x);
+      return raw.unbroadcast(y, raw.mul(dy, raw.div(raw.div(x, r), r)));
+    },
+  (dy, _z, y, x) => {
+      const r = raw.hypot(y, x);
+      return raw.unbroadcast(x, raw.neg(raw.mul(dy, raw.div(raw.div(y, r), r))));
+    },
+);
 
 /**
  * Elementwise `sqrt(a² + b²)` with numpy broadcasting, without overflow or
@@ -202,9 +125,10 @@ export function atan2(y: TensorLike, x: TensorLike): Tensor {
  * @example
  * ag.hypot(ag.tensor([3, 5]), 4).toArray(); // [5, 6.403...]
  */
-export function hypot(a: TensorLike, b: TensorLike): Tensor {
-  return hypotOp(...coercePair('hypot', a, b));
-}
+export const hypot = op({ name: 'hypot', args: pair, forward: binary('hypot') }).grads(
+  (dy, h, a) => raw.unbroadcast(a, raw.mul(dy, raw.div(a, h))),
+  (dy, h, _a, b) => raw.unbroadcast(b, raw.mul(dy, raw.div(b, h))),
+);
 
 /**
  * Elementwise remainder of `a / b` like numpy's `mod` (Python's `%`): the
@@ -215,6 +139,7 @@ export function hypot(a: TensorLike, b: TensorLike): Tensor {
  * @example
  * ag.mod(ag.tensor([-7, 7, 5.5]), 3).toArray(); // [2, 1, 2.5]
  */
-export function mod(a: TensorLike, b: TensorLike): Tensor {
-  return modOp(...coercePair('mod', a, b));
-}
+export const mod = op({ name: 'mod', args: pair, forward: binary('mod') }).grads(
+  (dy, _y, a) => raw.unbroadcast(a, dy),
+  (dy, _y, a, b) => raw.unbroadcast(b, raw.neg(raw.mul(dy, floordiv(a, b)))),
+);

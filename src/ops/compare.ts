@@ -1,36 +1,20 @@
-// Comparisons and elementwise tests (zero-gradient: constants on every tape),
-// and `where`, which selects between two differentiable operands.
-// Comparison kernels are op codes of assembly/binary.ts; isnan, isfinite and
-// where are in assembly/compare.ts.
+// Comparisons and elementwise tests (constants on every tape), and `where`,
+// which selects between two differentiable operands. Comparison kernels are
+// op codes of assembly/binary.ts; isnan, isfinite and where are in
+// assembly/compare.ts.
 
-import { Tensor, checkLive, empty, type TensorLike } from '../runtime/tensor';
+import { Tensor, empty, type TensorLike } from '../runtime/tensor';
 import { castCopy } from '../runtime/create';
-import { type DType } from '../runtime/dtype';
-import { primitive, zerograd } from '../core/primitive';
+import type { DType } from '../runtime/dtype';
 import { DTypeError, ShapeError } from '../runtime/errors';
 import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, shapeString } from '../runtime/shape';
 import { kernelFor } from '../wasm/index';
-import { MAX_KERNEL_RANK, asTensor, binaryForward, checkTensor, coercePair, composite, temporary, unaryForward, writeInts } from './util';
-import { unbroadcast } from './broadcast';
+import { checkTensor, coercePair, temporary } from './args';
+import { op, pair, unary, type Args } from './define';
+import { MAX_KERNEL_RANK, binaryForward, unaryForward, writeInts } from './kernels';
+import { raw } from './raw';
 
-/** The shape of a tensor-or-number argument (a number is 0-d); checks tensors are live. */
-function shapeOfArg(op: string, x: unknown, name: string): readonly number[] {
-  return typeof x === 'number' ? [] : checkTensor(op, x, name).shape;
-}
-
-function comparison(name: string, kernelName: string): (a: TensorLike, b: TensorLike) => Tensor {
-  const op = zerograd(name, (a: Tensor, b: Tensor) => binaryForward(name, a, b, kernelName));
-  return (a, b) => op(...coercePair(name, a, b));
-}
-
-const equalOp = comparison('equal', 'equal');
-const notEqualOp = comparison('notEqual', 'not_equal');
-const lessOp = comparison('less', 'less');
-const lessEqualOp = comparison('lessEqual', 'less_equal');
-const greaterOp = comparison('greater', 'greater');
-const greaterEqualOp = comparison('greaterEqual', 'greater_equal');
-const isnanOp = zerograd('isnan', (x: Tensor) => unaryForward('isnan', 'isnan', x));
-const isfiniteOp = zerograd('isfinite', (x: Tensor) => unaryForward('isfinite', 'isfinite', x));
+const comparison = (name: string, kernel: string) => (a: Tensor, b: Tensor) => binaryForward(name, a, b, kernel);
 
 /**
  * Elementwise `a == b` with numpy broadcasting: 1 where equal, 0 elsewhere, in
@@ -39,9 +23,7 @@ const isfiniteOp = zerograd('isfinite', (x: Tensor) => unaryForward('isfinite', 
  * @example
  * ag.equal(ag.tensor([1, 2, NaN]), ag.tensor([1, 3, NaN])).toArray(); // [1, 0, 0]
  */
-export function equal(a: TensorLike, b: TensorLike): Tensor {
-  return equalOp(a, b);
-}
+export const equal = op({ name: 'equal', args: pair, forward: comparison('equal', 'equal') }).constant();
 
 /**
  * Elementwise `a != b` with numpy broadcasting: 1 where different, 0 elsewhere;
@@ -50,9 +32,7 @@ export function equal(a: TensorLike, b: TensorLike): Tensor {
  * @example
  * ag.notEqual(ag.tensor([1, 2, NaN]), 1).toArray(); // [0, 1, 1]
  */
-export function notEqual(a: TensorLike, b: TensorLike): Tensor {
-  return notEqualOp(a, b);
-}
+export const notEqual = op({ name: 'notEqual', args: pair, forward: comparison('notEqual', 'not_equal') }).constant();
 
 /**
  * Elementwise `a < b` with numpy broadcasting, as 1/0 in the operands' dtype
@@ -61,9 +41,7 @@ export function notEqual(a: TensorLike, b: TensorLike): Tensor {
  * @example
  * ag.less(ag.tensor([1, 2, 3]), 2).toArray(); // [1, 0, 0]
  */
-export function less(a: TensorLike, b: TensorLike): Tensor {
-  return lessOp(a, b);
-}
+export const less = op({ name: 'less', args: pair, forward: comparison('less', 'less') }).constant();
 
 /**
  * Elementwise `a <= b` with numpy broadcasting, as 1/0 in the operands' dtype
@@ -72,9 +50,7 @@ export function less(a: TensorLike, b: TensorLike): Tensor {
  * @example
  * ag.lessEqual(ag.tensor([1, 2, 3]), 2).toArray(); // [1, 1, 0]
  */
-export function lessEqual(a: TensorLike, b: TensorLike): Tensor {
-  return lessEqualOp(a, b);
-}
+export const lessEqual = op({ name: 'lessEqual', args: pair, forward: comparison('lessEqual', 'less_equal') }).constant();
 
 /**
  * Elementwise `a > b` with numpy broadcasting, as 1/0 in the operands' dtype
@@ -83,9 +59,7 @@ export function lessEqual(a: TensorLike, b: TensorLike): Tensor {
  * @example
  * ag.greater(ag.tensor([1, 2, 3]), 2).toArray(); // [0, 0, 1]
  */
-export function greater(a: TensorLike, b: TensorLike): Tensor {
-  return greaterOp(a, b);
-}
+export const greater = op({ name: 'greater', args: pair, forward: comparison('greater', 'greater') }).constant();
 
 /**
  * Elementwise `a >= b` with numpy broadcasting, as 1/0 in the operands' dtype
@@ -94,9 +68,7 @@ export function greater(a: TensorLike, b: TensorLike): Tensor {
  * @example
  * ag.greaterEqual(ag.tensor([1, 2, 3]), 2).toArray(); // [0, 1, 1]
  */
-export function greaterEqual(a: TensorLike, b: TensorLike): Tensor {
-  return greaterEqualOp(a, b);
-}
+export const greaterEqual = op({ name: 'greaterEqual', args: pair, forward: comparison('greaterEqual', 'greater_equal') }).constant();
 
 /**
  * Elementwise test for NaN: 1 where `x` is NaN, 0 elsewhere, in `x`'s dtype.
@@ -105,9 +77,7 @@ export function greaterEqual(a: TensorLike, b: TensorLike): Tensor {
  * @example
  * ag.isnan(ag.tensor([1, NaN, Infinity])).toArray(); // [0, 1, 0]
  */
-export function isnan(x: TensorLike): Tensor {
-  return isnanOp(asTensor('isnan', x, 'float64'));
-}
+export const isnan = op({ name: 'isnan', args: unary, forward: (x) => unaryForward('isnan', 'isnan', x) }).constant();
 
 /**
  * Elementwise test for finite numbers: 0 where `x` is NaN, Infinity or
@@ -116,9 +86,7 @@ export function isnan(x: TensorLike): Tensor {
  * @example
  * ag.isfinite(ag.tensor([1, NaN, -Infinity])).toArray(); // [1, 0, 0]
  */
-export function isfinite(x: TensorLike): Tensor {
-  return isfiniteOp(asTensor('isfinite', x, 'float64'));
-}
+export const isfinite = op({ name: 'isfinite', args: unary, forward: (x) => unaryForward('isfinite', 'isfinite', x) }).constant();
 
 /** The broadcast shape of where's three operands, or a ShapeError naming all three. */
 function whereShape(cond: readonly number[], a: readonly number[], b: readonly number[]): number[] {
@@ -138,9 +106,6 @@ type StridedTernary = (
 ) => void;
 
 function whereForward(cond: Tensor, a: Tensor, b: Tensor): Tensor {
-  checkLive(cond, 'where');
-  checkLive(a, 'where');
-  checkLive(b, 'where');
   if (a.dtype !== b.dtype) throw new DTypeError(`where: a and b have different dtypes (${a.dtype} and ${b.dtype})`);
   const outShape = whereShape(cond.shape, a.shape, b.shape);
   const c = collapseAxes(outShape, [
@@ -162,13 +127,35 @@ function whereForward(cond: Tensor, a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
-const whereOp = primitive(
-  'where',
-  whereForward,
-  null,
-  (dy, _y, cond: Tensor, a: Tensor) => unbroadcast(a, where(cond, dy, 0)),
-  (dy, _y, cond: Tensor, _a: Tensor, b: Tensor) => unbroadcast(b, where(cond, 0, dy)),
-);
+/** The shape of a tensor-or-number argument (a number is 0-d); checks tensors are live. */
+function shapeOfArg(op: string, x: unknown, name: string): readonly number[] {
+  return typeof x === 'number' ? [] : checkTensor(op, x, name).shape;
+}
+
+// Numbers for a and b take cond's dtype (two numbers) or the other operand's.
+function whereArgs(op: string, cond: TensorLike, a: TensorLike, b: TensorLike): [Tensor, Tensor, Tensor] {
+  whereShape(shapeOfArg(op, cond, 'cond'), shapeOfArg(op, a, 'a'), shapeOfArg(op, b, 'b'));
+  let ta: Tensor;
+  let tb: Tensor;
+  if (typeof a === 'number' && typeof b === 'number') {
+    const dtype: DType = typeof cond === 'number' ? 'float64' : cond.dtype;
+    ta = temporary(a, dtype);
+    tb = temporary(b, dtype);
+  } else {
+    [ta, tb] = coercePair(op, a, b);
+  }
+  return [typeof cond === 'number' ? temporary(cond, ta.dtype) : cond, ta, tb];
+}
+
+const whereArgKind: Args<[cond: TensorLike, a: TensorLike, b: TensorLike], [Tensor, Tensor, Tensor], [cond: Tensor, a: TensorLike, b: TensorLike]> = {
+  parse: (op, args) => whereArgs(op, args[0], args[1], args[2]),
+  // from rules: cond is a tensor; a number operand takes the other's dtype
+  raw: (_op, [cond, a, b]) => [
+    cond,
+    typeof a === 'number' ? temporary(a, (b as Tensor).dtype) : a,
+    typeof b === 'number' ? temporary(b, (a as Tensor).dtype) : b,
+  ],
+};
 
 /**
  * Elementwise selection, numpy's `where`: `a` where `cond` is nonzero (NaN
@@ -184,19 +171,8 @@ const whereOp = primitive(
  * const x = ag.tensor([-2, 3]);
  * ag.where(ag.greater(x, 0), x, 0).toArray(); // [0, 3]  (relu)
  */
-export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
-  whereShape(shapeOfArg('where', cond, 'cond'), shapeOfArg('where', a, 'a'), shapeOfArg('where', b, 'b'));
-  return composite(() => {
-    let ta: Tensor;
-    let tb: Tensor;
-    if (typeof a === 'number' && typeof b === 'number') {
-      const dtype: DType = typeof cond === 'number' ? 'float64' : cond.dtype;
-      ta = temporary(a, dtype);
-      tb = temporary(b, dtype);
-    } else {
-      [ta, tb] = coercePair('where', a, b);
-    }
-    const tc = typeof cond === 'number' ? temporary(cond, ta.dtype) : cond;
-    return whereOp(tc, ta, tb);
-  });
-}
+export const where = op({ name: 'where', args: whereArgKind, forward: whereForward, method: false }).grads(
+  null,
+  (dy, _y, cond, a) => raw.unbroadcast(a, raw.where(cond, dy, 0)),
+  (dy, _y, cond, _a, b) => raw.unbroadcast(b, raw.where(cond, 0, dy)),
+);

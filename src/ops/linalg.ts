@@ -15,7 +15,7 @@ import { binaryForward, checkTensor, coercePair, composite, stridedCopy, writeIn
 import { reshape, transpose } from './shape';
 import { mul, neg, sub } from './arithmetic';
 import { sum } from './reduce';
-import { unbroadcast } from './broadcast';
+import { unbroadcast } from './shape';
 
 type Ptr = number;
 

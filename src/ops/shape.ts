@@ -1,15 +1,15 @@
 // Shape ops: reshape, flatten, squeeze, expandDims (zero-copy views),
-// broadcastTo, tile, repeat, transpose, cast.
+// broadcastTo and its adjoint unbroadcast, tile, repeat, transpose, cast.
 
 import { Tensor, alias } from '../runtime/tensor';
 import { castCopy } from '../runtime/create';
-import { type DType } from '../runtime/dtype';
-import { primitive } from '../core/primitive';
+import { checkDType, type DType } from '../runtime/dtype';
 import { ArgumentError, ShapeError, describe } from '../runtime/errors';
 import { broadcastShapes, broadcastStrides, contiguousStrides, normalizeAxis, sameShape, shapeSize, shapeString } from '../runtime/shape';
-import { checkTensor, setCastOp, stridedCopy } from './util';
-import { unbroadcast } from './broadcast';
-import { sum } from './reduce';
+import { checkTensor } from './args';
+import { compose, custom, op } from './define';
+import { stridedCopy } from './kernels';
+import { raw } from './raw';
 
 function resolveShape(op: string, x: Tensor, shape: unknown): number[] {
   if (!Array.isArray(shape)) throw new ArgumentError(`${op}: shape must be an array of integers, got ${describe(shape)}`);
@@ -38,11 +38,10 @@ function resolveShape(op: string, x: Tensor, shape: unknown): number[] {
   return out;
 }
 
-const reshapeOp = primitive(
-  'reshape',
-  (x: Tensor, shape: number[]) => alias(x, shape),
-  (dy, _y, x: Tensor) => reshape(dy, x.shape.slice()),
-);
+// reshape, flatten, squeeze and expandDims share the buffer; each is its own
+// op so the tape names it, and each gradient is a reshape back.
+const view = (x: Tensor, shape: number[]) => alias(x, shape);
+const reshapeBack = (dy: Tensor, _y: Tensor, x: Tensor) => raw.reshape(dy, x.shape.slice());
 
 /**
  * The same data with a new shape (no copy); one entry may be -1 to infer it.
@@ -50,26 +49,12 @@ const reshapeOp = primitive(
  * @example
  * ag.arange(6).reshape([2, -1]).shape; // [2, 3]
  */
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  checkTensor('reshape', x);
-  const s = resolveShape('reshape', x, shape);
-  return reshapeOp(x, s);
-}
+export const reshape = op({
+  name: 'reshape', forward: view,
+  args: custom((op: string, x: Tensor, shape: readonly number[]): [Tensor, number[]] => [x, resolveShape(op, checkTensor(op, x), shape)]),
+}).grads(reshapeBack, null);
 
-// flatten, squeeze and expandDims share the buffer like reshape; each is its
-// own primitive so the tape names it, and each gradient is a reshape back.
-function viewOp(name: string): (x: Tensor, shape: number[]) => Tensor {
-  return primitive(
-    name,
-    (x: Tensor, shape: number[]) => alias(x, shape),
-    (dy, _y, x: Tensor) => reshape(dy, x.shape.slice()),
-  );
-}
-const flattenOp = viewOp('flatten');
-const squeezeOp = viewOp('squeeze');
-const expandDimsOp = viewOp('expandDims');
-
-/** Normalised axes (number or array) against rank `ndim`, no repeats; `undefined` when not given. */
+/** Normalised axes (number or array) against rank `ndim`, no repeats. */
 function axisList(op: string, axis: unknown, ndim: number): number[] {
   const list = typeof axis === 'number' ? [axis] : axis;
   if (!Array.isArray(list)) throw new ArgumentError(`${op}: axis must be an integer or an array of integers, got ${describe(axis)}`);
@@ -88,9 +73,24 @@ function axisList(op: string, axis: unknown, ndim: number): number[] {
  * @example
  * ag.flatten(ag.tensor([[1, 2], [3, 4]])).toArray(); // [1, 2, 3, 4]
  */
-export function flatten(x: Tensor): Tensor {
-  checkTensor('flatten', x);
-  return flattenOp(x, [x.size]);
+export const flatten = op({
+  name: 'flatten', forward: view,
+  args: custom((op: string, x: Tensor): [Tensor, number[]] => [checkTensor(op, x), [x.size]]),
+}).grads(reshapeBack, null);
+
+function squeezeArgs(op: string, x: Tensor, axis?: number | readonly number[]): [Tensor, number[]] {
+  checkTensor(op, x);
+  let drop: number[];
+  if (axis === undefined || axis === null) drop = x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
+  else {
+    drop = axisList(op, axis, x.ndim);
+    for (const a of drop) {
+      if (x.shape[a] !== 1) {
+        throw new ShapeError(`${op}: cannot remove axis ${a} of shape ${shapeString(x.shape)}: it has size ${x.shape[a]}, not 1`);
+      }
+    }
+  }
+  return [x, x.shape.filter((_, i) => !drop.includes(i))];
 }
 
 /**
@@ -101,19 +101,16 @@ export function flatten(x: Tensor): Tensor {
  * ag.squeeze(ag.zeros([1, 3, 1])).shape;     // [3]
  * ag.squeeze(ag.zeros([1, 3, 1]), -1).shape; // [1, 3]
  */
-export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
-  checkTensor('squeeze', x);
-  let drop: number[];
-  if (axis === undefined || axis === null) drop = x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
-  else {
-    drop = axisList('squeeze', axis, x.ndim);
-    for (const a of drop) {
-      if (x.shape[a] !== 1) {
-        throw new ShapeError(`squeeze: cannot remove axis ${a} of shape ${shapeString(x.shape)}: it has size ${x.shape[a]}, not 1`);
-      }
-    }
-  }
-  return squeezeOp(x, x.shape.filter((_, i) => !drop.includes(i)));
+export const squeeze = op({ name: 'squeeze', args: custom(squeezeArgs), forward: view }).grads(reshapeBack, null);
+
+function expandDimsArgs(op: string, x: Tensor, axis: number | readonly number[]): [Tensor, number[]] {
+  checkTensor(op, x);
+  const rank = x.ndim + (Array.isArray(axis) ? axis.length : 1);
+  const added = axisList(op, axis, rank);
+  const shape: number[] = [];
+  let k = 0;
+  for (let i = 0; i < rank; i++) shape.push(added.includes(i) ? 1 : x.shape[k++]);
+  return [x, shape];
 }
 
 /**
@@ -125,21 +122,15 @@ export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
  * ag.expandDims(ag.tensor([1, 2]), 0).shape;  // [1, 2]
  * ag.expandDims(ag.tensor([1, 2]), -1).shape; // [2, 1]
  */
-export function expandDims(x: Tensor, axis: number | readonly number[]): Tensor {
-  checkTensor('expandDims', x);
-  const rank = x.ndim + (Array.isArray(axis) ? axis.length : 1);
-  const added = axisList('expandDims', axis, rank);
-  const shape: number[] = [];
-  let k = 0;
-  for (let i = 0; i < rank; i++) shape.push(added.includes(i) ? 1 : x.shape[k++]);
-  return expandDimsOp(x, shape);
-}
+export const expandDims = op({ name: 'expandDims', args: custom(expandDimsArgs), forward: view }).grads(reshapeBack, null);
 
-const broadcastToOp = primitive(
-  'broadcastTo',
-  (x: Tensor, shape: number[]) => stridedCopy('broadcastTo', x, shape, broadcastStrides(x.shape, shape)),
-  (dy, _y, x: Tensor) => unbroadcast(x, dy),
-);
+function broadcastToArgs(op: string, x: Tensor, shape: readonly number[]): [Tensor, number[]] {
+  checkTensor(op, x);
+  if (!Array.isArray(shape)) throw new ArgumentError(`${op}: shape must be an array, got ${describe(shape)}`);
+  const out = broadcastShapes(op, x.shape, shape);
+  if (!sameShape(out, shape)) throw new ShapeError(`${op}: cannot broadcast ${shapeString(x.shape)} to ${shapeString(shape)}`);
+  return [x, shape.slice()];
+}
 
 /**
  * `x` repeated along size-1 (or missing leading) axes to `shape`, numpy style.
@@ -147,15 +138,39 @@ const broadcastToOp = primitive(
  * @example
  * ag.broadcastTo(ag.tensor([1, 2]), [2, 2]).toArray(); // [[1, 2], [1, 2]]
  */
-export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
-  checkTensor('broadcastTo', x);
-  if (!Array.isArray(shape)) throw new ArgumentError(`broadcastTo: shape must be an array, got ${describe(shape)}`);
-  const out = broadcastShapes('broadcastTo', x.shape, shape);
-  if (!sameShape(out, shape)) {
-    throw new ShapeError(`broadcastTo: cannot broadcast ${shapeString(x.shape)} to ${shapeString(shape)}`);
+export const broadcastTo = op({
+  name: 'broadcastTo', args: custom(broadcastToArgs),
+  forward: (x, shape) => stridedCopy('broadcastTo', x, shape, broadcastStrides(x.shape, shape)),
+}).grads((dy, _y, x) => raw.unbroadcast(x, dy), null);
+
+function unbroadcastArgs(op: string, x: Tensor, dy: Tensor): [Tensor, Tensor] {
+  checkTensor(op, x, 'x');
+  checkTensor(op, dy, 'dy');
+  if (!sameShape(broadcastShapes(op, x.shape, dy.shape), dy.shape)) {
+    throw new ShapeError(`${op}: dy ${shapeString(dy.shape)} is not a broadcast of x ${shapeString(x.shape)}`);
   }
-  return broadcastToOp(x, shape.slice());
+  return [x, dy];
 }
+
+/**
+ * Sums `dy` down to the shape of `x` (over the leading axes `x` lacks and the
+ * axes where `x` has size 1), reversing numpy broadcasting: the one helper
+ * every broadcasting rule uses. Returns `dy` itself when the shapes already
+ * match.
+ *
+ * @example
+ * // in a rule for add(a, b):  (dy, y, a, b) => ag.unbroadcast(a, dy)
+ */
+export const unbroadcast = compose({ name: 'unbroadcast', args: custom(unbroadcastArgs), method: false }).as((x, dy) => {
+  if (sameShape(x.shape, dy.shape)) return dy;
+  const lead = dy.ndim - x.ndim;
+  const axes: number[] = [];
+  for (let i = 0; i < dy.ndim; i++) {
+    if (i < lead || (x.shape[i - lead] === 1 && dy.shape[i] !== 1)) axes.push(i);
+  }
+  const summed = axes.length === 0 ? dy : raw.sum(dy, axes, false);
+  return sameShape(summed.shape, x.shape) ? summed : raw.reshape(summed, x.shape.slice());
+});
 
 function checkCount(op: string, what: string, n: unknown): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
@@ -189,19 +204,16 @@ function expandCopy(op: string, x: Tensor, shape: number[], strides: number[], o
   return y;
 }
 
-const tileOp = primitive(
-  'tile',
-  (x: Tensor, reps: number[]) => {
-    const p = tilePlan(x, reps);
-    return expandCopy('tile', x, p.expanded, p.strides, p.out);
-  },
-  // Each copy of x contributes: sum dy over the repetition axes.
-  (dy, _y, x: Tensor, reps: number[]) => {
-    const p = tilePlan(x, reps);
-    const axes = p.out.map((_, i) => 2 * i);
-    return reshape(sum(reshape(dy, p.expanded), axes), x.shape.slice());
-  },
-);
+function tileArgs(op: string, x: Tensor, reps: number | readonly number[]): [Tensor, number[]] {
+  checkTensor(op, x);
+  const list = typeof reps === 'number' ? [reps] : reps;
+  if (!Array.isArray(list)) throw new ArgumentError(`${op}: reps must be a non-negative integer or an array of them, got ${describe(reps)}`);
+  const r = list.map((n) => checkCount(op, 'each of reps', n));
+  if (shapeSize(tilePlan(x, r).out) > 2 ** 31 - 1) {
+    throw new ShapeError(`${op}: tiling ${shapeString(x.shape)} by [${r.join(', ')}] gives more than 2^31-1 elements`);
+  }
+  return [x, r];
+}
 
 /**
  * `x` repeated `reps[i]` times along each axis, like numpy's `tile`: when
@@ -212,16 +224,20 @@ const tileOp = primitive(
  * ag.tile(ag.tensor([1, 2]), 2).toArray();      // [1, 2, 1, 2]
  * ag.tile(ag.tensor([1, 2]), [2, 1]).toArray(); // [[1, 2], [1, 2]]
  */
-export function tile(x: Tensor, reps: number | readonly number[]): Tensor {
-  checkTensor('tile', x);
-  const list = typeof reps === 'number' ? [reps] : reps;
-  if (!Array.isArray(list)) throw new ArgumentError(`tile: reps must be a non-negative integer or an array of them, got ${describe(reps)}`);
-  const r = list.map((n) => checkCount('tile', 'each of reps', n));
-  if (shapeSize(tilePlan(x, r).out) > 2 ** 31 - 1) {
-    throw new ShapeError(`tile: tiling ${shapeString(x.shape)} by [${r.join(', ')}] gives more than 2^31-1 elements`);
-  }
-  return tileOp(x, r);
-}
+export const tile = op({
+  name: 'tile', args: custom(tileArgs),
+  forward: (x, reps) => {
+    const p = tilePlan(x, reps);
+    return expandCopy('tile', x, p.expanded, p.strides, p.out);
+  },
+}).grads(
+  // Each copy of x contributes: sum dy over the repetition axes.
+  (dy, _y, x, reps) => {
+    const p = tilePlan(x, reps);
+    return raw.reshape(raw.sum(raw.reshape(dy, p.expanded), p.out.map((_, i) => 2 * i), false), x.shape.slice());
+  },
+  null,
+);
 
 /** How repeat reads `x` (as `shape`, axis `axis`): `[..., n, repeats, ...]` with stride 0 along the new axis. */
 function repeatPlan(shape: readonly number[], repeats: number, axis: number): { expanded: number[]; strides: number[]; out: number[] } {
@@ -233,20 +249,13 @@ function repeatPlan(shape: readonly number[], repeats: number, axis: number): { 
   };
 }
 
-const repeatOp = primitive(
-  'repeat',
-  (x: Tensor, repeats: number, axis: number | null) => {
-    const shape = axis === null ? [x.size] : x.shape;
-    const p = repeatPlan(shape, repeats, axis ?? 0);
-    return expandCopy('repeat', x, p.expanded, p.strides, p.out);
-  },
-  // Each element went to `repeats` consecutive places: sum them back.
-  (dy, _y, x: Tensor, repeats: number, axis: number | null) => {
-    const shape = axis === null ? [x.size] : x.shape;
-    const p = repeatPlan(shape, repeats, axis ?? 0);
-    return reshape(sum(reshape(dy, p.expanded), (axis ?? 0) + 1), x.shape.slice());
-  },
-);
+function repeatArgs(op: string, x: Tensor, repeats: number, axis?: number): [Tensor, number, number | null] {
+  checkTensor(op, x);
+  checkCount(op, 'repeats', repeats);
+  const a = axis === undefined || axis === null ? null : normalizeAxis(op, axis, x.ndim);
+  if (x.size * repeats > 2 ** 31 - 1) throw new ShapeError(`${op}: repeating ${shapeString(x.shape)} ${repeats} times gives more than 2^31-1 elements`);
+  return [x, repeats, a];
+}
 
 /**
  * Each element repeated `repeats` times along `axis` (negative from the end),
@@ -256,13 +265,21 @@ const repeatOp = primitive(
  * ag.repeat(ag.tensor([1, 2]), 2).toArray();              // [1, 1, 2, 2]
  * ag.repeat(ag.tensor([[1, 2], [3, 4]]), 2, 0).toArray(); // [[1, 2], [1, 2], [3, 4], [3, 4]]
  */
-export function repeat(x: Tensor, repeats: number, axis?: number): Tensor {
-  checkTensor('repeat', x);
-  checkCount('repeat', 'repeats', repeats);
-  const a = axis === undefined || axis === null ? null : normalizeAxis('repeat', axis, x.ndim);
-  if (x.size * repeats > 2 ** 31 - 1) throw new ShapeError(`repeat: repeating ${shapeString(x.shape)} ${repeats} times gives more than 2^31-1 elements`);
-  return repeatOp(x, repeats, a);
-}
+export const repeat = op({
+  name: 'repeat', args: custom(repeatArgs),
+  forward: (x, repeats, axis) => {
+    const p = repeatPlan(axis === null ? [x.size] : x.shape, repeats, axis ?? 0);
+    return expandCopy('repeat', x, p.expanded, p.strides, p.out);
+  },
+}).grads(
+  // Each element went to `repeats` consecutive places: sum them back.
+  (dy, _y, x, repeats, axis) => {
+    const p = repeatPlan(axis === null ? [x.size] : x.shape, repeats, axis ?? 0);
+    return raw.reshape(raw.sum(raw.reshape(dy, p.expanded), [(axis ?? 0) + 1], false), x.shape.slice());
+  },
+  null,
+  null,
+);
 
 function inversePermutation(perm: readonly number[]): number[] {
   const inv = new Array<number>(perm.length);
@@ -270,14 +287,16 @@ function inversePermutation(perm: readonly number[]): number[] {
   return inv;
 }
 
-const transposeOp: (x: Tensor, perm: number[]) => Tensor = primitive(
-  'transpose',
-  (x: Tensor, perm: number[]) => {
-    const strides = contiguousStrides(x.shape);
-    return stridedCopy('transpose', x, perm.map((p) => x.shape[p]), perm.map((p) => strides[p]));
-  },
-  (dy, _y, _x: Tensor, perm: number[]) => transposeOp(dy, inversePermutation(perm)),
-);
+function transposeArgs(op: string, x: Tensor, perm?: readonly number[]): [Tensor, number[]] {
+  checkTensor(op, x);
+  if (perm === undefined) return [x, x.shape.map((_, i) => x.ndim - 1 - i)];
+  if (!Array.isArray(perm) || perm.length !== x.ndim) {
+    throw new ArgumentError(`${op}: perm must list each of the ${x.ndim} axes once, got ${describe(perm)}`);
+  }
+  const p = perm.map((a) => normalizeAxis(op, a, x.ndim));
+  if (new Set(p).size !== p.length) throw new ArgumentError(`${op}: perm [${perm.join(', ')}] repeats an axis`);
+  return [x, p];
+}
 
 /**
  * Permutes the axes (reverses them by default, like numpy).
@@ -285,26 +304,13 @@ const transposeOp: (x: Tensor, perm: number[]) => Tensor = primitive(
  * @example
  * ag.tensor([[1, 2, 3]]).transpose().shape; // [3, 1]
  */
-export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
-  checkTensor('transpose', x);
-  let p: number[];
-  if (perm === undefined) p = x.shape.map((_, i) => x.ndim - 1 - i);
-  else {
-    if (!Array.isArray(perm) || perm.length !== x.ndim) {
-      throw new ArgumentError(`transpose: perm must list each of the ${x.ndim} axes once, got ${describe(perm)}`);
-    }
-    p = perm.map((a) => normalizeAxis('transpose', a, x.ndim));
-    if (new Set(p).size !== p.length) throw new ArgumentError(`transpose: perm [${perm.join(', ')}] repeats an axis`);
-  }
-  return transposeOp(x, p);
-}
-
-const castOp: (x: Tensor, dtype: DType) => Tensor = primitive(
-  'cast',
-  (x: Tensor, dtype: DType) => castCopy(x, dtype),
-  (dy, _y, x: Tensor) => (dy.dtype === x.dtype ? dy : castOp(dy, x.dtype)),
-);
-setCastOp((x, dtype) => castOp(x, dtype));
+export const transpose = op({
+  name: 'transpose', args: custom(transposeArgs),
+  forward: (x, perm) => {
+    const strides = contiguousStrides(x.shape);
+    return stridedCopy('transpose', x, perm.map((p) => x.shape[p]), perm.map((p) => strides[p]));
+  },
+}).grads((dy, _y, _x, perm) => raw.transpose(dy, inversePermutation(perm)), null);
 
 /**
  * A copy of `x` as another dtype; differentiable (the gradient is cast back).
@@ -312,7 +318,7 @@ setCastOp((x, dtype) => castOp(x, dtype));
  * @example
  * ag.cast(ag.tensor([1, 2]), 'float64').dtype; // 'float64'
  */
-export function cast(x: Tensor, dtype: DType): Tensor {
-  checkTensor('cast', x);
-  return castOp(x, dtype);
-}
+export const cast = op({
+  name: 'cast', forward: castCopy,
+  args: custom((op: string, x: Tensor, dtype: DType): [Tensor, DType] => [checkTensor(op, x), checkDType(op, dtype)]),
+}).grads((dy, _y, x) => (dy.dtype === x.dtype ? dy : raw.cast(dy, x.dtype)), null);

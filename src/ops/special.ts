@@ -4,50 +4,29 @@
 // trigamma' = polygamma(2, ·), polygamma(n, ·)' = polygamma(n + 1, ·).
 // Kernels (accuracy notes at each function) are in assembly/special.ts.
 
-import { checkLive, empty, type Tensor, type TensorLike } from '../runtime/tensor';
-import { primitive } from '../core/primitive';
+import { empty, type Tensor, type TensorLike } from '../runtime/tensor';
 import { kernelFor } from '../wasm/index';
 import { ArgumentError, describe } from '../runtime/errors';
-import { asTensor, unaryForward } from './util';
-import { mul, neg } from './arithmetic';
-import { abs2, exp } from './unary';
+import { asTensor } from './args';
+import { custom, op, unary } from './define';
+import { unaryForward } from './kernels';
+import { raw } from './raw';
 
-const unary = (name: string) => (x: Tensor) => unaryForward(name, name, x);
+const kernel = (name: string) => (x: Tensor) => unaryForward(name, name, x);
 
 /** Highest polygamma order accepted (the kernel's work per element grows with it). */
 const MAX_ORDER = 1000;
 
 function polygammaForward(op: string, order: number, x: Tensor): Tensor {
-  checkLive(x, op);
   const out = empty(x.shape.slice(), x.dtype, op);
-  kernelFor<(x: number, out: number, n: number, order: number) => void>('polygamma', x.dtype)(
-    x._ptr, out._ptr, x.size, order,
-  );
+  kernelFor<(x: number, out: number, n: number, order: number) => void>('polygamma', x.dtype)(x._ptr, out._ptr, x.size, order);
   return out;
 }
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const SQRT_PI_OVER_TWO = Math.sqrt(Math.PI) / 2;
 /** e^{-x²}, the shape of erf's derivative. */
-const gaussian = (x: Tensor) => exp(neg(abs2(x)));
-
-const erfOp = primitive('erf', unary('erf'), (dy, _y, x: Tensor) => mul(dy, mul(TWO_OVER_SQRT_PI, gaussian(x))));
-const erfcOp = primitive('erfc', unary('erfc'), (dy, _y, x: Tensor) => mul(dy, mul(-TWO_OVER_SQRT_PI, gaussian(x))));
-// d/dx erfinv(x) = 1 / erf'(y) = (√π/2) e^{y²}, with y = erfinv(x) the result.
-const erfinvOp = primitive('erfinv', unary('erfinv'), (dy, y) => mul(dy, mul(SQRT_PI_OVER_TWO, exp(abs2(y)))));
-const lgammaOp = primitive('lgamma', unary('lgamma'), (dy, _y, x: Tensor) => mul(dy, digamma(x)));
-const digammaOp = primitive('digamma', unary('digamma'), (dy, _y, x: Tensor) => mul(dy, trigamma(x)));
-const trigammaOp = primitive(
-  'trigamma',
-  (x: Tensor) => polygammaForward('trigamma', 1, x),
-  (dy, _y, x: Tensor) => mul(dy, polygamma(2, x)),
-);
-const polygammaOp = primitive(
-  'polygamma',
-  (n: number, x: Tensor) => polygammaForward('polygamma', n, x),
-  null,
-  (dy, _y, n: number, x: Tensor) => mul(dy, polygamma(n + 1, x)),
-);
+const gaussian = (x: Tensor) => raw.exp(raw.neg(raw.abs2(x)));
 
 // ---------------------------------------------------------------------------
 // The error function family
@@ -58,9 +37,8 @@ const polygammaOp = primitive(
  * d/dx = 2/√π e^{-x²}.
  * @example ag.erf(ag.tensor([0, 0.5], { dtype: 'float64' })).toArray() // [0, 0.5204998778130465]
  */
-export function erf(x: TensorLike): Tensor {
-  return erfOp(asTensor('erf', x, 'float64'));
-}
+export const erf = op({ name: 'erf', args: unary, forward: kernel('erf') })
+  .grads((dy, _y, x) => raw.mul(dy, raw.mul(TWO_OVER_SQRT_PI, gaussian(x))));
 
 /**
  * Elementwise complementary error function erfc(x) = 1 - erf(x), computed
@@ -70,9 +48,8 @@ export function erf(x: TensorLike): Tensor {
  * where the true value is below the smallest float64. d/dx = -2/√π e^{-x²}.
  * @example ag.erfc(ag.tensor([0.5, 10], { dtype: 'float64' })).toArray() // [0.4795001221869535, 2.0884875837625446e-45]
  */
-export function erfc(x: TensorLike): Tensor {
-  return erfcOp(asTensor('erfc', x, 'float64'));
-}
+export const erfc = op({ name: 'erfc', args: unary, forward: kernel('erfc') })
+  .grads((dy, _y, x) => raw.mul(dy, raw.mul(-TWO_OVER_SQRT_PI, gaussian(x))));
 
 /**
  * Elementwise inverse error function: erf(erfinv(x)) = x on (-1, 1);
@@ -82,9 +59,8 @@ export function erfc(x: TensorLike): Tensor {
  * the result.
  * @example ag.erfinv(ag.tensor([0.5, 1], { dtype: 'float64' })).toArray() // [0.4769362762044699, Infinity]
  */
-export function erfinv(x: TensorLike): Tensor {
-  return erfinvOp(asTensor('erfinv', x, 'float64'));
-}
+export const erfinv = op({ name: 'erfinv', args: unary, forward: kernel('erfinv') })
+  .grads((dy, y) => raw.mul(dy, raw.mul(SQRT_PI_OVER_TWO, raw.exp(raw.abs2(y)))));
 
 // ---------------------------------------------------------------------------
 // The gamma family
@@ -97,9 +73,8 @@ export function erfinv(x: TensorLike): Tensor {
  * on the negative axis the error is about 1e-16 absolute). d/dx = digamma(x).
  * @example ag.lgamma(ag.tensor([0.5, 10], { dtype: 'float64' })).toArray() // [0.5723649429247001, 12.80182748008147]
  */
-export function lgamma(x: TensorLike): Tensor {
-  return lgammaOp(asTensor('lgamma', x, 'float64'));
-}
+export const lgamma = op({ name: 'lgamma', args: unary, forward: kernel('lgamma') })
+  .grads((dy, _y, x) => raw.mul(dy, raw.digamma(x)));
 
 /**
  * Elementwise digamma ψ(x) = Γ'(x)/Γ(x) = d/dx lgamma(x), for negative
@@ -109,9 +84,8 @@ export function lgamma(x: TensorLike): Tensor {
  * for x > 0, also next to its zero at 1.4616... d/dx = trigamma(x).
  * @example ag.digamma(ag.tensor([1, 0.5], { dtype: 'float64' })).toArray() // [-0.5772156649015329, -1.9635100260214235]
  */
-export function digamma(x: TensorLike): Tensor {
-  return digammaOp(asTensor('digamma', x, 'float64'));
-}
+export const digamma = op({ name: 'digamma', args: unary, forward: kernel('digamma') })
+  .grads((dy, _y, x) => raw.mul(dy, raw.trigamma(x)));
 
 /**
  * Elementwise trigamma ψ'(x) = d²/dx² lgamma(x), the same as
@@ -120,8 +94,14 @@ export function digamma(x: TensorLike): Tensor {
  * d/dx = polygamma(2, x).
  * @example ag.trigamma(ag.tensor([1], { dtype: 'float64' })).item() // 1.6449340668482264 (π²/6)
  */
-export function trigamma(x: TensorLike): Tensor {
-  return trigammaOp(asTensor('trigamma', x, 'float64'));
+export const trigamma = op({ name: 'trigamma', args: unary, forward: (x) => polygammaForward('trigamma', 1, x) })
+  .grads((dy, _y, x) => raw.mul(dy, raw.polygamma(2, x)));
+
+function polygammaArgs(op: string, n: number, x: TensorLike): [number, Tensor] {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_ORDER) {
+    throw new ArgumentError(`${op}: order n must be an integer from 0 to ${MAX_ORDER}, got ${describe(n)}`);
+  }
+  return [n, asTensor(op, x, 'float64', 'x')];
 }
 
 /**
@@ -134,9 +114,5 @@ export function trigamma(x: TensorLike): Tensor {
  * disagree). d/dx = polygamma(n + 1, x), so it is differentiable to any order.
  * @example ag.polygamma(2, ag.tensor([1], { dtype: 'float64' })).item() // -2.404113806319188 (-2ζ(3))
  */
-export function polygamma(n: number, x: TensorLike): Tensor {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_ORDER) {
-    throw new ArgumentError(`polygamma: order n must be an integer from 0 to ${MAX_ORDER}, got ${describe(n)}`);
-  }
-  return polygammaOp(n, asTensor('polygamma', x, 'float64', 'x'));
-}
+export const polygamma = op({ name: 'polygamma', args: custom(polygammaArgs), forward: (n, x) => polygammaForward('polygamma', n, x), method: false })
+  .grads(null, (dy, _y, n, x) => raw.mul(dy, raw.polygamma(n + 1, x)));

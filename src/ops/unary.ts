@@ -1,102 +1,45 @@
-// Elementwise math. One line of calculus per op: each rule is written with the
-// same differentiable ops users call, so gradients of gradients work. The
-// masks in the rules of abs, relu, elu and clamp come from zero-gradient ops,
-// so they are constants on the tape (second derivatives 0 away from kinks).
+// Elementwise math. One line of calculus per op: each rule is written with
+// differentiable ops (their unvalidated forms, `raw.*`), so gradients of
+// gradients work. The masks in the rules of abs, relu, elu and clamp come
+// from constant ops, so they are constants on the tape (second derivatives 0
+// away from kinks).
 
-import { checkLive, empty, type Tensor, type TensorLike } from '../runtime/tensor';
-import { primitive, zerograd } from '../core/primitive';
+import { empty, type Tensor, type TensorLike } from '../runtime/tensor';
 import { kernelFor } from '../wasm/index';
 import { ArgumentError, describe } from '../runtime/errors';
-import { asTensor, unaryForward } from './util';
-import { add, div, mul, neg, sub } from './arithmetic';
+import { asTensor } from './args';
+import { custom, op, tensorArg, unary } from './define';
+import { binaryForward, unaryForward } from './kernels';
+import { raw } from './raw';
+
+/** The forward of the elementwise kernel `name` (assembly/unary.ts). */
+const kernel = (name: string) => (x: Tensor) => unaryForward(name, name, x);
 
 /** Forward of a kernel with scalar parameters after (x, out, n): elu's alpha, clamp's bounds. */
-function paramForward(op: string, kernelName: string, x: Tensor, ...params: number[]): Tensor {
-  checkLive(x, op);
-  const out = empty(x.shape.slice(), x.dtype, op);
-  kernelFor<(x: number, out: number, n: number, ...params: number[]) => void>(`${kernelName}`, x.dtype)(
-    x._ptr, out._ptr, x.size, ...params,
-  );
+function paramForward(name: string, x: Tensor, ...params: number[]): Tensor {
+  const out = empty(x.shape.slice(), x.dtype, name);
+  kernelFor<(x: number, out: number, n: number, ...params: number[]) => void>(name, x.dtype)(x._ptr, out._ptr, x.size, ...params);
   return out;
 }
 
-const unary = (name: string) => (x: Tensor) => unaryForward(name, name, x);
-
-// Constant masks for the rules (not exported: they are not ops of their own).
-const reluMask = zerograd('relu_mask', unary('relu_mask'));
-const clampMask = zerograd('clamp_mask', (x: Tensor, lo: number, hi: number) => paramForward('clamp_mask', 'clamp_mask', x, lo, hi));
+// Constant masks for the rules (not public: they are not ops of their own).
+const reluMask = op({ name: 'relu_mask', args: tensorArg, forward: kernel('relu_mask'), internal: true }).constant();
+const clampMask = op({
+  name: 'clamp_mask', args: custom((_op: string, x: Tensor, lo: number, hi: number): [Tensor, number, number] => [x, lo, hi]),
+  forward: (x, lo, hi) => paramForward('clamp_mask', x, lo, hi), internal: true,
+}).constant();
 
 // The standard normal CDF Φ for gelu's rule, a primitive of its own so the rule
 // stays differentiable: Φ' = φ, the normal density. Its kernel goes through
 // erfc, so Φ keeps its relative accuracy in the lower tail, where the textbook
 // (1 + erf(x/√2))/2 cancels (at x = -10 that form puts gelu' 1% off).
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-const normalDensity = (x: Tensor) => mul(INV_SQRT_2PI, exp(mul(-0.5, mul(x, x))));
-const normcdf: (x: Tensor) => Tensor = primitive(
-  'normcdf',
-  (x: Tensor) => unaryForward('normcdf', 'unary_normcdf', x),
-  (dy, _y, x: Tensor) => mul(dy, normalDensity(x)),
-);
+const normalDensity = (x: Tensor) => raw.mul(raw.exp(raw.mul(raw.mul(x, x), -0.5)), INV_SQRT_2PI);
+const normcdf = op({ name: 'normcdf', args: tensorArg, forward: (x) => unaryForward('normcdf', 'unary_normcdf', x), internal: true })
+  .grads((dy, _y, x) => raw.mul(dy, normalDensity(x)));
 
 /** 1/√(1 - x²), written (1 - x)(1 + x) to stay accurate near ±1. */
-const invSqrtOneMinusSquare = (x: Tensor) => div(1, sqrt(mul(sub(1, x), add(1, x))));
-
-const expOp = primitive('exp', unary('exp'), (dy, y) => mul(dy, y));
-const exp2Op = primitive('exp2', unary('exp2'), (dy, y) => mul(dy, mul(y, Math.LN2)));
-const expm1Op = primitive('expm1', unary('expm1'), (dy, y) => mul(dy, add(y, 1)));
-const logOp = primitive('log', unary('log'), (dy, _y, x: Tensor) => div(dy, x));
-const log2Op = primitive('log2', unary('log2'), (dy, _y, x: Tensor) => div(dy, mul(x, Math.LN2)));
-const log10Op = primitive('log10', unary('log10'), (dy, _y, x: Tensor) => div(dy, mul(x, Math.LN10)));
-const log1pOp = primitive('log1p', unary('log1p'), (dy, _y, x: Tensor) => div(dy, add(x, 1)));
-const sqrtOp = primitive('sqrt', unary('sqrt'), (dy, y) => div(dy, mul(y, 2)));
-const cbrtOp = primitive('cbrt', unary('cbrt'), (dy, y) => div(dy, mul(3, mul(y, y))));
-const reciprocalOp = primitive('reciprocal', unary('reciprocal'), (dy, y) => neg(mul(dy, mul(y, y))));
-const abs2Op = primitive('abs2', (x: Tensor) => mul(x, x), (dy, _y, x: Tensor) => mul(dy, add(x, x)));
-const absOp = primitive('abs', unary('abs'), (dy, _y, x: Tensor) => mul(dy, sign(x)));
-const signOp = zerograd('sign', unary('sign'));
-
-const sinOp = primitive('sin', unary('sin'), (dy, _y, x: Tensor) => mul(dy, cos(x)));
-const cosOp = primitive('cos', unary('cos'), (dy, _y, x: Tensor) => neg(mul(dy, sin(x))));
-const tanOp = primitive('tan', unary('tan'), (dy, y) => mul(dy, add(1, mul(y, y))));
-const asinOp = primitive('asin', unary('asin'), (dy, _y, x: Tensor) => mul(dy, invSqrtOneMinusSquare(x)));
-const acosOp = primitive('acos', unary('acos'), (dy, _y, x: Tensor) => neg(mul(dy, invSqrtOneMinusSquare(x))));
-const atanOp = primitive('atan', unary('atan'), (dy, _y, x: Tensor) => div(dy, add(1, mul(x, x))));
-
-const sinhOp = primitive('sinh', unary('sinh'), (dy, _y, x: Tensor) => mul(dy, cosh(x)));
-const coshOp = primitive('cosh', unary('cosh'), (dy, _y, x: Tensor) => mul(dy, sinh(x)));
-const tanhOp = primitive('tanh', unary('tanh'), (dy, y) => mul(dy, sub(1, mul(y, y))));
-const asinhOp = primitive('asinh', unary('asinh'), (dy, _y, x: Tensor) => div(dy, sqrt(add(mul(x, x), 1))));
-const acoshOp = primitive('acosh', unary('acosh'), (dy, _y, x: Tensor) => div(dy, mul(sqrt(sub(x, 1)), sqrt(add(x, 1)))));
-const atanhOp = primitive('atanh', unary('atanh'), (dy, _y, x: Tensor) => div(dy, mul(sub(1, x), add(1, x))));
-
-const sigmoidOp = primitive('sigmoid', unary('sigmoid'), (dy, y) => mul(dy, mul(y, sub(1, y))));
-const reluOp = primitive('relu', unary('relu'), (dy, _y, x: Tensor) => mul(dy, reluMask(x)));
-const softplusOp = primitive('softplus', unary('softplus'), (dy, _y, x: Tensor) => mul(dy, sigmoid(x)));
-// 1 for x > 0, alpha e^x for x ≤ 0; e^min(x, 0) so that large x cannot overflow
-// into Infinity · 0 (and not y + alpha, which cancels for very negative x).
-const eluOp = primitive(
-  'elu',
-  (x: Tensor, alpha: number) => paramForward('elu', 'elu', x, alpha),
-  (dy, _y, x: Tensor, alpha: number) => {
-    const m = reluMask(x);
-    return mul(dy, add(m, mul(sub(1, m), mul(alpha, exp(clamp(x, null, 0))))));
-  },
-  null,
-);
-// gelu'(x) = Φ(x) + x φ(x).
-const geluOp = primitive('gelu', unary('gelu'), (dy, _y, x: Tensor) => mul(dy, add(normcdf(x), mul(x, normalDensity(x)))));
-const clampOp = primitive(
-  'clamp',
-  (x: Tensor, lo: number, hi: number) => paramForward('clamp', 'clamp', x, lo, hi),
-  (dy, _y, x: Tensor, lo: number, hi: number) => mul(dy, clampMask(x, lo, hi)),
-  null,
-  null,
-);
-
-const floorOp = zerograd('floor', unary('floor'));
-const ceilOp = zerograd('ceil', unary('ceil'));
-const roundOp = zerograd('round', unary('round'));
-const truncOp = zerograd('trunc', unary('trunc'));
+const invSqrtOneMinusSquare = (x: Tensor) => raw.div(1, raw.sqrt(raw.mul(raw.sub(1, x), raw.add(1, x))));
 
 // ---------------------------------------------------------------------------
 // Exponentials and logarithms
@@ -105,54 +48,53 @@ const truncOp = zerograd('trunc', unary('trunc'));
  * Elementwise e^x; the gradient reuses the result (d/dx e^x = e^x).
  * @example ag.exp(ag.tensor([0, 1])).toArray() // [1, 2.718...]
  */
-export function exp(x: TensorLike): Tensor {
-  return expOp(asTensor('exp', x, 'float64'));
-}
+export const exp = op({ name: 'exp', args: unary, forward: kernel('exp') })
+  .grads((dy, y) => raw.mul(dy, y));
+
 /**
  * Elementwise 2^x, exact at integers. d/dx 2^x = 2^x ln 2.
  * @example ag.exp2(ag.tensor([3, -1])).toArray() // [8, 0.5]
  */
-export function exp2(x: TensorLike): Tensor {
-  return exp2Op(asTensor('exp2', x, 'float64'));
-}
+export const exp2 = op({ name: 'exp2', args: unary, forward: kernel('exp2') })
+  .grads((dy, y) => raw.mul(dy, raw.mul(y, Math.LN2)));
+
 /**
  * Elementwise e^x - 1, accurate for small |x| where `exp(x) - 1` cancels
  * (expm1(1e-10) is 1.00000000005e-10 to the last digit). d/dx = e^x.
  * @example ag.expm1(ag.tensor([1e-10])).item() // 1.00000000005e-10
  */
-export function expm1(x: TensorLike): Tensor {
-  return expm1Op(asTensor('expm1', x, 'float64'));
-}
+export const expm1 = op({ name: 'expm1', args: unary, forward: kernel('expm1') })
+  .grads((dy, y) => raw.mul(dy, raw.add(y, 1)));
+
 /**
  * Elementwise natural logarithm: NaN for negative inputs (not an error),
  * -Infinity at 0. d/dx = 1/x.
  * @example ag.log(ag.tensor([1, Math.E])).toArray() // [0, 1]
  */
-export function log(x: TensorLike): Tensor {
-  return logOp(asTensor('log', x, 'float64'));
-}
+export const log = op({ name: 'log', args: unary, forward: kernel('log') })
+  .grads((dy, _y, x) => raw.div(dy, x));
+
 /**
  * Elementwise base-2 logarithm, exact at powers of two; NaN below 0. d/dx = 1/(x ln 2).
  * @example ag.log2(ag.tensor([8, 0.5])).toArray() // [3, -1]
  */
-export function log2(x: TensorLike): Tensor {
-  return log2Op(asTensor('log2', x, 'float64'));
-}
+export const log2 = op({ name: 'log2', args: unary, forward: kernel('log2') })
+  .grads((dy, _y, x) => raw.div(dy, raw.mul(x, Math.LN2)));
+
 /**
  * Elementwise base-10 logarithm; NaN below 0. d/dx = 1/(x ln 10).
  * @example ag.log10(ag.tensor([1000, 0.01])).toArray() // [3, -2]
  */
-export function log10(x: TensorLike): Tensor {
-  return log10Op(asTensor('log10', x, 'float64'));
-}
+export const log10 = op({ name: 'log10', args: unary, forward: kernel('log10') })
+  .grads((dy, _y, x) => raw.div(dy, raw.mul(x, Math.LN10)));
+
 /**
  * Elementwise log(1 + x), accurate for small |x| where `log(1 + x)` loses
  * the digits of x; NaN below -1. d/dx = 1/(1 + x).
  * @example ag.log1p(ag.tensor([1e-10])).item() // 9.9999999995e-11
  */
-export function log1p(x: TensorLike): Tensor {
-  return log1pOp(asTensor('log1p', x, 'float64'));
-}
+export const log1p = op({ name: 'log1p', args: unary, forward: kernel('log1p') })
+  .grads((dy, _y, x) => raw.div(dy, raw.add(x, 1)));
 
 // ---------------------------------------------------------------------------
 // Powers and magnitudes
@@ -161,46 +103,44 @@ export function log1p(x: TensorLike): Tensor {
  * Elementwise square root (NaN below 0). Its gradient 1/(2√x) is Infinity at 0.
  * @example ag.sqrt(ag.tensor([4, 2])).toArray() // [2, 1.414...]
  */
-export function sqrt(x: TensorLike): Tensor {
-  return sqrtOp(asTensor('sqrt', x, 'float64'));
-}
+export const sqrt = op({ name: 'sqrt', args: unary, forward: kernel('sqrt') })
+  .grads((dy, y) => raw.div(dy, raw.mul(y, 2)));
+
 /**
  * Elementwise real cube root, defined for negative x too (cbrt(-8) = -2).
  * d/dx = 1/(3 cbrt(x)²), Infinity at 0.
  * @example ag.cbrt(ag.tensor([27, -8])).toArray() // [3, -2]
  */
-export function cbrt(x: TensorLike): Tensor {
-  return cbrtOp(asTensor('cbrt', x, 'float64'));
-}
+export const cbrt = op({ name: 'cbrt', args: unary, forward: kernel('cbrt') })
+  .grads((dy, y) => raw.div(dy, raw.mul(3, raw.mul(y, y))));
+
 /**
  * Elementwise 1/x (±Infinity at ±0). d/dx = -1/x².
  * @example ag.reciprocal(ag.tensor([2, -4])).toArray() // [0.5, -0.25]
  */
-export function reciprocal(x: TensorLike): Tensor {
-  return reciprocalOp(asTensor('reciprocal', x, 'float64'));
-}
+export const reciprocal = op({ name: 'reciprocal', args: unary, forward: kernel('reciprocal') })
+  .grads((dy, y) => raw.neg(raw.mul(dy, raw.mul(y, y))));
+
 /**
  * Elementwise x², AutoGrad.jl's `abs2`. d/dx = 2x.
  * @example ag.abs2(ag.tensor([-3, 2])).toArray() // [9, 4]
  */
-export function abs2(x: TensorLike): Tensor {
-  return abs2Op(asTensor('abs2', x, 'float64'));
-}
+export const abs2 = op({ name: 'abs2', args: unary, forward: (x) => binaryForward('abs2', x, x, 'mul') })
+  .grads((dy, _y, x) => raw.mul(dy, raw.add(x, x)));
+
 /**
  * Elementwise |x|. Its gradient is sign(x): ±1, and 0 at 0 (a subgradient).
  * @example ag.abs(ag.tensor([-3, 0, 2])).toArray() // [3, 0, 2]
  */
-export function abs(x: TensorLike): Tensor {
-  return absOp(asTensor('abs', x, 'float64'));
-}
+export const abs = op({ name: 'abs', args: unary, forward: kernel('abs') })
+  .grads((dy, _y, x) => raw.mul(dy, raw.sign(x)));
+
 /**
  * Elementwise sign: -1, 0 or 1 (±0 and NaN are returned as they are). It is
  * piecewise constant, so it passes no gradient (a constant on the tape).
  * @example ag.sign(ag.tensor([-3, 0, 2])).toArray() // [-1, 0, 1]
  */
-export function sign(x: TensorLike): Tensor {
-  return signOp(asTensor('sign', x, 'float64'));
-}
+export const sign = op({ name: 'sign', args: unary, forward: kernel('sign') }).constant();
 
 // ---------------------------------------------------------------------------
 // Trigonometric functions (radians)
@@ -209,44 +149,43 @@ export function sign(x: TensorLike): Tensor {
  * Elementwise sine. d/dx = cos(x).
  * @example ag.sin(ag.tensor([0, Math.PI / 2])).toArray() // [0, 1]
  */
-export function sin(x: TensorLike): Tensor {
-  return sinOp(asTensor('sin', x, 'float64'));
-}
+export const sin = op({ name: 'sin', args: unary, forward: kernel('sin') })
+  .grads((dy, _y, x) => raw.mul(dy, raw.cos(x)));
+
 /**
  * Elementwise cosine. d/dx = -sin(x).
  * @example ag.cos(ag.tensor([0, Math.PI])).toArray() // [1, -1]
  */
-export function cos(x: TensorLike): Tensor {
-  return cosOp(asTensor('cos', x, 'float64'));
-}
+export const cos = op({ name: 'cos', args: unary, forward: kernel('cos') })
+  .grads((dy, _y, x) => raw.neg(raw.mul(dy, raw.sin(x))));
+
 /**
  * Elementwise tangent. d/dx = 1 + tan(x)².
  * @example ag.tan(ag.tensor([0, Math.PI / 4])).toArray() // [0, 1]
  */
-export function tan(x: TensorLike): Tensor {
-  return tanOp(asTensor('tan', x, 'float64'));
-}
+export const tan = op({ name: 'tan', args: unary, forward: kernel('tan') })
+  .grads((dy, y) => raw.mul(dy, raw.add(1, raw.mul(y, y))));
+
 /**
  * Elementwise arcsine, in [-π/2, π/2]; NaN outside [-1, 1]. d/dx = 1/√(1 - x²).
  * @example ag.asin(ag.tensor([0, 1])).toArray() // [0, 1.5707...]
  */
-export function asin(x: TensorLike): Tensor {
-  return asinOp(asTensor('asin', x, 'float64'));
-}
+export const asin = op({ name: 'asin', args: unary, forward: kernel('asin') })
+  .grads((dy, _y, x) => raw.mul(dy, invSqrtOneMinusSquare(x)));
+
 /**
  * Elementwise arccosine, in [0, π]; NaN outside [-1, 1]. d/dx = -1/√(1 - x²).
  * @example ag.acos(ag.tensor([1, 0])).toArray() // [0, 1.5707...]
  */
-export function acos(x: TensorLike): Tensor {
-  return acosOp(asTensor('acos', x, 'float64'));
-}
+export const acos = op({ name: 'acos', args: unary, forward: kernel('acos') })
+  .grads((dy, _y, x) => raw.neg(raw.mul(dy, invSqrtOneMinusSquare(x))));
+
 /**
  * Elementwise arctangent, in (-π/2, π/2). d/dx = 1/(1 + x²).
  * @example ag.atan(ag.tensor([0, 1])).toArray() // [0, 0.7853...]
  */
-export function atan(x: TensorLike): Tensor {
-  return atanOp(asTensor('atan', x, 'float64'));
-}
+export const atan = op({ name: 'atan', args: unary, forward: kernel('atan') })
+  .grads((dy, _y, x) => raw.div(dy, raw.add(1, raw.mul(x, x))));
 
 // ---------------------------------------------------------------------------
 // Hyperbolic functions
@@ -255,46 +194,45 @@ export function atan(x: TensorLike): Tensor {
  * Elementwise hyperbolic sine. d/dx = cosh(x).
  * @example ag.sinh(ag.tensor([0, 1])).toArray() // [0, 1.1752...]
  */
-export function sinh(x: TensorLike): Tensor {
-  return sinhOp(asTensor('sinh', x, 'float64'));
-}
+export const sinh = op({ name: 'sinh', args: unary, forward: kernel('sinh') })
+  .grads((dy, _y, x) => raw.mul(dy, raw.cosh(x)));
+
 /**
  * Elementwise hyperbolic cosine. d/dx = sinh(x).
  * @example ag.cosh(ag.tensor([0, 1])).toArray() // [1, 1.5430...]
  */
-export function cosh(x: TensorLike): Tensor {
-  return coshOp(asTensor('cosh', x, 'float64'));
-}
+export const cosh = op({ name: 'cosh', args: unary, forward: kernel('cosh') })
+  .grads((dy, _y, x) => raw.mul(dy, raw.sinh(x)));
+
 /**
  * Elementwise hyperbolic tangent; the gradient reuses the result (1 - tanh²).
  * @example ag.tanh(ag.tensor([0, 1])).toArray() // [0, 0.7615...]
  */
-export function tanh(x: TensorLike): Tensor {
-  return tanhOp(asTensor('tanh', x, 'float64'));
-}
+export const tanh = op({ name: 'tanh', args: unary, forward: kernel('tanh') })
+  .grads((dy, y) => raw.mul(dy, raw.sub(1, raw.mul(y, y))));
+
 /**
  * Elementwise inverse hyperbolic sine. d/dx = 1/√(x² + 1).
  * @example ag.asinh(ag.tensor([0, 1])).toArray() // [0, 0.8813...]
  */
-export function asinh(x: TensorLike): Tensor {
-  return asinhOp(asTensor('asinh', x, 'float64'));
-}
+export const asinh = op({ name: 'asinh', args: unary, forward: kernel('asinh') })
+  .grads((dy, _y, x) => raw.div(dy, raw.sqrt(raw.add(raw.mul(x, x), 1))));
+
 /**
  * Elementwise inverse hyperbolic cosine; NaN below 1. d/dx = 1/√(x² - 1),
  * Infinity at 1.
  * @example ag.acosh(ag.tensor([1, 2])).toArray() // [0, 1.3169...]
  */
-export function acosh(x: TensorLike): Tensor {
-  return acoshOp(asTensor('acosh', x, 'float64'));
-}
+export const acosh = op({ name: 'acosh', args: unary, forward: kernel('acosh') })
+  .grads((dy, _y, x) => raw.div(dy, raw.mul(raw.sqrt(raw.sub(x, 1)), raw.sqrt(raw.add(x, 1)))));
+
 /**
  * Elementwise inverse hyperbolic tangent; ±Infinity at ±1, NaN beyond.
  * d/dx = 1/(1 - x²).
  * @example ag.atanh(ag.tensor([0, 0.5])).toArray() // [0, 0.5493...]
  */
-export function atanh(x: TensorLike): Tensor {
-  return atanhOp(asTensor('atanh', x, 'float64'));
-}
+export const atanh = op({ name: 'atanh', args: unary, forward: kernel('atanh') })
+  .grads((dy, _y, x) => raw.div(dy, raw.mul(raw.sub(1, x), raw.add(1, x))));
 
 // ---------------------------------------------------------------------------
 // Activations
@@ -305,26 +243,26 @@ export function atanh(x: TensorLike): Tensor {
  * d/dx = y(1 - y).
  * @example ag.sigmoid(ag.tensor([0, 1000, -1000])).toArray() // [0.5, 1, 0]
  */
-export function sigmoid(x: TensorLike): Tensor {
-  return sigmoidOp(asTensor('sigmoid', x, 'float64'));
-}
+export const sigmoid = op({ name: 'sigmoid', args: unary, forward: kernel('sigmoid') })
+  .grads((dy, y) => raw.mul(dy, raw.mul(y, raw.sub(1, y))));
+
 /**
  * Elementwise max(x, 0) (NaN stays NaN). Its gradient is 1 where x > 0 and
  * 0 elsewhere, 0 at the kink itself.
  * @example ag.relu(ag.tensor([-1, 0, 2])).toArray() // [0, 0, 2]
  */
-export function relu(x: TensorLike): Tensor {
-  return reluOp(asTensor('relu', x, 'float64'));
-}
+export const relu = op({ name: 'relu', args: unary, forward: kernel('relu') })
+  .grads((dy, _y, x) => raw.mul(dy, reluMask(x)));
+
 /**
  * Elementwise log(1 + e^x), computed as log1p(e^-|x|) + max(x, 0) so it
  * neither overflows nor loses the small tail: softplus(1000) = 1000,
  * softplus(-50) = 1.9287e-22. d/dx = sigmoid(x).
  * @example ag.softplus(ag.tensor([0, 1000])).toArray() // [0.6931..., 1000]
  */
-export function softplus(x: TensorLike): Tensor {
-  return softplusOp(asTensor('softplus', x, 'float64'));
-}
+export const softplus = op({ name: 'softplus', args: unary, forward: kernel('softplus') })
+  .grads((dy, _y, x) => raw.mul(dy, raw.sigmoid(x)));
+
 /**
  * Elementwise exponential linear unit: x for x > 0, alpha (e^x - 1) for
  * x ≤ 0 (`alpha` a number, default 1). The gradient is 1 for x > 0 and
@@ -332,12 +270,26 @@ export function softplus(x: TensorLike): Tensor {
  * takes the left value at 0.
  * @example ag.elu(ag.tensor([-1, 2]), 0.5).toArray() // [-0.316..., 2]
  */
-export function elu(x: TensorLike, alpha = 1): Tensor {
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
-    throw new ArgumentError(`elu: alpha must be a finite number, got ${describe(alpha)}`);
-  }
-  return eluOp(asTensor('elu', x, 'float64'), alpha);
-}
+export const elu = op({
+  name: 'elu',
+  args: custom((op: string, x: TensorLike, alpha: number = 1): [Tensor, number] => {
+    if (typeof alpha !== 'number' || !Number.isFinite(alpha)) {
+      throw new ArgumentError(`${op}: alpha must be a finite number, got ${describe(alpha)}`);
+    }
+    return [asTensor(op, x, 'float64'), alpha];
+  }),
+  forward: (x, alpha) => paramForward('elu', x, alpha),
+  // 1 for x > 0, alpha e^x for x ≤ 0; e^min(x, 0) so that large x cannot overflow
+  // into Infinity · 0 (and not y + alpha, which cancels for very negative x).
+  
+}).grads(
+  (dy, _y, x, alpha) => {
+      const m = reluMask(x);
+      return raw.mul(dy, raw.add(m, raw.mul(raw.sub(1, m), raw.mul(alpha, raw.exp(raw.clamp(x, -Infinity, 0))))));
+    },
+    null,
+);
+
 /**
  * Elementwise Gaussian error linear unit, the exact form x Φ(x) =
  * x (1 + erf(x/√2))/2 (not the tanh approximation), computed through erfc so
@@ -345,29 +297,32 @@ export function elu(x: TensorLike, alpha = 1): Tensor {
  * φ the standard normal density.
  * @example ag.gelu(ag.tensor([0, 1])).toArray() // [0, 0.8413...]
  */
-export function gelu(x: TensorLike): Tensor {
-  return geluOp(asTensor('gelu', x, 'float64'));
+export const gelu = op({ name: 'gelu', args: unary, forward: kernel('gelu') })
+  .grads((dy, _y, x) => raw.mul(dy, raw.add(normcdf(x), raw.mul(x, normalDensity(x)))));
+
+function clampArgs(op: string, x: TensorLike, lo?: number | null, hi?: number | null): [Tensor, number, number] {
+  const checkBound = (name: string, b: unknown): number | null => {
+    if (b === null || b === undefined) return null;
+    if (typeof b !== 'number' || Number.isNaN(b)) {
+      throw new ArgumentError(`${op}: ${name} must be a number, null or undefined, got ${describe(b)}`);
+    }
+    return b;
+  };
+  const l = checkBound('lo', lo);
+  const h = checkBound('hi', hi);
+  if (l === null && h === null) throw new ArgumentError(`${op}: give lo, hi or both (both were null or undefined)`);
+  if (l !== null && h !== null && l > h) throw new ArgumentError(`${op}: lo must not exceed hi, got lo ${l} and hi ${h}`);
+  return [asTensor(op, x, 'float64'), l ?? -Infinity, h ?? Infinity];
 }
+
 /**
  * Elementwise clamp of x into [lo, hi] (numbers; either may be null or
  * undefined for a one-sided clamp; NaN stays NaN). The gradient passes where
  * lo < x < hi and is 0 where x is clamped (0 at the bounds themselves).
  * @example ag.clamp(ag.tensor([-2, 0.5, 3]), 0, 1).toArray() // [0, 0.5, 1]
  */
-export function clamp(x: TensorLike, lo?: number | null, hi?: number | null): Tensor {
-  const checkBound = (name: string, b: unknown): number | null => {
-    if (b === null || b === undefined) return null;
-    if (typeof b !== 'number' || Number.isNaN(b)) {
-      throw new ArgumentError(`clamp: ${name} must be a number, null or undefined, got ${describe(b)}`);
-    }
-    return b;
-  };
-  const l = checkBound('lo', lo);
-  const h = checkBound('hi', hi);
-  if (l === null && h === null) throw new ArgumentError('clamp: give lo, hi or both (both were null or undefined)');
-  if (l !== null && h !== null && l > h) throw new ArgumentError(`clamp: lo must not exceed hi, got lo ${l} and hi ${h}`);
-  return clampOp(asTensor('clamp', x, 'float64'), l ?? -Infinity, h ?? Infinity);
-}
+export const clamp = op({ name: 'clamp', args: custom(clampArgs), forward: (x, lo, hi) => paramForward('clamp', x, lo, hi) })
+  .grads((dy, _y, x, lo, hi) => raw.mul(dy, clampMask(x, lo, hi)), null, null);
 
 // ---------------------------------------------------------------------------
 // Rounding: piecewise constant, so zero-gradient (constants on the tape)
@@ -376,28 +331,23 @@ export function clamp(x: TensorLike, lo?: number | null, hi?: number | null): Te
  * Elementwise largest integer ≤ x. Passes no gradient.
  * @example ag.floor(ag.tensor([1.5, -1.5])).toArray() // [1, -2]
  */
-export function floor(x: TensorLike): Tensor {
-  return floorOp(asTensor('floor', x, 'float64'));
-}
+export const floor = op({ name: 'floor', args: unary, forward: kernel('floor') }).constant();
+
 /**
  * Elementwise smallest integer ≥ x. Passes no gradient.
  * @example ag.ceil(ag.tensor([1.5, -1.5])).toArray() // [2, -1]
  */
-export function ceil(x: TensorLike): Tensor {
-  return ceilOp(asTensor('ceil', x, 'float64'));
-}
+export const ceil = op({ name: 'ceil', args: unary, forward: kernel('ceil') }).constant();
+
 /**
  * Elementwise nearest integer, ties to even like numpy (not JavaScript's
  * Math.round, which rounds ties up). Passes no gradient.
  * @example ag.round(ag.tensor([0.5, 1.5, 2.5, -0.5])).toArray() // [0, 2, 2, -0]
  */
-export function round(x: TensorLike): Tensor {
-  return roundOp(asTensor('round', x, 'float64'));
-}
+export const round = op({ name: 'round', args: unary, forward: kernel('round') }).constant();
+
 /**
  * Elementwise integer part, rounding toward zero. Passes no gradient.
  * @example ag.trunc(ag.tensor([1.7, -1.7])).toArray() // [1, -1]
  */
-export function trunc(x: TensorLike): Tensor {
-  return truncOp(asTensor('trunc', x, 'float64'));
-}
+export const trunc = op({ name: 'trunc', args: unary, forward: kernel('trunc') }).constant();

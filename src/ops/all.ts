@@ -1,0 +1,12 @@
+// Every op family (the public op API is src/ops/index.ts, which adds the
+// wiring core/ needs).
+export * from './arithmetic';
+export * from './compare';
+export * from './unary';
+export * from './special';
+export * from './reduce';
+export * from './linalg';
+export * from './shape';
+export * from './indexing';
+export * from './nn';
+export { axpy } from './inplace';

@@ -1,0 +1,118 @@
+// Kernel plumbing shared by op families: small int arrays for kernels,
+// broadcasting binary and elementwise unary forwards, strided copies, and
+// temporary int32 buffers.
+
+import { Tensor, checkLive, empty } from '../runtime/tensor';
+import type { DType } from '../runtime/dtype';
+import { kernelFor, kernels, heapI32 } from '../wasm/index';
+import { allocBytes, freeBytes, scratchInts } from '../runtime/storage';
+import { DTypeError, ShapeError } from '../runtime/errors';
+import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, sameShape } from '../runtime/shape';
+
+export function suffix(dtype: DType): 'f32' | 'f64' {
+  return dtype === 'float32' ? 'f32' : 'f64';
+}
+
+/** Writes small int arrays into the kernel scratch block; returns their pointers. */
+export function writeInts(...arrays: number[][]): number[] {
+  const base = scratchInts();
+  const view = heapI32();
+  const ptrs: number[] = [];
+  let offset = base >>> 2;
+  for (const arr of arrays) {
+    ptrs.push(offset << 2);
+    for (let i = 0; i < arr.length; i++) view[offset + i] = arr[i];
+    offset += 64;
+  }
+  return ptrs;
+}
+
+let flat: [number, number, number] | null = null;
+function flatScratch(): [number, number, number] {
+  if (flat === null) {
+    const base = scratchInts();
+    flat = [base, base + 64 * 4, base + 128 * 4];
+  }
+  return flat;
+}
+
+/** Largest rank the strided kernels accept after collapsing axes. */
+export const MAX_KERNEL_RANK = 32;
+
+type StridedBinary = (a: number, b: number, out: number, ndim: number, shape: number, sa: number, sb: number) => void;
+
+/**
+ * The forward computation of a broadcasting binary kernel
+ * `<kernelName>_f32|f64` (assembly/binary.ts; op codes there cover
+ * arithmetic, maximum/minimum, pow, atan2, hypot, mod and comparisons).
+ * Validates everything before allocating the result.
+ */
+export function binaryForward(op: string, a: Tensor, b: Tensor, kernelName: string = op): Tensor {
+  checkLive(a, op);
+  checkLive(b, op);
+  if (a.dtype !== b.dtype) throw new DTypeError(`${op}: operands have different dtypes (${a.dtype} and ${b.dtype})`);
+  const outShape = broadcastShapes(op, a.shape, b.shape);
+  const fn = kernelFor<StridedBinary>(kernelName, a.dtype);
+  if (sameShape(a.shape, b.shape)) {
+    // The common case: one flat row, no shape arrays to build.
+    const out = empty(outShape, a.dtype, op);
+    if (out.size === 0) return out;
+    const [pShape, pA, pB] = flatScratch();
+    const view = heapI32();
+    view[pShape >>> 2] = out.size;
+    view[pA >>> 2] = 1;
+    view[pB >>> 2] = 1;
+    fn(a._ptr, b._ptr, out._ptr, 1, pShape, pA, pB);
+    return out;
+  }
+  const c = collapseAxes(outShape, [
+    broadcastStrides(a.shape, outShape),
+    broadcastStrides(b.shape, outShape),
+    contiguousStrides(outShape),
+  ]);
+  if (c.shape.length > MAX_KERNEL_RANK) {
+    throw new ShapeError(`${op}: broadcasting over ${c.shape.length} non-mergeable axes is more than the ${MAX_KERNEL_RANK} supported`);
+  }
+  const out = empty(outShape, a.dtype, op);
+  if (out.size === 0) return out;
+  const [pShape, pA, pB] = writeInts(c.shape, c.strides[0], c.strides[1]);
+  fn(a._ptr, b._ptr, out._ptr, c.shape.length, pShape, pA, pB);
+  return out;
+}
+
+/** A contiguous copy of `x` read through `strides` as `shape` (broadcasts, transposes). */
+export function stridedCopy(op: string, x: Tensor, shape: number[], strides: number[]): Tensor {
+  const out = empty(shape, x.dtype, op);
+  if (out.size === 0) return out;
+  const c = collapseAxes(shape, [strides, contiguousStrides(shape)]);
+  if (c.shape.length > MAX_KERNEL_RANK) {
+    out.dispose();
+    throw new ShapeError(`${op}: ${c.shape.length} non-mergeable axes is more than the ${MAX_KERNEL_RANK} supported`);
+  }
+  const [pShape, pStrides] = writeInts(c.shape, c.strides[0]);
+  const k = kernels();
+  if (x.dtype === 'float32') k.copy_strided_f32(x._ptr, out._ptr, c.shape.length, pShape, pStrides);
+  else k.copy_strided_f64(x._ptr, out._ptr, c.shape.length, pShape, pStrides);
+  return out;
+}
+
+/** The forward computation of an elementwise unary kernel. */
+export function unaryForward(op: string, kernelName: string, x: Tensor): Tensor {
+  checkLive(x, op);
+  const out = empty(x.shape.slice(), x.dtype, op);
+  const fn = kernelFor<(x: number, out: number, n: number) => void>(kernelName, x.dtype);
+  fn(x._ptr, out._ptr, x.size);
+  return out;
+}
+
+/** Runs `fn` with `ints` copied into a temporary int32 buffer in wasm memory. */
+export function withInts<T>(op: string, ints: Int32Array, fn: (ptr: number) => T): T {
+  const bytes = ints.length * 4;
+  const ptr = allocBytes(bytes, op);
+  try {
+    heapI32().set(ints, ptr >>> 2);
+    return fn(ptr);
+  } finally {
+    freeBytes(ptr, bytes);
+  }
+}
