@@ -65,6 +65,14 @@ export const cases: OpCase[] = [
     values: [{ label: 'row to matrix', call: (x: ag.Tensor) => ag.broadcastTo(x, [2, 2]), args: () => [ag.tensor([1, 2])], expected: [[1, 2], [1, 2]] }],
   },
   {
+    // broadcastTo's adjoint; differentiable in dy (x only gives the shape)
+    name: 'unbroadcast', fn: ag.unbroadcast, inputs: () => [randn([3, 1]), randn([2, 3, 4])], argnums: [1],
+    values: [
+      { label: 'sums leading and size-1 axes', args: () => [ag.zeros([2, 1]), ag.tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]])], expected: [[14], [22]] },
+      { label: 'same shape is dy itself', args: () => [ag.zeros([2]), ag.tensor([1, 2])], expected: [1, 2] },
+    ],
+  },
+  {
     name: 'transpose', fn: (x: ag.Tensor) => ag.transpose(x, [2, 0, 1]), inputs: () => [randn([2, 3, 4])],
     values: [{ label: 'matrix, axes reversed by default', call: (x: ag.Tensor) => ag.transpose(x), args: () => [ag.tensor([[1, 2, 3]])], expected: [[1], [2], [3]] }],
   },
