@@ -1,16 +1,16 @@
 // Reductions: sum, mean, prod, max, min, logsumexp, variance, std, norm,
 // argmax, argmin. Every one takes `axis` (a number or an array of numbers,
-// negative from the end; all axes when omitted) and `keepdims`.
+// negative from the end; all axes when omitted) and `keepdims`; sum, mean,
+// max and min also take a function first, like AutoGrad.jl's `sum(abs2, x)`.
 
-import { Tensor, empty, type TensorLike } from '../runtime/tensor';
+import { Tensor, alias, empty, type TensorLike } from '../runtime/tensor';
 import { kernelFor, kernels } from '../wasm/index';
-import { primitive, zerograd } from '../core/primitive';
 import { ArgumentError, ShapeError, describe } from '../runtime/errors';
 import { broadcastStrides, contiguousStrides, normalizeAxes, normalizeAxis, reducedShape, shapeSize, shapeString } from '../runtime/shape';
-import { add, div, mul, pow, sub } from './arithmetic';
-import { abs, exp, sign } from './unary';
-import { asTensor, binaryForward, checkTensor, composite, stridedCopy } from './util';
-import { broadcastTo, reshape, transpose } from './shape';
+import { asTensor, checkTensor } from './args';
+import { compose, custom, op, type OpFn } from './define';
+import { binaryForward, stridedCopy } from './kernels';
+import { raw } from './raw';
 
 export type Axis = number | readonly number[];
 export type ElementwiseFn = (x: Tensor) => Tensor;
@@ -42,27 +42,19 @@ function sumForward(x: Tensor, axes: number[], keepdims: boolean): Tensor {
   let shape = x.shape.slice();
   for (let r = runs.length - 1; r >= 0; r--) {
     const [from, to] = runs[r];
-    const outer = shapeSize(shape.slice(0, from));
-    const n = shapeSize(shape.slice(from, to));
-    const inner = shapeSize(shape.slice(to));
     const next = shape.slice(0, from).concat(shape.slice(to));
     const out = empty(next, x.dtype, 'sum');
+    const [outer, n, inner] = around(shape, from, to);
     if (f32) k.sum_axis_f32(current._ptr, out._ptr, outer, n, inner);
     else k.sum_axis_f64(current._ptr, out._ptr, outer, n, inner);
     if (current !== x) current.dispose();
     current = out;
     shape = next;
   }
-  // No axes: the input itself (primitive() gives the result a handle of its own).
-  return keepdims && current !== x ? reshapeRaw(current, outShape) : current;
-}
-
-function reshapeRaw(t: Tensor, shape: number[]): Tensor {
-  // An intermediate of the forward pass: re-wrap the buffer, drop the old handle.
-  t._storage.refs++;
-  const out = new Tensor(t._storage, shape, t.dtype);
-  t.dispose();
-  return out;
+  if (!keepdims || current === x) return current; // no axes: the door gives the result a handle of its own
+  const kept = alias(current, outShape);
+  current.dispose();
+  return kept;
 }
 
 /** Whether sorted axes are adjacent (a run [first, last]). */
@@ -80,10 +72,8 @@ function around(shape: readonly number[], from: number, to: number): [number, nu
  * axis of [outer, n, inner]. Reduced axes that are not adjacent are first
  * gathered at the end by a transposing copy.
  */
-function reduceForward(op: string, name: string, x: Tensor, axes: number[], keepdims: boolean, ...extra: number[]): Tensor {
-  const fn = kernelFor<(x: number, out: number, outer: number, n: number, inner: number, ...extra: number[]) => void>(
-    `${name}`, x.dtype,
-  );
+function reduceForward(op: string, kernel: string, x: Tensor, axes: number[], keepdims: boolean, ...extra: number[]): Tensor {
+  const fn = kernelFor<(x: number, out: number, outer: number, n: number, inner: number, ...extra: number[]) => void>(kernel, x.dtype);
   const outShape = reducedShape(x.shape, axes, keepdims);
   if (shapeSize(outShape) === 0) return empty(outShape, x.dtype, op);
   let src = x;
@@ -99,13 +89,7 @@ function reduceForward(op: string, name: string, x: Tensor, axes: number[], keep
     src = stridedCopy(op, x, perm.map((p) => x.shape[p]), perm.map((p) => strides[p]));
     [outer, n, inner] = [shapeSize(kept.map((i) => x.shape[i])), shapeSize(axes.map((i) => x.shape[i])), 1];
   }
-  let out: Tensor;
-  try {
-    out = empty(outShape, x.dtype, op);
-  } catch (error) {
-    if (src !== x) src.dispose();
-    throw error;
-  }
+  const out = empty(outShape, x.dtype, op);
   fn(src._ptr, out._ptr, outer, n, inner, ...extra);
   if (src !== x) src.dispose();
   return out;
@@ -113,7 +97,7 @@ function reduceForward(op: string, name: string, x: Tensor, axes: number[], keep
 
 /** `t` (reduced over `axes` of x) with the reduced axes back as size 1, so it broadcasts against x. */
 function expand(t: Tensor, x: Tensor, axes: number[], keepdims: boolean): Tensor {
-  return keepdims ? t : reshape(t, reducedShape(x.shape, axes, true));
+  return keepdims ? t : raw.reshape(t, reducedShape(x.shape, axes, true));
 }
 
 function countOf(x: Tensor, axes: number[]): number {
@@ -122,13 +106,9 @@ function countOf(x: Tensor, axes: number[]): number {
   return count;
 }
 
-// ---- argument checking (before anything is allocated) ----
+// ---- arguments (checked before anything is allocated) ----
 
-interface Reduction {
-  x: Tensor;
-  axes: number[];
-  keepdims: boolean;
-}
+type Reduced = [x: Tensor, axes: number[], keepdims: boolean];
 
 function checkKeepdims(op: string, keepdims: unknown): boolean {
   if (keepdims !== undefined && typeof keepdims !== 'boolean') {
@@ -137,43 +117,55 @@ function checkKeepdims(op: string, keepdims: unknown): boolean {
   return keepdims === true;
 }
 
-/** Validates a tensor-or-number, its axes and keepdims; numbers become 0-d float64 tensors last. */
-function reduction(op: string, x: unknown, axis: unknown, keepdims: unknown): Reduction {
+/** A tensor-or-number, its axes and keepdims; numbers become 0-d float64 tensors last. */
+function reduction(op: string, x: TensorLike, axis?: Axis, keepdims?: boolean): Reduced {
   const ndim = typeof x === 'number' ? 0 : checkTensor(op, x).ndim;
   const kd = checkKeepdims(op, keepdims);
-  const axes = normalizeAxes(op, axis as Axis | undefined, ndim);
-  return { x: asTensor(op, x, 'float64'), axes, keepdims: kd };
+  const axes = normalizeAxes(op, axis, ndim);
+  return [asTensor(op, x, 'float64'), axes, kd];
 }
 
-/** The function-first form `op(f, x, axis?, keepdims?)` or the plain `op(x, axis?, keepdims?)`. */
-function reductionMaybeFn(op: string, a: unknown, b: unknown, c: unknown, d: unknown): Reduction {
-  if (typeof a !== 'function') return reduction(op, a, b, c);
+/** The function-first form `op(f, x, axis?, keepdims?)`, or the plain `op(x, axis?, keepdims?)`. */
+function reductionMaybeFn(op: string, args: unknown[]): Reduced {
+  const [a, b, c, d] = args;
+  if (typeof a !== 'function') return reduction(op, a as TensorLike, b as Axis | undefined, c as boolean | undefined);
   // Check everything before f runs, so a bad axis allocates nothing.
   const ndim = typeof b === 'number' ? 0 : checkTensor(op, b).ndim;
   checkKeepdims(op, d);
   normalizeAxes(op, c as Axis | undefined, ndim);
-  return reduction(op, (a as ElementwiseFn)(asTensor(op, b, 'float64')), c, d);
+  return reduction(op, (a as ElementwiseFn)(asTensor(op, b, 'float64')), c as Axis | undefined, d as boolean | undefined);
 }
 
 /** numpy refuses max/min/argmax of no elements: so do we, naming the axis. */
 function checkNonEmpty(op: string, x: Tensor, axes: number[], what: string): void {
   for (const a of axes) {
     if (x.shape[a] === 0) {
-      throw new ShapeError(
-        `${op}: cannot reduce axis ${a} of length 0 (shape ${shapeString(x.shape)}): the ${what} of no elements is undefined`,
-      );
+      throw new ShapeError(`${op}: cannot reduce axis ${a} of length 0 (shape ${shapeString(x.shape)}): the ${what} of no elements is undefined`);
     }
   }
 }
 
+const plain = { parse: (op: string, args: [x: TensorLike, axis?: Axis, keepdims?: boolean]) => reduction(op, ...args), raw: null };
+const maybeFn = { parse: reductionMaybeFn as (op: string, args: [x: TensorLike, axis?: Axis, keepdims?: boolean]) => Reduced, raw: null };
+const nonEmpty = (what: string) => ({
+  parse: (op: string, args: [x: TensorLike, axis?: Axis, keepdims?: boolean]): Reduced => {
+    const r = reductionMaybeFn(op, args);
+    checkNonEmpty(op, r[0], r[1], what);
+    return r;
+  },
+  raw: null,
+});
+
+/** The type of a reduction that also takes a function first: `sum(abs2, x)`. */
+type AlsoFnFirst<F> = F extends OpFn<[x: TensorLike, ...infer Rest], infer R, infer M>
+  ? ((f: ElementwiseFn, x: TensorLike, ...rest: Rest) => Tensor) & OpFn<[x: TensorLike, ...Rest], R, M>
+  : never;
+const alsoFnFirst = <F>(f: F) => f as AlsoFnFirst<F>;
+
 // ---- sum and mean ----
 
-const sumOp = primitive(
-  'sum',
-  (x: Tensor, axes: number[], keepdims: boolean) => sumForward(x, axes, keepdims),
-  (dy, _y, x: Tensor, axes: number[], keepdims: boolean) => broadcastTo(expand(dy, x, axes, keepdims), x.shape.slice()),
-);
-
+const sumOp = op({ name: 'sum', args: maybeFn, forward: sumForward })
+  .grads((dy, _y, x, axes, keepdims) => raw.broadcastTo(expand(dy, x, axes, keepdims), x.shape.slice()), null, null);
 /**
  * Sum of all entries, or along `axis` (a number or array, negative from the
  * end), keeping reduced axes as size 1 when `keepdims`. `sum(f, x)` sums
@@ -184,15 +176,9 @@ const sumOp = primitive(
  * ag.sum(ag.tensor([[1, 2], [3, 4]]), 0).toArray();     // [4, 6]
  * ag.sum(ag.abs2, ag.tensor([1, 2, 3])).item();         // 14
  */
-export function sum(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function sum(f: ElementwiseFn, x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function sum(a: TensorLike | ElementwiseFn, b?: unknown, c?: unknown, d?: unknown): Tensor {
-  return composite(() => {
-    const r = reductionMaybeFn('sum', a, b, c, d);
-    return sumOp(r.x, r.axes, r.keepdims);
-  });
-}
+export const sum = alsoFnFirst(sumOp);
 
+const meanOp = compose({ name: 'mean', args: maybeFn }).as((x, axes, keepdims) => raw.mul(raw.sum(x, axes, keepdims), 1 / countOf(x, axes)));
 /**
  * Mean of all entries or along `axis`; `mean(f, x)` averages `f(x)`. The
  * mean of no elements is NaN, as in numpy.
@@ -201,88 +187,76 @@ export function sum(a: TensorLike | ElementwiseFn, b?: unknown, c?: unknown, d?:
  * ag.mean(ag.tensor([1, 2, 3, 4])).item();             // 2.5
  * ag.mean(ag.tensor([[1, 2], [3, 5]]), -1).toArray();  // [1.5, 4]
  */
-export function mean(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function mean(f: ElementwiseFn, x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function mean(a: TensorLike | ElementwiseFn, b?: unknown, c?: unknown, d?: unknown): Tensor {
-  return composite(() => {
-    const r = reductionMaybeFn('mean', a, b, c, d);
-    return mul(sumOp(r.x, r.axes, r.keepdims), 1 / countOf(r.x, r.axes));
-  });
-}
+export const mean = alsoFnFirst(meanOp);
 
 // ---- prod: the gradient is the product of the others, without division ----
+
+type Run = [from: number, to: number];
 
 // A linear recurrence along the axes from..to-1 (flattened, row-major):
 // s[0] = b[0], s[k] = b[k] + a[k] s[k-1] (from the end when reverse). Its
 // gradients are recurrences of the same kind run the other way, so it
 // differentiates to any order:
 //   db = u = scan(shift(a, back), dy, !reverse),  da = u * shift(s, forward).
-const scanOp: (a: Tensor, b: Tensor, from: number, to: number, reverse: boolean) => Tensor = primitive(
-  'scan',
-  (a: Tensor, b: Tensor, from: number, to: number, reverse: boolean) => {
+const scan = op({
+  name: 'scan', internal: true,
+  args: custom((_op: string, a: Tensor, b: Tensor, from: number, to: number, reverse: boolean): [Tensor, Tensor, number, number, boolean] => [a, b, from, to, reverse]),
+  forward: (a, b, from, to, reverse) => {
     const out = empty(a.shape.slice(), a.dtype, 'prod');
     if (out.size === 0) return out;
-    const [outer, n, inner] = around(a.shape, from, to);
     kernelFor<(a: number, b: number, out: number, outer: number, n: number, inner: number, reverse: number) => void>(
       'scan_axis', a.dtype,
-    )(a._ptr, b._ptr, out._ptr, outer, n, inner, reverse ? 1 : 0);
+    )(a._ptr, b._ptr, out._ptr, ...around(a.shape, from, to), reverse ? 1 : 0);
     return out;
   },
-  (dy, s, a: Tensor, _b: Tensor, from: number, to: number, reverse: boolean) =>
-    mul(scanOp(shiftOp(a, from, to, reverse ? 1 : -1), dy, from, to, !reverse), shiftOp(s, from, to, reverse ? -1 : 1)),
-  (dy, _s, a: Tensor, _b: Tensor, from: number, to: number, reverse: boolean) =>
-    scanOp(shiftOp(a, from, to, reverse ? 1 : -1), dy, from, to, !reverse),
+}).grads(
+  (dy, s, a, _b, from, to, reverse) => raw.mul(scan(shift(a, from, to, reverse ? 1 : -1), dy, from, to, !reverse), shift(s, from, to, reverse ? -1 : 1)),
+  (dy, _s, a, _b, from, to, reverse) => scan(shift(a, from, to, reverse ? 1 : -1), dy, from, to, !reverse),
+  null, null, null,
 );
 
 // Shift by one along the axes from..to-1, zero filled: dir 1 moves entries
 // to higher indices, -1 to lower. The adjoint shifts back.
-const shiftOp: (x: Tensor, from: number, to: number, dir: 1 | -1) => Tensor = primitive(
-  'shift',
-  (x: Tensor, from: number, to: number, dir: 1 | -1) => {
+const shift = op({
+  name: 'shift', internal: true,
+  args: custom((_op: string, x: Tensor, from: number, to: number, dir: 1 | -1): [Tensor, number, number, 1 | -1] => [x, from, to, dir]),
+  forward: (x, from, to, dir) => {
     const out = empty(x.shape.slice(), x.dtype, 'prod');
     if (out.size === 0) return out;
-    const [outer, n, inner] = around(x.shape, from, to);
     kernelFor<(x: number, out: number, outer: number, n: number, inner: number, dir: number) => void>(
       'shift_axis', x.dtype,
-    )(x._ptr, out._ptr, outer, n, inner, dir);
+    )(x._ptr, out._ptr, ...around(x.shape, from, to), dir);
     return out;
   },
-  (dy, _y, _x: Tensor, from: number, to: number, dir: 1 | -1) => shiftOp(dy, from, to, dir === 1 ? -1 : 1),
-);
+}).grads((dy, _y, _x, from, to, dir) => shift(dy, from, to, dir === 1 ? -1 : 1), null, null, null);
 
 /** A constant: 1 at the first (or last) position along the axes from..to-1, else 0. */
-function scanSeed(x: Tensor, from: number, to: number, last: boolean): Tensor {
+function scanSeed(x: Tensor, [from, to]: Run, last: boolean): Tensor {
   const out = empty(x.shape.slice(), x.dtype, 'prod');
   if (out.size === 0) return out;
-  const [outer, n, inner] = around(x.shape, from, to);
-  kernelFor<(out: number, outer: number, n: number, inner: number, last: number) => void>(
-    'scan_seed', x.dtype,
-  )(out._ptr, outer, n, inner, last ? 1 : 0);
+  kernelFor<(out: number, outer: number, n: number, inner: number, last: number) => void>('scan_seed', x.dtype)(
+    out._ptr, ...around(x.shape, from, to), last ? 1 : 0,
+  );
   return out;
 }
 
 /** For each entry, the product of the other entries of its group along from..to-1: exclusive cumulative products from both ends. */
-function prodOthersRun(x: Tensor, from: number, to: number): Tensor {
-  const left = scanOp(shiftOp(x, from, to, 1), scanSeed(x, from, to, false), from, to, false);
-  const right = scanOp(shiftOp(x, from, to, -1), scanSeed(x, from, to, true), from, to, true);
-  return mul(left, right);
+function prodOthersRun(x: Tensor, run: Run): Tensor {
+  const [from, to] = run;
+  const left = scan(shift(x, from, to, 1), scanSeed(x, run, false), from, to, false);
+  const right = scan(shift(x, from, to, -1), scanSeed(x, run, true), from, to, true);
+  return raw.mul(left, right);
 }
 
 function prodOthers(x: Tensor, axes: number[]): Tensor {
-  if (axes.length === 0) return prodOthersRun(x, x.ndim, x.ndim);
-  if (isRun(axes)) return prodOthersRun(x, axes[0], axes[axes.length - 1] + 1);
+  if (axes.length === 0) return prodOthersRun(x, [x.ndim, x.ndim]);
+  if (isRun(axes)) return prodOthersRun(x, [axes[0], axes[axes.length - 1] + 1]);
   const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const perm = kept.concat(axes);
   const inverse = new Array<number>(perm.length);
   perm.forEach((p, i) => (inverse[p] = i));
-  return transpose(prodOthersRun(transpose(x, perm), kept.length, x.ndim), inverse);
+  return raw.transpose(prodOthersRun(raw.transpose(x, perm), [kept.length, x.ndim]), inverse);
 }
-
-const prodOp = primitive(
-  'prod',
-  (x: Tensor, axes: number[], keepdims: boolean) => reduceForward('prod', 'prod_axis', x, axes, keepdims),
-  (dy, _y, x: Tensor, axes: number[], keepdims: boolean) => mul(expand(dy, x, axes, keepdims), prodOthers(x, axes)),
-);
 
 /**
  * Product of all entries or along `axis`. The gradient of each entry is the
@@ -295,46 +269,35 @@ const prodOp = primitive(
  * ag.prod(ag.tensor([[1, 2], [3, 4]])).item();          // 24
  * ag.prod(ag.tensor([[1, 2], [3, 4]]), 1).toArray();    // [2, 12]
  */
-export function prod(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
-  const r = reduction('prod', x, axis, keepdims);
-  return prodOp(r.x, r.axes, r.keepdims);
-}
+export const prod = op({ name: 'prod', args: plain, forward: (x, axes, keepdims) => reduceForward('prod', 'prod_axis', x, axes, keepdims) })
+  .grads((dy, _y, x, axes, keepdims) => raw.mul(expand(dy, x, axes, keepdims), prodOthers(x, axes)), null, null);
 
 // ---- max and min ----
 
 // Where the extreme value was taken, each of k tied entries weighted 1/k (a
 // constant on the tape). NaN matches NaN, so a NaN result sends its gradient
 // to the NaN entries.
-const tieWeights = zerograd('tieWeights', (x: Tensor, yKept: Tensor, axes: number[]) => {
-  const yb = stridedCopy('max', yKept, x.shape.slice(), broadcastStrides(yKept.shape, x.shape));
-  const hit = empty(x.shape.slice(), x.dtype, 'max');
-  kernelFor<(a: number, b: number, out: number, n: number) => void>('reduce_eq_mask', x.dtype)(
-    x._ptr, yb._ptr, hit._ptr, x.size,
-  );
-  yb.dispose();
-  const count = sumForward(hit, axes, true);
-  const weights = binaryForward('div', hit, count);
-  hit.dispose();
-  count.dispose();
-  return weights;
-});
+const tieWeights = op({
+  name: 'tieWeights', internal: true,
+  args: custom((_op: string, x: Tensor, yKept: Tensor, axes: number[]): [Tensor, Tensor, number[]] => [x, yKept, axes]),
+  forward: (x, yKept, axes) => {
+    const yb = stridedCopy('max', yKept, x.shape.slice(), broadcastStrides(yKept.shape, x.shape));
+    const hit = empty(x.shape.slice(), x.dtype, 'max');
+    kernelFor<(a: number, b: number, out: number, n: number) => void>('reduce_eq_mask', x.dtype)(x._ptr, yb._ptr, hit._ptr, x.size);
+    yb.dispose();
+    const count = sumForward(hit, axes, true);
+    const weights = binaryForward('div', hit, count);
+    hit.dispose();
+    count.dispose();
+    return weights;
+  },
+}).constant();
 
-function extremeRule(dy: Tensor, y: Tensor, x: Tensor, axes: number[], keepdims: boolean): Tensor {
-  return mul(expand(dy, x, axes, keepdims), tieWeights(x, expand(y, x, axes, keepdims), axes));
-}
+const extremeRule = (dy: Tensor, y: Tensor, x: Tensor, axes: number[], keepdims: boolean): Tensor =>
+  raw.mul(expand(dy, x, axes, keepdims), tieWeights(x, expand(y, x, axes, keepdims), axes));
 
-const maxOp = primitive(
-  'max',
-  (x: Tensor, axes: number[], keepdims: boolean) => reduceForward('max', 'max_axis', x, axes, keepdims),
-  extremeRule,
-);
-
-const minOp = primitive(
-  'min',
-  (x: Tensor, axes: number[], keepdims: boolean) => reduceForward('min', 'min_axis', x, axes, keepdims),
-  extremeRule,
-);
-
+const maxOp = op({ name: 'max', args: nonEmpty('maximum'), forward: (x, axes, keepdims) => reduceForward('max', 'max_axis', x, axes, keepdims) })
+  .grads(extremeRule, null, null);
 /**
  * Largest entry, overall or along `axis` (numpy's `max`, AutoGrad.jl's
  * `maximum`); `max(f, x)` is the largest entry of `f(x)`. A NaN anywhere in a
@@ -347,16 +310,10 @@ const minOp = primitive(
  * ag.max(ag.tensor([[1, 5], [7, 2]])).item();           // 7
  * ag.max(ag.tensor([[1, 5], [7, 2]]), -1).toArray();    // [5, 7]
  */
-export function max(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function max(f: ElementwiseFn, x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function max(a: TensorLike | ElementwiseFn, b?: unknown, c?: unknown, d?: unknown): Tensor {
-  return composite(() => {
-    const r = reductionMaybeFn('max', a, b, c, d);
-    checkNonEmpty('max', r.x, r.axes, 'maximum');
-    return maxOp(r.x, r.axes, r.keepdims);
-  });
-}
+export const max = alsoFnFirst(maxOp);
 
+const minOp = op({ name: 'min', args: nonEmpty('minimum'), forward: (x, axes, keepdims) => reduceForward('min', 'min_axis', x, axes, keepdims) })
+  .grads(extremeRule, null, null);
 /**
  * Smallest entry, overall or along `axis`; `min(f, x)` is the smallest entry
  * of `f(x)`. NaN propagates; ties share the gradient equally, as in `max`.
@@ -365,25 +322,9 @@ export function max(a: TensorLike | ElementwiseFn, b?: unknown, c?: unknown, d?:
  * @example
  * ag.min(ag.tensor([[1, 5], [7, 2]]), 0).toArray();     // [1, 2]
  */
-export function min(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function min(f: ElementwiseFn, x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function min(a: TensorLike | ElementwiseFn, b?: unknown, c?: unknown, d?: unknown): Tensor {
-  return composite(() => {
-    const r = reductionMaybeFn('min', a, b, c, d);
-    checkNonEmpty('min', r.x, r.axes, 'minimum');
-    return minOp(r.x, r.axes, r.keepdims);
-  });
-}
+export const min = alsoFnFirst(minOp);
 
 // ---- logsumexp ----
-
-const logsumexpOp = primitive(
-  'logsumexp',
-  (x: Tensor, axes: number[], keepdims: boolean) => reduceForward('logsumexp', 'logsumexp_axis', x, axes, keepdims),
-  // d/dx log(sum(exp(x))) = softmax(x) = exp(x - y)
-  (dy, y, x: Tensor, axes: number[], keepdims: boolean) =>
-    mul(expand(dy, x, axes, keepdims), exp(sub(x, expand(y, x, axes, keepdims)))),
-);
 
 /**
  * `log(sum(exp(x)))` over all entries or along `axis`, computed stably as
@@ -395,28 +336,27 @@ const logsumexpOp = primitive(
  * @example
  * ag.logsumexp(ag.tensor([1000, 1000], { dtype: 'float64' })).item(); // 1000.6931...
  */
-export function logsumexp(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
-  const r = reduction('logsumexp', x, axis, keepdims);
-  return logsumexpOp(r.x, r.axes, r.keepdims);
-}
+export const logsumexp = op({
+  name: 'logsumexp', args: plain,
+  forward: (x, axes, keepdims) => reduceForward('logsumexp', 'logsumexp_axis', x, axes, keepdims),
+}).grads(
+  // d/dx log(sum(exp(x))) = softmax(x) = exp(x - y)
+  (dy, y, x, axes, keepdims) => raw.mul(expand(dy, x, axes, keepdims), raw.exp(raw.sub(x, expand(y, x, axes, keepdims)))),
+  null,
+  null,
+);
 
 // ---- variance and std ----
 
-function checkDdof(op: string, ddof: unknown): number {
+function statArgs(op: string, x: TensorLike, axis?: Axis, keepdims?: boolean, ddof: number = 0): [Tensor, number[], boolean, number] {
   if (typeof ddof !== 'number' || !Number.isFinite(ddof) || ddof < 0) {
     throw new ArgumentError(`${op}: ddof must be a finite number >= 0 (0: population, 1: sample), got ${describe(ddof)}`);
   }
-  return ddof;
+  return [...reduction(op, x, axis, keepdims), ddof];
 }
 
-const varianceOp = primitive(
-  'variance',
-  (x: Tensor, axes: number[], keepdims: boolean, ddof: number) =>
-    reduceForward('variance', 'variance_axis', x, axes, keepdims, ddof),
-  // d/dx sum((x - mean)^2) / (n - ddof) = 2 (x - mean) / (n - ddof)
-  (dy, _y, x: Tensor, axes: number[], keepdims: boolean, ddof: number) =>
-    mul(expand(dy, x, axes, keepdims), mul(sub(x, mean(x, axes, true)), 2 / Math.max(countOf(x, axes) - ddof, 0))),
-);
+/** x minus its mean over `axes`, kept broadcastable. */
+const centered = (x: Tensor, axes: number[]) => raw.sub(x, raw.mean(x, axes, true));
 
 /**
  * Variance over all entries or along `axis`: `sum((x - mean)^2) / (n - ddof)`
@@ -430,25 +370,16 @@ const varianceOp = primitive(
  * ag.variance(ag.tensor([1, 2, 3, 4])).item();                // 1.25
  * ag.variance(ag.tensor([1, 2, 3, 4]), 0, false, 1).item();   // 1.6666...
  */
-export function variance(x: TensorLike, axis?: Axis, keepdims = false, ddof = 0): Tensor {
-  checkDdof('variance', ddof);
-  const r = reduction('variance', x, axis, keepdims);
-  return varianceOp(r.x, r.axes, r.keepdims, ddof);
-}
-
-const stdOp = primitive(
-  'std',
-  (x: Tensor, axes: number[], keepdims: boolean, ddof: number) => {
-    const out = reduceForward('std', 'variance_axis', x, axes, keepdims, ddof);
-    kernelFor<(x: number, out: number, n: number) => void>('sqrt', x.dtype)(out._ptr, out._ptr, out.size);
-    return out;
-  },
-  // d/dx sqrt(variance) = (x - mean) / ((n - ddof) std)
-  (dy, y, x: Tensor, axes: number[], keepdims: boolean, ddof: number) =>
-    mul(
-      expand(dy, x, axes, keepdims),
-      div(sub(x, mean(x, axes, true)), mul(expand(y, x, axes, keepdims), Math.max(countOf(x, axes) - ddof, 0))),
-    ),
+export const variance = op({
+  name: 'variance', args: custom(statArgs),
+  forward: (x, axes, keepdims, ddof) => reduceForward('variance', 'variance_axis', x, axes, keepdims, ddof),
+}).grads(
+  // d/dx sum((x - mean)^2) / (n - ddof) = 2 (x - mean) / (n - ddof)
+  (dy, _y, x, axes, keepdims, ddof) =>
+    raw.mul(expand(dy, x, axes, keepdims), raw.mul(centered(x, axes), 2 / Math.max(countOf(x, axes) - ddof, 0))),
+  null,
+  null,
+  null,
 );
 
 /**
@@ -460,33 +391,60 @@ const stdOp = primitive(
  * @example
  * ag.std(ag.tensor([[1, 3], [5, 5]]), 1).toArray(); // [1, 0]
  */
-export function std(x: TensorLike, axis?: Axis, keepdims = false, ddof = 0): Tensor {
-  checkDdof('std', ddof);
-  const r = reduction('std', x, axis, keepdims);
-  return stdOp(r.x, r.axes, r.keepdims, ddof);
-}
+export const std = op({
+  name: 'std', args: custom(statArgs),
+  forward: (x, axes, keepdims, ddof) => {
+    const out = reduceForward('std', 'variance_axis', x, axes, keepdims, ddof);
+    kernelFor<(x: number, out: number, n: number) => void>('sqrt', x.dtype)(out._ptr, out._ptr, out.size);
+    return out;
+  },
+}).grads(
+  // d/dx sqrt(variance) = (x - mean) / ((n - ddof) std)
+  (dy, y, x, axes, keepdims, ddof) =>
+    raw.mul(expand(dy, x, axes, keepdims), raw.div(centered(x, axes), raw.mul(expand(y, x, axes, keepdims), Math.max(countOf(x, axes) - ddof, 0)))),
+  null,
+  null,
+  null,
+);
 
 // ---- norm ----
 
 /** y with its zeros replaced by ones: a denominator for x / y where x is 0 whenever y is. */
-const nonzero = (y: Tensor): Tensor => add(y, sub(1, abs(sign(y))));
+const nonzero = (y: Tensor): Tensor => raw.add(y, raw.sub(1, raw.abs(raw.sign(y))));
 
-const countNonzero = zerograd('norm', (x: Tensor, axes: number[], keepdims: boolean) =>
-  reduceForward('norm', 'norm_axis', x, axes, keepdims, 0),
-);
+type NormArgs = [Tensor, number[], boolean, number];
+const normParts = custom((_op: string, x: Tensor, axes: number[], keepdims: boolean, p: number): NormArgs => [x, axes, keepdims, p]);
 
-const pnormOp = primitive(
-  'norm',
-  (x: Tensor, axes: number[], keepdims: boolean, p: number) => reduceForward('norm', 'norm_axis', x, axes, keepdims, p),
+const countNonzero = op({
+  name: 'countNonzero', internal: true, args: normParts,
+  forward: (x, axes, keepdims, _p) => reduceForward('norm', 'norm_axis', x, axes, keepdims, 0),
+}).constant();
+
+const pnorm = op({
+  name: 'norm', internal: true, args: normParts,
+  forward: (x, axes, keepdims, p) => reduceForward('norm', 'norm_axis', x, axes, keepdims, p),
+}).grads(
   // d/dx (sum |x|^p)^(1/p) = sign(x) (|x| / y)^(p-1); 0 at the zero vector.
-  (dy, y, x: Tensor, axes: number[], keepdims: boolean, p: number) => {
+  (dy, y, x, axes, keepdims, p) => {
     const g = expand(dy, x, axes, keepdims);
-    if (p === 1) return mul(g, sign(x));
+    if (p === 1) return raw.mul(g, raw.sign(x));
     const ys = nonzero(expand(y, x, axes, keepdims));
-    if (p === 2) return mul(g, div(x, ys));
-    return mul(g, mul(sign(x), pow(div(abs(x), ys), p - 1)));
+    if (p === 2) return raw.mul(g, raw.div(x, ys));
+    return raw.mul(g, raw.mul(raw.sign(x), raw.pow(raw.div(raw.abs(x), ys), p - 1)));
   },
+  null,
+  null,
+  null,
 );
+
+function normArgs(op: string, x: TensorLike, p: number = 2, axis?: Axis, keepdims?: boolean): NormArgs {
+  if (typeof p !== 'number' || !(p >= 0 || p === -Infinity)) {
+    throw new ArgumentError(`${op}: p must be 0, a positive number, Infinity or -Infinity, got ${describe(p)}`);
+  }
+  const [t, axes, kd] = reduction(op, x, axis, keepdims);
+  if (Math.abs(p) === Infinity) checkNonEmpty(op, t, axes, p > 0 ? 'largest |x|' : 'smallest |x|');
+  return [t, axes, kd, p];
+}
 
 /**
  * Vector p-norm of all entries, or along `axis` (the entries of the reduced
@@ -505,19 +463,12 @@ const pnormOp = primitive(
  * ag.norm(ag.tensor([3, -4]), 1).item();                      // 7
  * ag.norm(ag.tensor([[3, 4], [1, 0]]), Infinity, 1).toArray(); // [4, 1]
  */
-export function norm(x: TensorLike, p = 2, axis?: Axis, keepdims = false): Tensor {
-  if (typeof p !== 'number' || !(p >= 0 || p === -Infinity)) {
-    throw new ArgumentError(`norm: p must be 0, a positive number, Infinity or -Infinity, got ${describe(p)}`);
-  }
-  return composite(() => {
-    const r = reduction('norm', x, axis, keepdims);
-    if (Math.abs(p) === Infinity) checkNonEmpty('norm', r.x, r.axes, p > 0 ? 'largest |x|' : 'smallest |x|');
-    if (p === Infinity) return maxOp(abs(r.x), r.axes, r.keepdims);
-    if (p === -Infinity) return minOp(abs(r.x), r.axes, r.keepdims);
-    if (p === 0) return countNonzero(r.x, r.axes, r.keepdims);
-    return pnormOp(r.x, r.axes, r.keepdims, p);
-  });
-}
+export const norm = compose({ name: 'norm', args: custom(normArgs) }).as((x, axes, keepdims, p) => {
+  if (p === Infinity) return raw.max(raw.abs(x), axes, keepdims);
+  if (p === -Infinity) return raw.min(raw.abs(x), axes, keepdims);
+  if (p === 0) return countNonzero(x, axes, keepdims, 0);
+  return pnorm(x, axes, keepdims, p);
+});
 
 // ---- argmax and argmin ----
 
@@ -533,10 +484,7 @@ function argExtreme(op: 'argmax' | 'argmin', x: Tensor, axis: number | null, kee
   return out;
 }
 
-const argmaxOp = zerograd('argmax', (x: Tensor, axis: number | null, keepdims: boolean) => argExtreme('argmax', x, axis, keepdims));
-const argminOp = zerograd('argmin', (x: Tensor, axis: number | null, keepdims: boolean) => argExtreme('argmin', x, axis, keepdims));
-
-function argArgs(op: string, x: unknown, axis: unknown, keepdims: unknown): [Tensor, number | null, boolean] {
+function argArgs(op: string, x: TensorLike, axis?: number, keepdims?: boolean): [Tensor, number | null, boolean] {
   const t = typeof x === 'number' ? null : checkTensor(op, x);
   const ndim = t === null ? 0 : t.ndim;
   const kd = checkKeepdims(op, keepdims);
@@ -548,9 +496,7 @@ function argArgs(op: string, x: unknown, axis: unknown, keepdims: unknown): [Ten
     a = normalizeAxis(op, axis, ndim);
   }
   if (t !== null) {
-    if (a === null && t.size === 0) {
-      throw new ShapeError(`${op}: cannot take the ${op} of an empty tensor (shape ${shapeString(t.shape)})`);
-    }
+    if (a === null && t.size === 0) throw new ShapeError(`${op}: cannot take the ${op} of an empty tensor (shape ${shapeString(t.shape)})`);
     if (a !== null) checkNonEmpty(op, t, [a], op);
   }
   return [asTensor(op, x, 'float64'), a, kd];
@@ -567,9 +513,7 @@ function argArgs(op: string, x: unknown, axis: unknown, keepdims: unknown): [Ten
  * ag.argmax(ag.tensor([[1, 9, 9], [4, 2, 0]])).item();        // 1
  * ag.argmax(ag.tensor([[1, 9, 9], [4, 2, 0]]), 1).toArray();  // [1, 0]
  */
-export function argmax(x: TensorLike, axis?: number, keepdims = false): Tensor {
-  return argmaxOp(...argArgs('argmax', x, axis, keepdims));
-}
+export const argmax = op({ name: 'argmax', args: custom(argArgs), forward: (x, axis, keepdims) => argExtreme('argmax', x, axis, keepdims) }).constant();
 
 /**
  * Index of the smallest entry along `axis`, or in the flattened tensor when
@@ -579,6 +523,4 @@ export function argmax(x: TensorLike, axis?: number, keepdims = false): Tensor {
  * @example
  * ag.argmin(ag.tensor([[1, 9, 9], [4, 2, 0]]), 0).toArray();  // [0, 1, 1]
  */
-export function argmin(x: TensorLike, axis?: number, keepdims = false): Tensor {
-  return argminOp(...argArgs('argmin', x, axis, keepdims));
-}
+export const argmin = op({ name: 'argmin', args: custom(argArgs), forward: (x, axis, keepdims) => argExtreme('argmin', x, axis, keepdims) }).constant();
