@@ -10,7 +10,10 @@ import { kernels, kernelFor } from '../wasm/index';
 import { primitive, type GradRule } from '../core/primitive';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
 import { collapseAxes, contiguousStrides, normalizeAxis, shapeSize, shapeString } from '../runtime/shape';
-import { checkTensor, composite, readInts, withInts, writeInts, type IntList } from './util';
+import { checkTensor, readInts, type IntList } from './args';
+import { compose, custom, op } from './define';
+import { MAX_KERNEL_RANK, withInts, writeInts } from './kernels';
+import { raw } from './raw';
 
 // ---- strided views ----
 
@@ -20,9 +23,6 @@ interface View {
   readonly steps: readonly number[];
   readonly lens: readonly number[];
 }
-
-/** Largest rank the strided kernels accept after collapsing axes (as in ops/util.ts). */
-const MAX_KERNEL_RANK = 32;
 
 interface Plan {
   shape: number[];
@@ -87,18 +87,12 @@ function rangeView(shape: readonly number[], axis: number, start: number, len: n
   return v;
 }
 
-// slice and its gradient, the scatter of dy into zeros; each is the other's gradient.
-const sliceOp: (x: Tensor, view: View, shape: number[]) => Tensor = primitive(
-  'slice',
-  (x: Tensor, view: View, shape: number[]) => readView('slice', x, view, shape),
-  (dy, _y, x: Tensor, view: View) => unsliceOp(dy, view, x.shape.slice()),
-);
-
-const unsliceOp: (dy: Tensor, view: View, full: number[]) => Tensor = primitive(
-  'unslice',
-  (dy: Tensor, view: View, full: number[]) => embed('unslice', 'add', dy, view, full, 0),
-  (ddx, _y, dy: Tensor, view: View) => sliceOp(ddx, view, dy.shape.slice()),
-);
+// slice's gradient, the scatter of dy into zeros; each is the other's gradient.
+const unslice = op({
+  name: 'unslice', internal: true,
+  args: custom((_op: string, dy: Tensor, view: View, full: number[]): [Tensor, View, number[]] => [dy, view, full]),
+  forward: (dy, view, full) => embed('unslice', 'add', dy, view, full, 0),
+}).grads((ddx, _y, dy, view) => raw.slice(ddx, view, dy.shape.slice()), null, null);
 
 // ---- slice ----
 
@@ -147,10 +141,14 @@ function pythonRange(startIn: number | null, stopIn: number | null, step: number
  * ag.slice(x, null, [1, null]).toArray();   // [[2, 3], [5, 6]]
  * ag.slice(x, -1, [null, null, -1]).toArray(); // [6, 5, 4]
  */
-export function slice(x: Tensor, ...specs: SliceSpec[]): Tensor {
-  checkTensor('slice', x);
+export const slice = op({
+  name: 'slice', args: custom(sliceArgs), forward: (x, view, shape) => readView('slice', x, view, shape),
+}).grads((dy, _y, x, view) => unslice(dy, view, x.shape.slice()), null, null);
+
+function sliceArgs(op: string, x: Tensor, ...specs: SliceSpec[]): [Tensor, View, number[]] {
+  checkTensor(op, x);
   if (specs.length > x.ndim) {
-    throw new ArgumentError(`slice: ${specs.length} index specs given for a tensor of shape ${shapeString(x.shape)} (rank ${x.ndim})`);
+    throw new ArgumentError(`${op}: ${specs.length} index specs given for a tensor of shape ${shapeString(x.shape)} (rank ${x.ndim})`);
   }
   const view = wholeView(x.shape);
   const shape: number[] = [];
@@ -185,23 +183,11 @@ export function slice(x: Tensor, ...specs: SliceSpec[]): Tensor {
       );
     }
   }
-  return sliceOp(x, view, shape);
+  return [x, view, shape];
 }
 
 // ---- flip ----
 
-const flipOp: (x: Tensor, axes: number[]) => Tensor = primitive(
-  'flip',
-  (x: Tensor, axes: number[]) => {
-    const view = wholeView(x.shape);
-    for (const a of axes) {
-      view.starts[a] = x.shape[a] - 1;
-      view.steps[a] = -1;
-    }
-    return readView('flip', x, view, x.shape.slice());
-  },
-  (dy, _y, _x: Tensor, axes: number[]) => flipOp(dy, axes),
-);
 
 /**
  * `x` with the order of elements reversed along `axis` (a number or an
@@ -211,8 +197,20 @@ const flipOp: (x: Tensor, axes: number[]) => Tensor = primitive(
  * ag.flip(ag.tensor([[1, 2], [3, 4]]), 1).toArray(); // [[2, 1], [4, 3]]
  * ag.flip(ag.tensor([[1, 2], [3, 4]])).toArray();    // [[4, 3], [2, 1]]
  */
-export function flip(x: Tensor, axis?: number | readonly number[]): Tensor {
-  checkTensor('flip', x);
+export const flip = op({
+  name: 'flip', args: custom(flipArgs),
+  forward: (x, axes) => {
+    const view = wholeView(x.shape);
+    for (const a of axes) {
+      view.starts[a] = x.shape[a] - 1;
+      view.steps[a] = -1;
+    }
+    return readView('flip', x, view, x.shape.slice());
+  },
+}).grads((dy, _y, _x, axes) => raw.flip(dy, axes), null);
+
+function flipArgs(op: string, x: Tensor, axis?: number | readonly number[]): [Tensor, number[]] {
+  checkTensor(op, x);
   let axes: number[];
   if (axis === undefined || axis === null) axes = x.shape.map((_, i) => i);
   else {
@@ -225,17 +223,10 @@ export function flip(x: Tensor, axis?: number | readonly number[]): Tensor {
       axes.push(n);
     }
   }
-  return flipOp(x, axes);
+  return [x, axes];
 }
 
 // ---- pad ----
-
-const padOp = primitive(
-  'pad',
-  (x: Tensor, before: number[], full: number[], value: number) =>
-    embed('pad', 'write', x, { starts: before, steps: x.shape.map(() => 1), lens: x.shape }, full, value),
-  (dy, _y, x: Tensor, before: number[]) => sliceOp(dy, { starts: before, steps: x.shape.map(() => 1), lens: x.shape }, x.shape.slice()),
-);
 
 function padWidth(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;
@@ -250,8 +241,15 @@ function padWidth(v: unknown): v is number {
  * ag.pad(ag.tensor([1, 2]), [1, 2]).toArray();                  // [0, 1, 2, 0, 0]
  * ag.pad(ag.tensor([[1]]), [[0, 1], [1, 0]], 9).toArray();      // [[9, 1], [9, 9]]
  */
-export function pad(x: Tensor, widths: number | readonly [number, number] | readonly (readonly [number, number])[], value = 0): Tensor {
-  checkTensor('pad', x);
+export const pad = op({
+  name: 'pad', args: custom(padArgs),
+  forward: (x, before, full, value) => embed('pad', 'write', x, { starts: before, steps: x.shape.map(() => 1), lens: x.shape }, full, value),
+}).grads((dy, _y, x, before) => raw.slice(dy, { starts: before, steps: x.shape.map(() => 1), lens: x.shape }, x.shape.slice()), null, null, null);
+
+type PadWidths = number | readonly [number, number] | readonly (readonly [number, number])[];
+
+function padArgs(op: string, x: Tensor, widths: PadWidths, value: number = 0): [Tensor, number[], number[], number] {
+  checkTensor(op, x);
   const expected = 'a non-negative integer, one [before, after] pair, or one [before, after] pair per axis';
   let pairs: [number, number][];
   if (padWidth(widths)) pairs = x.shape.map(() => [widths, widths]);
@@ -268,7 +266,7 @@ export function pad(x: Tensor, widths: number | readonly [number, number] | read
   if (typeof value !== 'number') throw new ArgumentError(`pad: value must be a number, got ${describe(value)}`);
   const full = x.shape.map((d, i) => d + pairs[i][0] + pairs[i][1]);
   if (shapeSize(full) > 2 ** 31 - 1) throw new ShapeError(`pad: the padded shape ${shapeString(full)} has more than 2^31-1 elements`);
-  return padOp(x, pairs.map((p) => p[0]), full, value);
+  return [x, pairs.map((p) => p[0]), full, value];
 }
 
 // ---- gather and scatter-add ----
@@ -316,17 +314,11 @@ function scatterAddForward(src: Tensor, idx: Indices, axis: number, n: number): 
   return out;
 }
 
-const gatherOp: (x: Tensor, idx: Indices, axis: number) => Tensor = primitive(
-  'gather',
-  (x: Tensor, idx: Indices, axis: number) => gatherForward(x, idx, axis),
-  (dy, _y, x: Tensor, idx: Indices, axis: number) => scatterAddOp(dy, idx, axis, x.shape[axis]),
-);
-
-const scatterAddOp: (src: Tensor, idx: Indices, axis: number, n: number) => Tensor = primitive(
-  'scatterAdd',
-  (src: Tensor, idx: Indices, axis: number, n: number) => scatterAddForward(src, idx, axis, n),
-  (ddx, _y, _src: Tensor, idx: Indices, axis: number) => gatherOp(ddx, idx, axis),
-);
+const scatterAdd = op({
+  name: 'scatterAdd', internal: true,
+  args: custom((_op: string, src: Tensor, idx: Indices, axis: number, n: number): [Tensor, Indices, number, number] => [src, idx, axis, n]),
+  forward: scatterAddForward,
+}).grads((ddx, _y, _src, idx, axis) => raw.gather(ddx, idx, axis), null, null, null);
 
 /** Integers in (nested) arrays. */
 export type IndexArray = number | readonly IndexArray[];
@@ -357,14 +349,17 @@ function parseIndices(op: string, indices: unknown, n: number, axis: number, xSh
  * ag.gather(x, [2, 0]).toArray();        // [[5, 6], [1, 2]]
  * ag.gather(x, [[1, -1]], 1).toArray();  // [[[2, 2]], [[4, 4]], [[6, 6]]]
  */
-export function gather(x: Tensor, indices: IndexLike, axis = 0): Tensor {
-  checkTensor('gather', x);
-  if (x.ndim === 0) throw new ShapeError('gather: x is 0-d (a scalar); it has no axis to gather along');
-  const a = normalizeAxis('gather', axis, x.ndim);
-  const idx = parseIndices('gather', indices, x.shape[a], a, x.shape);
+export const gather = op({ name: 'gather', args: custom(gatherArgs), forward: gatherForward })
+  .grads((dy, _y, x, idx, axis) => scatterAdd(dy, idx, axis, x.shape[axis]), null, null);
+
+function gatherArgs(op: string, x: Tensor, indices: IndexLike, axis: number = 0): [Tensor, Indices, number] {
+  checkTensor(op, x);
+  if (x.ndim === 0) throw new ShapeError(`${op}: x is 0-d (a scalar); it has no axis to gather along`);
+  const a = normalizeAxis(op, axis, x.ndim);
+  const idx = parseIndices(op, indices, x.shape[a], a, x.shape);
   const size = x.size / (x.shape[a] || 1) * idx.data.length;
-  if (x.shape[a] > 0 && size > 2 ** 31 - 1) throw new ShapeError(`gather: the result would have more than 2^31-1 elements`);
-  return gatherOp(x, idx, a);
+  if (x.shape[a] > 0 && size > 2 ** 31 - 1) throw new ShapeError(`${op}: the result would have more than 2^31-1 elements`);
+  return [x, idx, a];
 }
 
 // ---- concat and stack ----
@@ -396,7 +391,7 @@ function joinOp(name: string, cache: Map<number, Variadic>, arity: number): Vari
     for (let i = 0; i < arity; i++) {
       rules.push((dy: Tensor, _y: Tensor, ...args: unknown[]) => {
         const join = args[arity] as Join;
-        return sliceOp(dy, join.views[i], (args[i] as Tensor).shape.slice());
+        return raw.slice(dy, join.views[i], (args[i] as Tensor).shape.slice());
       });
     }
     rules.push(null);
@@ -431,11 +426,14 @@ function checkList(op: string, xs: unknown): Tensor[] {
  * ag.concat([ag.tensor([[1, 2]]), ag.tensor([[3, 4], [5, 6]])]).toArray(); // [[1, 2], [3, 4], [5, 6]]
  * ag.concat([ag.tensor([[1], [2]]), ag.tensor([[3], [4]])], 1).toArray();  // [[1, 3], [2, 4]]
  */
-export function concat(xs: readonly Tensor[], axis = 0): Tensor {
-  const list = checkList('concat', xs);
+export const concat = compose({ name: 'concat', args: custom(concatArgs), method: false })
+  .as((list, join) => joinOp('concat', concatOps, list.length)(...list, join));
+
+function concatArgs(op: string, xs: readonly Tensor[], axis: number = 0): [Tensor[], Join] {
+  const list = checkList(op, xs);
   const first = list[0];
-  if (first.ndim === 0) throw new ShapeError('concat: cannot concatenate 0-d tensors (they have no axis); use ag.stack');
-  const a = normalizeAxis('concat', axis, first.ndim);
+  if (first.ndim === 0) throw new ShapeError(`${op}: cannot concatenate 0-d tensors (they have no axis); use ag.stack`);
+  const a = normalizeAxis(op, axis, first.ndim);
   let total = 0;
   const views: View[] = [];
   for (let i = 0; i < list.length; i++) {
@@ -452,7 +450,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   }
   const shape = first.shape.map((d, k) => (k === a ? total : d));
   if (shapeSize(shape) > 2 ** 31 - 1) throw new ShapeError(`concat: the result ${shapeString(shape)} has more than 2^31-1 elements`);
-  return joinOp('concat', concatOps, list.length)(...list, { views, shape });
+  return [list, { views, shape }];
 }
 
 /**
@@ -463,8 +461,11 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
  * ag.stack([ag.tensor([1, 2]), ag.tensor([3, 4])]).toArray();    // [[1, 2], [3, 4]]
  * ag.stack([ag.tensor([1, 2]), ag.tensor([3, 4])], 1).toArray(); // [[1, 3], [2, 4]]
  */
-export function stack(xs: readonly Tensor[], axis = 0): Tensor {
-  const list = checkList('stack', xs);
+export const stack = compose({ name: 'stack', args: custom(stackArgs), method: false })
+  .as((list, join) => joinOp('stack', stackOps, list.length)(...list, join));
+
+function stackArgs(op: string, xs: readonly Tensor[], axis: number = 0): [Tensor[], Join] {
+  const list = checkList(op, xs);
   const first = list[0];
   for (let i = 1; i < list.length; i++) {
     const s = list[i].shape;
@@ -476,7 +477,7 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   const shape = [...first.shape.slice(0, a), list.length, ...first.shape.slice(a)];
   if (shapeSize(shape) > 2 ** 31 - 1) throw new ShapeError(`stack: the result ${shapeString(shape)} has more than 2^31-1 elements`);
   const views = list.map((_, i) => rangeView(shape, a, i, 1));
-  return joinOp('stack', stackOps, list.length)(...list, { views, shape });
+  return [list, { views, shape }];
 }
 
 // ---- split and unstack ----
@@ -490,8 +491,18 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
  * const [a, b] = ag.split(ag.tensor([1, 2, 3, 4]), 2);       // [1, 2] and [3, 4]
  * const [c, d] = ag.split(ag.tensor([1, 2, 3, 4]), [1, 3]);  // [1] and [2, 3, 4]
  */
-export function split(x: Tensor, sizes: number | readonly number[], axis = 0): Tensor[] {
-  checkTensor('split', x);
+export const split = compose({ name: 'split', args: custom(splitArgs) }).asMany((x, a, parts) => {
+  const out: Tensor[] = [];
+  let start = 0;
+  for (const len of parts) {
+    out.push(raw.slice(x, rangeView(x.shape, a, start, len), x.shape.map((d, k) => (k === a ? len : d))));
+    start += len;
+  }
+  return out;
+});
+
+function splitArgs(op: string, x: Tensor, sizes: number | readonly number[], axis: number = 0): [Tensor, number, number[]] {
+  checkTensor(op, x);
   if (x.ndim === 0) throw new ShapeError('split: x is 0-d (a scalar); it has no axis to split');
   const a = normalizeAxis('split', axis, x.ndim);
   const n = x.shape[a];
@@ -518,15 +529,7 @@ export function split(x: Tensor, sizes: number | readonly number[], axis = 0): T
   } else {
     throw new ArgumentError(`split: expected a number of parts or an array of sizes, got ${describe(sizes)}`);
   }
-  return composite(() => {
-    const out: Tensor[] = [];
-    let start = 0;
-    for (const len of parts) {
-      out.push(sliceOp(x, rangeView(x.shape, a, start, len), x.shape.map((d, k) => (k === a ? len : d))));
-      start += len;
-    }
-    return out;
-  });
+  return [x, a, parts];
 }
 
 /**
@@ -537,14 +540,15 @@ export function split(x: Tensor, sizes: number | readonly number[], axis = 0): T
  * const [r0, r1] = ag.unstack(ag.tensor([[1, 2], [3, 4]]));    // [1, 2] and [3, 4]
  * const [c0, c1] = ag.unstack(ag.tensor([[1, 2], [3, 4]]), 1); // [1, 3] and [2, 4]
  */
-export function unstack(x: Tensor, axis = 0): Tensor[] {
-  checkTensor('unstack', x);
-  if (x.ndim === 0) throw new ShapeError('unstack: x is 0-d (a scalar); it has no axis to unstack');
-  const a = normalizeAxis('unstack', axis, x.ndim);
+export const unstack = compose({ name: 'unstack', args: custom(unstackArgs) }).asMany((x, a) => {
   const shape = x.shape.filter((_, k) => k !== a);
-  return composite(() => {
-    const out: Tensor[] = [];
-    for (let i = 0; i < x.shape[a]; i++) out.push(sliceOp(x, rangeView(x.shape, a, i, 1), shape.slice()));
-    return out;
-  });
+  const out: Tensor[] = [];
+  for (let i = 0; i < x.shape[a]; i++) out.push(raw.slice(x, rangeView(x.shape, a, i, 1), shape.slice()));
+  return out;
+});
+
+function unstackArgs(op: string, x: Tensor, axis: number = 0): [Tensor, number] {
+  checkTensor(op, x);
+  if (x.ndim === 0) throw new ShapeError(`${op}: x is 0-d (a scalar); it has no axis to unstack`);
+  return [x, normalizeAxis(op, axis, x.ndim)];
 }
