@@ -4,6 +4,8 @@
 // and embedding gather / scatter-add. Layout is row-major; an "axis" is seen
 // as [outer, n, inner]; images are NCHW, so one (n, c) plane is [h, w].
 
+import { addRun, copyRun, fillRun } from "./simd";
+
 // ---------------------------------------------------------------------------
 // Scalar helpers: float32 data is computed with Mathf, float64 with Math.
 
@@ -141,31 +143,6 @@ export function nn_one_hot_f64(labels: usize, out: usize, rows: i32, c: i32, val
   return min(hi, wo);
 }
 
-// Short runs: memory.copy / memory.fill call out of wasm in V8, which costs
-// more than the few elements an image row holds.
-@inline function copyRun<T>(dst: usize, src: usize, n: i32): void {
-  const shift = alignof<T>();
-  const lanes = 16 / sizeof<T>();
-  let k = 0;
-  for (; k + lanes <= n; k += lanes) {
-    const o = <usize>k << shift;
-    v128.store(dst + o, v128.load(src + o));
-  }
-  for (; k < n; k++) {
-    const o = <usize>k << shift;
-    store<T>(dst + o, load<T>(src + o));
-  }
-}
-
-@inline function zeroRun<T>(dst: usize, n: i32): void {
-  const shift = alignof<T>();
-  const lanes = 16 / sizeof<T>();
-  const zero = v128.splat<T>(0);
-  let k = 0;
-  for (; k + lanes <= n; k += lanes) v128.store(dst + (<usize>k << shift), zero);
-  for (; k < n; k++) store<T>(dst + (<usize>k << shift), <T>0);
-}
-
 @inline function im2colBody<T>(
   x: usize, cols: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32,
@@ -185,11 +162,11 @@ export function nn_one_hot_f64(labels: usize, out: usize, rows: i32, c: i32, val
           const drow = dst + ((<usize>oh * <usize>wo) << shift);
           const ih = oh * sh - ph + i * dh;
           if (ih < 0 || ih >= h) {
-            zeroRun<T>(drow, wo);
+            fillRun<T>(drow, wo, 0);
             continue;
           }
           const srow = plane + ((<usize>ih * <usize>w) << shift);
-          zeroRun<T>(drow, lo);
+          fillRun<T>(drow, lo, 0);
           if (sw == 1) {
             copyRun<T>(drow + (<usize>lo << shift), srow + (<usize>(lo + off) << shift), hi - lo);
           } else {
@@ -197,7 +174,7 @@ export function nn_one_hot_f64(labels: usize, out: usize, rows: i32, c: i32, val
               store<T>(drow + (<usize>ow << shift), load<T>(srow + (<usize>(ow * sw + off) << shift)));
             }
           }
-          zeroRun<T>(drow + (<usize>hi << shift), wo - hi);
+          fillRun<T>(drow + (<usize>hi << shift), wo - hi, 0);
         }
         row++;
       }
@@ -210,7 +187,6 @@ export function nn_one_hot_f64(labels: usize, out: usize, rows: i32, c: i32, val
   sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32,
 ): void {
   const shift = alignof<T>();
-  const lanes = 16 / sizeof<T>();
   const p = <usize>ho * <usize>wo;
   let row: usize = 0;
   for (let ci = 0; ci < c; ci++) {
@@ -227,18 +203,7 @@ export function nn_one_hot_f64(labels: usize, out: usize, rows: i32, c: i32, val
           const srow = src + ((<usize>oh * <usize>wo) << shift);
           const drow = plane + ((<usize>ih * <usize>w) << shift);
           if (sw == 1) {
-            const a = drow + (<usize>(lo + off) << shift);
-            const b = srow + (<usize>lo << shift);
-            const len = hi - lo;
-            let q = 0;
-            for (; q + lanes <= len; q += lanes) {
-              const o = <usize>q << shift;
-              v128.store(a + o, v128.add<T>(v128.load(a + o), v128.load(b + o)));
-            }
-            for (; q < len; q++) {
-              const o = <usize>q << shift;
-              store<T>(a + o, load<T>(a + o) + load<T>(b + o));
-            }
+            addRun<T>(drow + (<usize>(lo + off) << shift), srow + (<usize>lo << shift), hi - lo);
           } else {
             for (let ow = lo; ow < hi; ow++) {
               const d = drow + (<usize>(ow * sw + off) << shift);
@@ -555,22 +520,11 @@ export function avgpool2d_backward_f64(dy: usize, dx: usize, planes: i32, h: i32
 // out [v, d] is zeroed, then out[ids[r], :] += src[r, :].
 @inline function embeddingScatterBody<T>(src: usize, ids: usize, out: usize, count: i32, v: i32, d: i32): void {
   const shift = alignof<T>();
-  const lanes = 16 / sizeof<T>();
   const rowBytes = <usize>d << shift;
   memory.fill(out, 0, <usize>v * rowBytes);
   for (let r = 0; r < count; r++) {
     const id = <usize>load<i32>(ids + (<usize>r << 2));
-    const a = out + id * rowBytes;
-    const b = src + <usize>r * rowBytes;
-    let k = 0;
-    for (; k + lanes <= d; k += lanes) {
-      const o = <usize>k << shift;
-      v128.store(a + o, v128.add<T>(v128.load(a + o), v128.load(b + o)));
-    }
-    for (; k < d; k++) {
-      const o = <usize>k << shift;
-      store<T>(a + o, load<T>(a + o) + load<T>(b + o));
-    }
+    addRun<T>(out + id * rowBytes, src + <usize>r * rowBytes, d);
   }
 }
 
