@@ -143,9 +143,11 @@ export function nn_one_hot_f64(labels: usize, out: usize, rows: i32, c: i32, val
   return min(hi, wo);
 }
 
+// One body for both directions: im2col writes cols (zeros where the window
+// falls in the padding), col2im (`back`) adds cols into x.
 @inline function im2colBody<T>(
   x: usize, cols: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32, back: bool,
 ): void {
   const shift = alignof<T>();
   const p = <usize>ho * <usize>wo;
@@ -154,62 +156,33 @@ export function nn_one_hot_f64(labels: usize, out: usize, rows: i32, c: i32, val
     const plane = x + ((<usize>ci * <usize>h * <usize>w) << shift);
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        const dst = cols + ((row * p) << shift);
+        const block = cols + ((row * p) << shift);
         const off = j * dw - pw;
         const lo = validLo(off, sw, wo);
         const hi = max(validHi(off, sw, w, wo), lo);
         for (let oh = 0; oh < ho; oh++) {
-          const drow = dst + ((<usize>oh * <usize>wo) << shift);
+          const crow = block + ((<usize>oh * <usize>wo) << shift);
           const ih = oh * sh - ph + i * dh;
           if (ih < 0 || ih >= h) {
-            fillRun<T>(drow, wo, 0);
+            if (!back) fillRun<T>(crow, wo, 0);
             continue;
           }
-          const srow = plane + ((<usize>ih * <usize>w) << shift);
-          fillRun<T>(drow, lo, 0);
+          const xrow = plane + ((<usize>ih * <usize>w) << shift);
+          if (!back) fillRun<T>(crow, lo, 0);
           if (sw == 1) {
-            copyRun<T>(drow + (<usize>lo << shift), srow + (<usize>(lo + off) << shift), hi - lo);
+            const xs = xrow + (<usize>(lo + off) << shift);
+            const cs = crow + (<usize>lo << shift);
+            if (back) addRun<T>(xs, cs, hi - lo);
+            else copyRun<T>(cs, xs, hi - lo);
           } else {
             for (let ow = lo; ow < hi; ow++) {
-              store<T>(drow + (<usize>ow << shift), load<T>(srow + (<usize>(ow * sw + off) << shift)));
+              const px = xrow + (<usize>(ow * sw + off) << shift);
+              const pc = crow + (<usize>ow << shift);
+              if (back) store<T>(px, load<T>(px) + load<T>(pc));
+              else store<T>(pc, load<T>(px));
             }
           }
-          fillRun<T>(drow + (<usize>hi << shift), wo - hi, 0);
-        }
-        row++;
-      }
-    }
-  }
-}
-
-@inline function col2imBody<T>(
-  cols: usize, x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32,
-): void {
-  const shift = alignof<T>();
-  const p = <usize>ho * <usize>wo;
-  let row: usize = 0;
-  for (let ci = 0; ci < c; ci++) {
-    const plane = x + ((<usize>ci * <usize>h * <usize>w) << shift);
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const src = cols + ((row * p) << shift);
-        const off = j * dw - pw;
-        const lo = validLo(off, sw, wo);
-        const hi = max(validHi(off, sw, w, wo), lo);
-        for (let oh = 0; oh < ho; oh++) {
-          const ih = oh * sh - ph + i * dh;
-          if (ih < 0 || ih >= h) continue;
-          const srow = src + ((<usize>oh * <usize>wo) << shift);
-          const drow = plane + ((<usize>ih * <usize>w) << shift);
-          if (sw == 1) {
-            addRun<T>(drow + (<usize>(lo + off) << shift), srow + (<usize>lo << shift), hi - lo);
-          } else {
-            for (let ow = lo; ow < hi; ow++) {
-              const d = drow + (<usize>(ow * sw + off) << shift);
-              store<T>(d, load<T>(d) + load<T>(srow + (<usize>ow << shift)));
-            }
-          }
+          if (!back) fillRun<T>(crow + (<usize>hi << shift), wo - hi, 0);
         }
         row++;
       }
@@ -218,16 +191,16 @@ export function nn_one_hot_f64(labels: usize, out: usize, rows: i32, c: i32, val
 }
 
 export function im2col_f32(x: usize, cols: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
-  im2colBody<f32>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo);
+  im2colBody<f32>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, false);
 }
 export function im2col_f64(x: usize, cols: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
-  im2colBody<f64>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo);
+  im2colBody<f64>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, false);
 }
 export function col2im_f32(cols: usize, x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
-  col2imBody<f32>(cols, x, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo);
+  im2colBody<f32>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, true);
 }
 export function col2im_f64(cols: usize, x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
-  col2imBody<f64>(cols, x, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo);
+  im2colBody<f64>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, true);
 }
 
 // ---------------------------------------------------------------------------
