@@ -146,6 +146,10 @@ const FLOORDIV = 16;
 // Over collapsed broadcast shapes (./strided.ts): `shape` has `ndim` axes,
 // each operand its element strides; out is contiguous.
 @inline function binary<T>(op: i32, a: usize, b: usize, out: usize, ndim: i32, shape: usize, stridesA: usize, stridesB: usize): void {
+  if (ndim == 0) {
+    store<T>(out, applyScalar<T>(op, load<T>(a), load<T>(b)));
+    return;
+  }
   const shift = alignof<T>();
   const n = rowLength(ndim, shape);
   const sa = rowStride(ndim, stridesA);

@@ -3,7 +3,7 @@
 // within float32 precision of the exact sum instead of drifting with the
 // length; float64 data is summed in the same f64x2 lanes.
 
-import { lanes, loadWide, splat, storeWide } from "./simd";
+import { fillRun, lanes, loadWide, splat, storeWide } from "./simd";
 
 /** Sum of x[0..n) in float64: 4 f64x2 accumulators, 8 elements per step. */
 @inline function sumContiguous<T>(x: usize, n: i32): f64 {
@@ -155,14 +155,17 @@ const MIN = 2;
   const rowBytes = <usize>inner << shift;
   for (let o = 0; o < outer; o++) {
     const dst = out + <usize>o * rowBytes;
-    let src = x + <usize>(o * n) * rowBytes;
-    if (n == 0) {
-      for (let i = 0; i < inner; i++) store<T>(dst + (<usize>i << shift), <T>1);
-      continue;
+    const first = x + <usize>(o * n) * rowBytes;
+    // the product from ones (n may be 0), the extremes from the first row
+    let k = 1;
+    if (op == PROD) {
+      fillRun<T>(dst, inner, 1);
+      k = 0;
+    } else {
+      memory.copy(dst, first, rowBytes);
     }
-    memory.copy(dst, src, rowBytes);
-    for (let k = 1; k < n; k++) {
-      src += rowBytes;
+    for (; k < n; k++) {
+      const src = first + <usize>k * rowBytes;
       let i = 0;
       for (; i + lanes<T>() <= inner; i += lanes<T>()) {
         const off = <usize>i << shift;
