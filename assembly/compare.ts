@@ -46,6 +46,10 @@ import { offA, offB, offC, rowLength, rowStride, step, walkRows } from "./stride
 @inline function where<T>(
   c: usize, a: usize, b: usize, out: usize, ndim: i32, shape: usize, stridesC: usize, stridesA: usize, stridesB: usize,
 ): void {
+  if (ndim == 0) {
+    store<T>(out, load<T>(c) != 0 ? load<T>(a) : load<T>(b));
+    return;
+  }
   const shift = alignof<T>();
   const n = rowLength(ndim, shape);
   const sc = rowStride(ndim, stridesC);
