@@ -11,7 +11,8 @@
 // [outer, n, inner] and an int32 index list (validated by the front end, all
 // in 0..n-1) picks rows of `inner` elements.
 
-import { STRIDED_MAX_RANK } from "./strided";
+import { addRun } from "./simd";
+import { offA, rowLength, rowStride, step, walkRows } from "./strided";
 
 const READ = 0; // contiguous[...] = view[...]
 const WRITE = 1; // view[...] = contiguous[...]
@@ -25,76 +26,50 @@ const ADD = 2; // view[...] += contiguous[...]
   if (stride == 1) {
     if (mode == READ) memory.copy(row, start, <usize>n << shift);
     else if (mode == WRITE) memory.copy(start, row, <usize>n << shift);
-    else addRow<T>(start, row, n);
+    else addRun<T>(start, row, n);
     return;
   }
+  const step = <usize>stride << shift;
+  let p = start;
   for (let i = 0; i < n; i++) {
-    const p = view + (<usize>(at + i * stride) << shift);
     const q = row + (<usize>i << shift);
     if (mode == READ) store<T>(q, load<T>(p));
     else if (mode == WRITE) store<T>(p, load<T>(q));
     else store<T>(p, load<T>(p) + load<T>(q));
+    p += step;
   }
 }
 
-// dst[i] += src[i] for i < n, both contiguous.
-@inline function addRow<T>(dst: usize, src: usize, n: i32): void {
-  const lanes = 16 / sizeof<T>();
-  const shift = alignof<T>();
-  let i = 0;
-  for (; i + lanes <= n; i += lanes) {
-    const off = <usize>i << shift;
-    v128.store(dst + off, v128.add<T>(v128.load(dst + off), v128.load(src + off)));
-  }
-  for (; i < n; i++) {
-    const off = <usize>i << shift;
-    store<T>(dst + off, load<T>(dst + off) + load<T>(src + off));
-  }
-}
-
-// Walks `shape` row by row: the view's row starts at
+// Walks `shape` row by row (./strided.ts): the view's row starts at
 // offset + sum(index[d] * strides[d]), the contiguous rows follow each other.
 @inline function strided<T>(mode: i32, view: usize, contiguous: usize, ndim: i32, shape: usize, strides: usize, offset: i32): void {
   const shift = alignof<T>();
-  if (ndim == 0) {
-    stridedRow<T>(mode, view, offset, 1, contiguous, 1);
-    return;
-  }
-  const last = ndim - 1;
-  const n = load<i32>(shape + (<usize>last << 2));
-  const stride = load<i32>(strides + (<usize>last << 2));
-  let outer = 1;
-  for (let d = 0; d < last; d++) outer *= load<i32>(shape + (<usize>d << 2));
-  if (outer == 0 || n == 0) return;
-  const index = memory.data(STRIDED_MAX_RANK * 4);
-  for (let d = 0; d < last; d++) store<i32>(index + (<usize>d << 2), 0);
-  let at = offset;
+  const n = rowLength(ndim, shape);
+  const stride = rowStride(ndim, strides);
+  const rows = walkRows(ndim, shape);
   let row = contiguous;
-  for (let r = 0; r < outer; r++) {
-    stridedRow<T>(mode, view, at, stride, row, n);
+  for (let r = 0; r < rows; r++) {
+    stridedRow<T>(mode, view, offset + offA, stride, row, n);
     row += <usize>n << shift;
-    // advance the multi-index over the outer axes, carrying leftwards
-    for (let d = last - 1; d >= 0; d--) {
-      const slot = index + (<usize>d << 2);
-      const k = load<i32>(slot) + 1;
-      const dimStride = load<i32>(strides + (<usize>d << 2));
-      if (k < load<i32>(shape + (<usize>d << 2))) {
-        store<i32>(slot, k);
-        at += dimStride;
-        break;
-      }
-      store<i32>(slot, 0);
-      at -= dimStride * (k - 1);
-    }
+    step(ndim - 1, shape, 1, strides);
   }
 }
 
-// out (contiguous, `shape`) = src viewed from `offset` with `strides`.
+// out (contiguous, `shape`) = src viewed from `offset` with `strides`;
+// copy_strided is the same from offset 0 (any N-d view, transposes and
+// broadcasts included, gathered into a contiguous row-major output).
 export function slice_copy_f32(src: usize, out: usize, ndim: i32, shape: usize, strides: usize, offset: i32): void {
   strided<f32>(READ, src, out, ndim, shape, strides, offset);
 }
 export function slice_copy_f64(src: usize, out: usize, ndim: i32, shape: usize, strides: usize, offset: i32): void {
   strided<f64>(READ, src, out, ndim, shape, strides, offset);
+}
+
+export function copy_strided_f32(src: usize, out: usize, ndim: i32, shape: usize, strides: usize): void {
+  strided<f32>(READ, src, out, ndim, shape, strides, 0);
+}
+export function copy_strided_f64(src: usize, out: usize, ndim: i32, shape: usize, strides: usize): void {
+  strided<f64>(READ, src, out, ndim, shape, strides, 0);
 }
 
 // dst viewed from `offset` with `strides` = src (contiguous, `shape`).
@@ -154,7 +129,7 @@ export function gather_f64(x: usize, idx: usize, out: usize, outer: i32, n: i32,
     for (let j = 0; j < m; j++) {
       const dst = base + <usize>load<i32>(idx + (<usize>j << 2)) * rowBytes;
       if (inner == 1) store<T>(dst, load<T>(dst) + load<T>(from));
-      else addRow<T>(dst, from, inner);
+      else addRun<T>(dst, from, inner);
       from += rowBytes;
     }
   }

@@ -2,23 +2,10 @@
 // what is computed from it (solve, inverse, determinant, log |det|), and the
 // structural kernels diag / tril / triu. Matrices are row-major and come in
 // batches of `count` contiguous n x n blocks; pivots are int32, n per matrix,
-// in a buffer the front end allocates (kernels never allocate).
+// in a buffer the front end allocates (kernels never allocate). Row
+// operations of the elimination (row_i -= l row_j) are axpy with -l.
 
-// dst[0..len) -= alpha * src[0..len): one row operation of the elimination.
-@inline function rowSubScaled<T>(dst: usize, src: usize, alpha: T, len: i32): void {
-  const lanes = 16 / sizeof<T>();
-  const shift = alignof<T>();
-  const va = v128.splat<T>(alpha);
-  let j = 0;
-  for (; j + lanes <= len; j += lanes) {
-    const off = <usize>j << shift;
-    v128.store(dst + off, v128.sub<T>(v128.load(dst + off), v128.mul<T>(va, v128.load(src + off))));
-  }
-  for (; j < len; j++) {
-    const off = <usize>j << shift;
-    store<T>(dst + off, load<T>(dst + off) - alpha * load<T>(src + off));
-  }
-}
+import { axpyRun } from "./simd";
 
 @inline function rowSwap<T>(x: usize, y: usize, len: i32): void {
   const lanes = 16 / sizeof<T>();
@@ -87,7 +74,7 @@
         const rowi = base + (<usize>(i * n) << shift);
         const l = load<T>(rowi + (<usize>j << shift)) / pivot;
         store<T>(rowi + (<usize>j << shift), l);
-        if (l != 0) rowSubScaled<T>(rowi + (<usize>(j + 1) << shift), tail, l, n - j - 1);
+        if (l != 0) axpyRun<T>(-l, tail, rowi + (<usize>(j + 1) << shift), n - j - 1);
       }
     }
   }
@@ -107,14 +94,14 @@
     const bi = b + <usize>i * rowBytes;
     for (let c = 0; c < i; c++) {
       const l = load<T>(f + (<usize>(i * n + c) << shift));
-      if (l != 0) rowSubScaled<T>(bi, b + <usize>c * rowBytes, l, nrhs);
+      if (l != 0) axpyRun<T>(-l, b + <usize>c * rowBytes, bi, nrhs);
     }
   }
   for (let i = n - 1; i >= 0; i--) {
     const bi = b + <usize>i * rowBytes;
     for (let c = i + 1; c < n; c++) {
       const u = load<T>(f + (<usize>(i * n + c) << shift));
-      if (u != 0) rowSubScaled<T>(bi, b + <usize>c * rowBytes, u, nrhs);
+      if (u != 0) axpyRun<T>(-u, b + <usize>c * rowBytes, bi, nrhs);
     }
     rowDiv<T>(bi, load<T>(f + (<usize>(i * n + i) << shift)), nrhs);
   }

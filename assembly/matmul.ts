@@ -35,7 +35,8 @@
 // data in L1, peaks at 35-36 GFLOP/s under V8, where the same loop compiled
 // natively (gcc, mul + add) reaches 40 and native FMA 50.
 
-import { STRIDED_MAX_RANK, laneSum } from "./strided";
+import { laneSum } from "./simd";
+import { offA, offB, step, walk } from "./strided";
 
 /** Bytes of one k-row of a packed B panel (NR elements, 2 v128). */
 const ROW_BYTES: usize = 32;
@@ -487,42 +488,23 @@ export function matmul_f64(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32,
   matmul<f64>(a, b, c, m, n, k, transA, transB);
 }
 
-// Batched: for every index of the (collapsed) batch shape `shape[ndim]`,
-// C[batch] = op(A at offA) op(B at offB), with the 2-D body above. Batch
-// strides are in elements, per operand, 0 along broadcast axes, so broadcast
-// batches are read in place, never copied; C is contiguous ([...batch, m, n]).
+// Batched: for every index of the (collapsed) batch shape `shape[ndim]`
+// (walked by ./strided.ts), C[batch] = op(A at offA) op(B at offB), with the
+// 2-D body above. Batch strides are in elements, per operand, 0 along
+// broadcast axes, so broadcast batches are read in place, never copied; C is
+// contiguous ([...batch, m, n]).
 @inline function matmulBatched<T>(
   a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transA: bool, transB: bool,
   ndim: i32, shape: usize, stridesA: usize, stridesB: usize,
 ): void {
   const shift = alignof<T>();
-  let count = 1;
-  for (let d = 0; d < ndim; d++) count *= load<i32>(shape + (<usize>d << 2));
-  if (count == 0) return;
-  const index = memory.data(STRIDED_MAX_RANK * 4);
-  for (let d = 0; d < ndim; d++) store<i32>(index + (<usize>d << 2), 0);
   const stepC = (<usize>m * <usize>n) << shift;
-  let offA = 0;
-  let offB = 0;
+  const count = walk(ndim, shape);
   let pc = c;
   for (let r = 0; r < count; r++) {
     matmul<T>(a + (<usize>offA << shift), b + (<usize>offB << shift), pc, m, n, k, transA, transB);
     pc += stepC;
-    for (let d = ndim - 1; d >= 0; d--) {
-      const at = index + (<usize>d << 2);
-      const i = load<i32>(at) + 1;
-      const dA = load<i32>(stridesA + (<usize>d << 2));
-      const dB = load<i32>(stridesB + (<usize>d << 2));
-      if (i < load<i32>(shape + (<usize>d << 2))) {
-        store<i32>(at, i);
-        offA += dA;
-        offB += dB;
-        break;
-      }
-      store<i32>(at, 0);
-      offA -= dA * (i - 1);
-      offB -= dB * (i - 1);
-    }
+    step(ndim, shape, 2, stridesA, stridesB);
   }
 }
 

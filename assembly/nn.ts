@@ -4,6 +4,8 @@
 // and embedding gather / scatter-add. Layout is row-major; an "axis" is seen
 // as [outer, n, inner]; images are NCHW, so one (n, c) plane is [h, w].
 
+import { addRun, copyRun, fillRun } from "./simd";
+
 // ---------------------------------------------------------------------------
 // Scalar helpers: float32 data is computed with Mathf, float64 with Math.
 
@@ -141,34 +143,11 @@ export function nn_one_hot_f64(labels: usize, out: usize, rows: i32, c: i32, val
   return min(hi, wo);
 }
 
-// Short runs: memory.copy / memory.fill call out of wasm in V8, which costs
-// more than the few elements an image row holds.
-@inline function copyRun<T>(dst: usize, src: usize, n: i32): void {
-  const shift = alignof<T>();
-  const lanes = 16 / sizeof<T>();
-  let k = 0;
-  for (; k + lanes <= n; k += lanes) {
-    const o = <usize>k << shift;
-    v128.store(dst + o, v128.load(src + o));
-  }
-  for (; k < n; k++) {
-    const o = <usize>k << shift;
-    store<T>(dst + o, load<T>(src + o));
-  }
-}
-
-@inline function zeroRun<T>(dst: usize, n: i32): void {
-  const shift = alignof<T>();
-  const lanes = 16 / sizeof<T>();
-  const zero = v128.splat<T>(0);
-  let k = 0;
-  for (; k + lanes <= n; k += lanes) v128.store(dst + (<usize>k << shift), zero);
-  for (; k < n; k++) store<T>(dst + (<usize>k << shift), <T>0);
-}
-
+// One body for both directions: im2col writes cols (zeros where the window
+// falls in the padding), col2im (`back`) adds cols into x.
 @inline function im2colBody<T>(
   x: usize, cols: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32, back: bool,
 ): void {
   const shift = alignof<T>();
   const p = <usize>ho * <usize>wo;
@@ -177,74 +156,33 @@ export function nn_one_hot_f64(labels: usize, out: usize, rows: i32, c: i32, val
     const plane = x + ((<usize>ci * <usize>h * <usize>w) << shift);
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        const dst = cols + ((row * p) << shift);
+        const block = cols + ((row * p) << shift);
         const off = j * dw - pw;
         const lo = validLo(off, sw, wo);
         const hi = max(validHi(off, sw, w, wo), lo);
         for (let oh = 0; oh < ho; oh++) {
-          const drow = dst + ((<usize>oh * <usize>wo) << shift);
+          const crow = block + ((<usize>oh * <usize>wo) << shift);
           const ih = oh * sh - ph + i * dh;
           if (ih < 0 || ih >= h) {
-            zeroRun<T>(drow, wo);
+            if (!back) fillRun<T>(crow, wo, 0);
             continue;
           }
-          const srow = plane + ((<usize>ih * <usize>w) << shift);
-          zeroRun<T>(drow, lo);
+          const xrow = plane + ((<usize>ih * <usize>w) << shift);
+          if (!back) fillRun<T>(crow, lo, 0);
           if (sw == 1) {
-            copyRun<T>(drow + (<usize>lo << shift), srow + (<usize>(lo + off) << shift), hi - lo);
+            const xs = xrow + (<usize>(lo + off) << shift);
+            const cs = crow + (<usize>lo << shift);
+            if (back) addRun<T>(xs, cs, hi - lo);
+            else copyRun<T>(cs, xs, hi - lo);
           } else {
             for (let ow = lo; ow < hi; ow++) {
-              store<T>(drow + (<usize>ow << shift), load<T>(srow + (<usize>(ow * sw + off) << shift)));
+              const px = xrow + (<usize>(ow * sw + off) << shift);
+              const pc = crow + (<usize>ow << shift);
+              if (back) store<T>(px, load<T>(px) + load<T>(pc));
+              else store<T>(pc, load<T>(px));
             }
           }
-          zeroRun<T>(drow + (<usize>hi << shift), wo - hi);
-        }
-        row++;
-      }
-    }
-  }
-}
-
-@inline function col2imBody<T>(
-  cols: usize, x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32,
-  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32,
-): void {
-  const shift = alignof<T>();
-  const lanes = 16 / sizeof<T>();
-  const p = <usize>ho * <usize>wo;
-  let row: usize = 0;
-  for (let ci = 0; ci < c; ci++) {
-    const plane = x + ((<usize>ci * <usize>h * <usize>w) << shift);
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const src = cols + ((row * p) << shift);
-        const off = j * dw - pw;
-        const lo = validLo(off, sw, wo);
-        const hi = max(validHi(off, sw, w, wo), lo);
-        for (let oh = 0; oh < ho; oh++) {
-          const ih = oh * sh - ph + i * dh;
-          if (ih < 0 || ih >= h) continue;
-          const srow = src + ((<usize>oh * <usize>wo) << shift);
-          const drow = plane + ((<usize>ih * <usize>w) << shift);
-          if (sw == 1) {
-            const a = drow + (<usize>(lo + off) << shift);
-            const b = srow + (<usize>lo << shift);
-            const len = hi - lo;
-            let q = 0;
-            for (; q + lanes <= len; q += lanes) {
-              const o = <usize>q << shift;
-              v128.store(a + o, v128.add<T>(v128.load(a + o), v128.load(b + o)));
-            }
-            for (; q < len; q++) {
-              const o = <usize>q << shift;
-              store<T>(a + o, load<T>(a + o) + load<T>(b + o));
-            }
-          } else {
-            for (let ow = lo; ow < hi; ow++) {
-              const d = drow + (<usize>(ow * sw + off) << shift);
-              store<T>(d, load<T>(d) + load<T>(srow + (<usize>ow << shift)));
-            }
-          }
+          if (!back) fillRun<T>(crow + (<usize>hi << shift), wo - hi, 0);
         }
         row++;
       }
@@ -253,16 +191,16 @@ export function nn_one_hot_f64(labels: usize, out: usize, rows: i32, c: i32, val
 }
 
 export function im2col_f32(x: usize, cols: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
-  im2colBody<f32>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo);
+  im2colBody<f32>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, false);
 }
 export function im2col_f64(x: usize, cols: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
-  im2colBody<f64>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo);
+  im2colBody<f64>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, false);
 }
 export function col2im_f32(cols: usize, x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
-  col2imBody<f32>(cols, x, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo);
+  im2colBody<f32>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, true);
 }
 export function col2im_f64(cols: usize, x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
-  col2imBody<f64>(cols, x, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo);
+  im2colBody<f64>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, true);
 }
 
 // ---------------------------------------------------------------------------
@@ -555,22 +493,11 @@ export function avgpool2d_backward_f64(dy: usize, dx: usize, planes: i32, h: i32
 // out [v, d] is zeroed, then out[ids[r], :] += src[r, :].
 @inline function embeddingScatterBody<T>(src: usize, ids: usize, out: usize, count: i32, v: i32, d: i32): void {
   const shift = alignof<T>();
-  const lanes = 16 / sizeof<T>();
   const rowBytes = <usize>d << shift;
   memory.fill(out, 0, <usize>v * rowBytes);
   for (let r = 0; r < count; r++) {
     const id = <usize>load<i32>(ids + (<usize>r << 2));
-    const a = out + id * rowBytes;
-    const b = src + <usize>r * rowBytes;
-    let k = 0;
-    for (; k + lanes <= d; k += lanes) {
-      const o = <usize>k << shift;
-      v128.store(a + o, v128.add<T>(v128.load(a + o), v128.load(b + o)));
-    }
-    for (; k < d; k++) {
-      const o = <usize>k << shift;
-      store<T>(a + o, load<T>(a + o) + load<T>(b + o));
-    }
+    addRun<T>(out + id * rowBytes, src + <usize>r * rowBytes, d);
   }
 }
 

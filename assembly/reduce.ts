@@ -1,124 +1,89 @@
-// Sums. float32 data is accumulated in float64 (each f32x4 load widened to
-// two f64x2 lanes), so a million-element float32 sum, along any axis, stays
+// Sums. float32 data is accumulated in float64 (each pair of elements widened
+// to one f64x2), so a million-element float32 sum, along any axis, stays
 // within float32 precision of the exact sum instead of drifting with the
-// length; float64 data is summed in f64x2 lanes.
+// length; float64 data is summed in the same f64x2 lanes.
 
-@inline function sumContiguousF32(x: usize, n: i32): f64 {
+import { fillRun, lanes, loadWide, splat, storeWide } from "./simd";
+
+/** Sum of x[0..n) in float64: 4 f64x2 accumulators, 8 elements per step. */
+@inline function sumContiguous<T>(x: usize, n: i32): f64 {
+  const shift = alignof<T>();
+  const pair = <usize>2 << shift;
   let acc0 = f64x2.splat(0);
   let acc1 = f64x2.splat(0);
   let acc2 = f64x2.splat(0);
   let acc3 = f64x2.splat(0);
   let i = 0;
   for (; i + 8 <= n; i += 8) {
-    const p = x + (<usize>i << 2);
-    acc0 = v128.add<f64>(acc0, v128.promote_low<f32>(v128.load64_zero(p)));
-    acc1 = v128.add<f64>(acc1, v128.promote_low<f32>(v128.load64_zero(p, 8)));
-    acc2 = v128.add<f64>(acc2, v128.promote_low<f32>(v128.load64_zero(p, 16)));
-    acc3 = v128.add<f64>(acc3, v128.promote_low<f32>(v128.load64_zero(p, 24)));
+    const p = x + (<usize>i << shift);
+    acc0 = f64x2.add(acc0, loadWide<T>(p));
+    acc1 = f64x2.add(acc1, loadWide<T>(p + pair));
+    acc2 = f64x2.add(acc2, loadWide<T>(p + 2 * pair));
+    acc3 = f64x2.add(acc3, loadWide<T>(p + 3 * pair));
   }
-  const acc = v128.add<f64>(v128.add<f64>(acc0, acc1), v128.add<f64>(acc2, acc3));
-  let total = v128.extract_lane<f64>(acc, 0) + v128.extract_lane<f64>(acc, 1);
-  for (; i < n; i++) total += <f64>load<f32>(x + (<usize>i << 2));
+  const acc = f64x2.add(f64x2.add(acc0, acc1), f64x2.add(acc2, acc3));
+  let total = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; i < n; i++) total += <f64>load<T>(x + (<usize>i << shift));
   return total;
 }
 
-@inline function sumContiguousF64(x: usize, n: i32): f64 {
-  let acc0 = f64x2.splat(0);
-  let acc1 = f64x2.splat(0);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const p = x + (<usize>i << 3);
-    acc0 = v128.add<f64>(acc0, v128.load(p));
-    acc1 = v128.add<f64>(acc1, v128.load(p, 16));
-  }
-  acc0 = v128.add<f64>(acc0, acc1);
-  let total = v128.extract_lane<f64>(acc0, 0) + v128.extract_lane<f64>(acc0, 1);
-  for (; i < n; i++) total += load<f64>(x + (<usize>i << 3));
-  return total;
-}
+export function sum_f32(x: usize, n: i32): f64 { return sumContiguous<f32>(x, n); }
+export function sum_f64(x: usize, n: i32): f64 { return sumContiguous<f64>(x, n); }
 
-@inline function sumContiguous<T>(x: usize, n: i32): f64 {
-  return sizeof<T>() == 4 ? sumContiguousF32(x, n) : sumContiguousF64(x, n);
-}
-
-export function sum_f32(x: usize, n: i32): f64 { return sumContiguousF32(x, n); }
-export function sum_f64(x: usize, n: i32): f64 { return sumContiguousF64(x, n); }
-
-// float32 columns of one [n, inner] block summed down the rows in float64:
-// 8, then 4, then 2 columns at a time in f64x2 accumulators, then singly.
-function sumColumnsF32(x: usize, out: usize, n: i32, inner: i32): void {
-  const rowBytes = <usize>inner << 2;
+// The columns of one [n, inner] block summed down the rows in float64: 8,
+// then 2 columns at a time in f64x2 accumulators, then singly.
+@inline function sumColumns<T>(x: usize, out: usize, n: i32, inner: i32): void {
+  const shift = alignof<T>();
+  const pair = <usize>2 << shift;
+  const rowBytes = <usize>inner << shift;
   let i = 0;
   for (; i + 8 <= inner; i += 8) {
     let a0 = f64x2.splat(0);
     let a1 = f64x2.splat(0);
     let a2 = f64x2.splat(0);
     let a3 = f64x2.splat(0);
-    let p = x + (<usize>i << 2);
+    let p = x + (<usize>i << shift);
     for (let k = 0; k < n; k++) {
-      a0 = v128.add<f64>(a0, v128.promote_low<f32>(v128.load64_zero(p)));
-      a1 = v128.add<f64>(a1, v128.promote_low<f32>(v128.load64_zero(p, 8)));
-      a2 = v128.add<f64>(a2, v128.promote_low<f32>(v128.load64_zero(p, 16)));
-      a3 = v128.add<f64>(a3, v128.promote_low<f32>(v128.load64_zero(p, 24)));
+      a0 = f64x2.add(a0, loadWide<T>(p));
+      a1 = f64x2.add(a1, loadWide<T>(p + pair));
+      a2 = f64x2.add(a2, loadWide<T>(p + 2 * pair));
+      a3 = f64x2.add(a3, loadWide<T>(p + 3 * pair));
       p += rowBytes;
     }
-    const q = out + (<usize>i << 2);
-    v128.store64_lane(q, v128.demote_zero<f64>(a0), 0);
-    v128.store64_lane(q, v128.demote_zero<f64>(a1), 0, 8);
-    v128.store64_lane(q, v128.demote_zero<f64>(a2), 0, 16);
-    v128.store64_lane(q, v128.demote_zero<f64>(a3), 0, 24);
+    const q = out + (<usize>i << shift);
+    storeWide<T>(q, a0);
+    storeWide<T>(q + pair, a1);
+    storeWide<T>(q + 2 * pair, a2);
+    storeWide<T>(q + 3 * pair, a3);
   }
   for (; i + 2 <= inner; i += 2) {
     let a = f64x2.splat(0);
-    let p = x + (<usize>i << 2);
+    let p = x + (<usize>i << shift);
     for (let k = 0; k < n; k++) {
-      a = v128.add<f64>(a, v128.promote_low<f32>(v128.load64_zero(p)));
+      a = f64x2.add(a, loadWide<T>(p));
       p += rowBytes;
     }
-    v128.store64_lane(out + (<usize>i << 2), v128.demote_zero<f64>(a), 0);
+    storeWide<T>(out + (<usize>i << shift), a);
   }
   for (; i < inner; i++) {
     let s: f64 = 0;
-    let p = x + (<usize>i << 2);
+    let p = x + (<usize>i << shift);
     for (let k = 0; k < n; k++) {
-      s += <f64>load<f32>(p);
+      s += <f64>load<T>(p);
       p += rowBytes;
     }
-    store<f32>(out + (<usize>i << 2), <f32>s);
+    store<T>(out + (<usize>i << shift), <T>s);
   }
 }
 
 // x viewed as [outer, n, inner]; out[o, i] = sum_k x[o, k, i].
 @inline function sumAxis<T>(x: usize, out: usize, outer: i32, n: i32, inner: i32): void {
-  const lanes = 16 / sizeof<T>();
   const shift = alignof<T>();
-  if (inner == 1) {
-    for (let o = 0; o < outer; o++) {
-      store<T>(out + (<usize>o << shift), <T>sumContiguous<T>(x + (<usize>(o * n) << shift), n));
-    }
-    return;
-  }
-  if (sizeof<T>() == 4) {
-    for (let o = 0; o < outer; o++) {
-      sumColumnsF32(x + (<usize>(o * n * inner) << 2), out + (<usize>(o * inner) << 2), n, inner);
-    }
-    return;
-  }
   for (let o = 0; o < outer; o++) {
+    const src = x + (<usize>(o * n * inner) << shift);
     const dst = out + (<usize>(o * inner) << shift);
-    memory.fill(dst, 0, <usize>inner << shift);
-    for (let k = 0; k < n; k++) {
-      const src = x + (<usize>((o * n + k) * inner) << shift);
-      let i = 0;
-      for (; i + lanes <= inner; i += lanes) {
-        const off = <usize>i << shift;
-        v128.store(dst + off, v128.add<T>(v128.load(dst + off), v128.load(src + off)));
-      }
-      for (; i < inner; i++) {
-        const off = <usize>i << shift;
-        store<T>(dst + off, load<T>(dst + off) + load<T>(src + off));
-      }
-    }
+    if (inner == 1) store<T>(dst, <T>sumContiguous<T>(src, n));
+    else sumColumns<T>(src, dst, n, inner);
   }
 }
 
@@ -129,149 +94,102 @@ export function sum_axis_f64(x: usize, out: usize, outer: i32, n: i32, inner: i3
 // out[o, i] = reduce_k x[o, k, i]. The front end moves non-adjacent reduced
 // axes together first, so one call reduces any set of axes.
 
-// Product. n == 0 gives 1 (the empty product).
-@inline function prodContiguous<T>(x: usize, n: i32): T {
-  const lanes = 16 / sizeof<T>();
-  const shift = alignof<T>();
-  let acc0 = v128.splat<T>(1);
-  let acc1 = v128.splat<T>(1);
-  let i = 0;
-  for (; i + 2 * lanes <= n; i += 2 * lanes) {
-    const off = <usize>i << shift;
-    acc0 = v128.mul<T>(acc0, v128.load(x + off));
-    acc1 = v128.mul<T>(acc1, v128.load(x + off, 16));
-  }
-  acc0 = v128.mul<T>(acc0, acc1);
-  let p: T;
-  if (sizeof<T>() == 4) {
-    p = <T>(v128.extract_lane<f32>(acc0, 0) * v128.extract_lane<f32>(acc0, 1)
-      * (v128.extract_lane<f32>(acc0, 2) * v128.extract_lane<f32>(acc0, 3)));
-  } else {
-    p = <T>(v128.extract_lane<f64>(acc0, 0) * v128.extract_lane<f64>(acc0, 1));
-  }
-  for (; i < n; i++) p *= load<T>(x + (<usize>i << shift));
-  return p;
-}
+// Product, maximum and minimum: one fold. n == 0 gives 1 for the product
+// (the empty product); maximum and minimum require n >= 1 (the front end
+// rejects empty reductions). WebAssembly's f32.max / f32x4.max (and min)
+// return NaN when either operand is NaN, so a NaN anywhere makes the result
+// NaN, as in numpy.
+const PROD = 0;
+const MAX = 1;
+const MIN = 2;
 
-@inline function prodAxis<T>(x: usize, out: usize, outer: i32, n: i32, inner: i32): void {
-  const lanes = 16 / sizeof<T>();
-  const shift = alignof<T>();
-  if (inner == 1) {
-    for (let o = 0; o < outer; o++) {
-      store<T>(out + (<usize>o << shift), prodContiguous<T>(x + (<usize>(o * n) << shift), n));
-    }
-    return;
-  }
-  for (let o = 0; o < outer; o++) {
-    const dst = out + (<usize>(o * inner) << shift);
-    let i = 0;
-    const one = v128.splat<T>(1);
-    for (; i + lanes <= inner; i += lanes) v128.store(dst + (<usize>i << shift), one);
-    for (; i < inner; i++) store<T>(dst + (<usize>i << shift), <T>1);
-    for (let k = 0; k < n; k++) {
-      const src = x + (<usize>((o * n + k) * inner) << shift);
-      i = 0;
-      for (; i + lanes <= inner; i += lanes) {
-        const off = <usize>i << shift;
-        v128.store(dst + off, v128.mul<T>(v128.load(dst + off), v128.load(src + off)));
-      }
-      for (; i < inner; i++) {
-        const off = <usize>i << shift;
-        store<T>(dst + off, load<T>(dst + off) * load<T>(src + off));
-      }
-    }
-  }
-}
-
-export function prod_axis_f32(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { prodAxis<f32>(x, out, outer, n, inner); }
-export function prod_axis_f64(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { prodAxis<f64>(x, out, outer, n, inner); }
-
-// Maximum and minimum. WebAssembly's f32.max / f32x4.max (and min) return
-// NaN when either operand is NaN, so a NaN anywhere makes the result NaN,
-// as in numpy. Requires n >= 1 (the front end rejects empty reductions).
-const MAX = 0;
-const MIN = 1;
-
-@inline function pick<T>(op: i32, a: T, b: T): T {
+@inline function combine<T>(op: i32, a: T, b: T): T {
+  if (op == PROD) return a * b;
   return op == MAX ? max<T>(a, b) : min<T>(a, b);
 }
 
 // pmax/pmin are one instruction on x86 (max/min are a long sequence there,
 // for their NaN and signed-zero rules); NaN is tracked beside them instead.
-@inline function pickFast<T>(op: i32, a: v128, b: v128): v128 {
+@inline function combineFast<T>(op: i32, a: v128, b: v128): v128 {
+  if (op == PROD) return v128.mul<T>(a, b);
   return op == MAX ? v128.pmax<T>(a, b) : v128.pmin<T>(a, b);
 }
 
-@inline function extremeContiguous<T>(op: i32, x: usize, n: i32): T {
-  const lanes = 16 / sizeof<T>();
+/** The lanes of v folded pairwise: (l0 l1) (l2 l3). */
+@inline function foldLanes<T>(op: i32, v: v128): T {
+  const r = combine<T>(op, v128.extract_lane<T>(v, 0), v128.extract_lane<T>(v, 1));
+  if (sizeof<T>() == 8) return r;
+  return combine<T>(op, r, combine<T>(op, v128.extract_lane<T>(v, 2), v128.extract_lane<T>(v, 3)));
+}
+
+@inline function foldContiguous<T>(op: i32, x: usize, n: i32): T {
   const shift = alignof<T>();
-  let r: T;
+  const step = 2 * lanes<T>();
+  const identity = splat<T>(op == PROD ? 1 : op == MAX ? -Infinity : Infinity);
+  let acc0 = identity;
+  let acc1 = identity;
+  let nan = v128.splat<i32>(0);
   let i = 0;
-  if (n >= 2 * lanes) {
-    let acc0 = v128.load(x);
-    let acc1 = v128.load(x, 16);
-    let nan = v128.or(v128.ne<T>(acc0, acc0), v128.ne<T>(acc1, acc1));
-    i = 2 * lanes;
-    for (; i + 2 * lanes <= n; i += 2 * lanes) {
-      const off = <usize>i << shift;
-      const v0 = v128.load(x + off);
-      const v1 = v128.load(x + off, 16);
-      nan = v128.or(nan, v128.or(v128.ne<T>(v0, v0), v128.ne<T>(v1, v1)));
-      acc0 = pickFast<T>(op, acc0, v0);
-      acc1 = pickFast<T>(op, acc1, v1);
-    }
-    if (v128.any_true(nan)) return <T>NaN;
-    acc0 = pickFast<T>(op, acc0, acc1);
-    if (sizeof<T>() == 4) {
-      r = <T>pick<f32>(op,
-        pick<f32>(op, v128.extract_lane<f32>(acc0, 0), v128.extract_lane<f32>(acc0, 1)),
-        pick<f32>(op, v128.extract_lane<f32>(acc0, 2), v128.extract_lane<f32>(acc0, 3)));
-    } else {
-      r = <T>pick<f64>(op, v128.extract_lane<f64>(acc0, 0), v128.extract_lane<f64>(acc0, 1));
-    }
-  } else {
-    r = load<T>(x);
-    i = 1;
+  for (; i + step <= n; i += step) {
+    const off = <usize>i << shift;
+    const v0 = v128.load(x + off);
+    const v1 = v128.load(x + off, 16);
+    if (op != PROD) nan = v128.or(nan, v128.or(v128.ne<T>(v0, v0), v128.ne<T>(v1, v1)));
+    acc0 = combineFast<T>(op, acc0, v0);
+    acc1 = combineFast<T>(op, acc1, v1);
   }
-  for (; i < n; i++) r = pick<T>(op, r, load<T>(x + (<usize>i << shift)));
+  if (op != PROD && v128.any_true(nan)) return <T>NaN;
+  let r = foldLanes<T>(op, combineFast<T>(op, acc0, acc1));
+  for (; i < n; i++) r = combine<T>(op, r, load<T>(x + (<usize>i << shift)));
   return r;
 }
 
-@inline function extremeAxis<T>(op: i32, x: usize, out: usize, outer: i32, n: i32, inner: i32): void {
-  const lanes = 16 / sizeof<T>();
+@inline function foldAxis<T>(op: i32, x: usize, out: usize, outer: i32, n: i32, inner: i32): void {
   const shift = alignof<T>();
   if (inner == 1) {
     for (let o = 0; o < outer; o++) {
-      store<T>(out + (<usize>o << shift), extremeContiguous<T>(op, x + (<usize>(o * n) << shift), n));
+      store<T>(out + (<usize>o << shift), foldContiguous<T>(op, x + (<usize>(o * n) << shift), n));
     }
     return;
   }
+  const rowBytes = <usize>inner << shift;
   for (let o = 0; o < outer; o++) {
-    const dst = out + (<usize>(o * inner) << shift);
-    memory.copy(dst, x + (<usize>(o * n * inner) << shift), <usize>inner << shift);
-    for (let k = 1; k < n; k++) {
-      const src = x + (<usize>((o * n + k) * inner) << shift);
+    const dst = out + <usize>o * rowBytes;
+    const first = x + <usize>(o * n) * rowBytes;
+    // the product from ones (n may be 0), the extremes from the first row
+    let k = 1;
+    if (op == PROD) {
+      fillRun<T>(dst, inner, 1);
+      k = 0;
+    } else {
+      memory.copy(dst, first, rowBytes);
+    }
+    for (; k < n; k++) {
+      const src = first + <usize>k * rowBytes;
       let i = 0;
-      for (; i + lanes <= inner; i += lanes) {
+      for (; i + lanes<T>() <= inner; i += lanes<T>()) {
         const off = <usize>i << shift;
-        // pmax(d, v) = d < v ? v : d keeps a NaN already in d; a NaN in v is
-        // selected explicitly.
         const d = v128.load(dst + off);
         const v = v128.load(src + off);
-        v128.store(dst + off, v128.bitselect(v, pickFast<T>(op, d, v), v128.ne<T>(v, v)));
+        // pmax(d, v) = d < v ? v : d keeps a NaN already in d; a NaN in v is
+        // selected explicitly.
+        const r = combineFast<T>(op, d, v);
+        v128.store(dst + off, op == PROD ? r : v128.bitselect(v, r, v128.ne<T>(v, v)));
       }
       for (; i < inner; i++) {
         const off = <usize>i << shift;
-        store<T>(dst + off, pick<T>(op, load<T>(dst + off), load<T>(src + off)));
+        store<T>(dst + off, combine<T>(op, load<T>(dst + off), load<T>(src + off)));
       }
     }
   }
 }
 
-export function max_axis_f32(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { extremeAxis<f32>(MAX, x, out, outer, n, inner); }
-export function max_axis_f64(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { extremeAxis<f64>(MAX, x, out, outer, n, inner); }
-export function min_axis_f32(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { extremeAxis<f32>(MIN, x, out, outer, n, inner); }
-export function min_axis_f64(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { extremeAxis<f64>(MIN, x, out, outer, n, inner); }
+export function prod_axis_f32(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { foldAxis<f32>(PROD, x, out, outer, n, inner); }
+export function prod_axis_f64(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { foldAxis<f64>(PROD, x, out, outer, n, inner); }
+export function max_axis_f32(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { foldAxis<f32>(MAX, x, out, outer, n, inner); }
+export function max_axis_f64(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { foldAxis<f64>(MAX, x, out, outer, n, inner); }
+export function min_axis_f32(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { foldAxis<f32>(MIN, x, out, outer, n, inner); }
+export function min_axis_f64(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { foldAxis<f64>(MIN, x, out, outer, n, inner); }
 
 // Index of the first maximum (minimum), stored as a number of the input's
 // type; the first NaN wins, as in numpy. Requires n >= 1.
@@ -394,7 +312,6 @@ export function norm_axis_f64(x: usize, out: usize, outer: i32, n: i32, inner: i
 // Linear recurrence along the middle axis of [outer, n, inner]:
 // forward s[0] = b[0], s[k] = b[k] + a[k] * s[k-1]; reverse runs from k = n-1.
 @inline function scanAxis<T>(a: usize, b: usize, out: usize, outer: i32, n: i32, inner: i32, reverse: i32): void {
-  const lanes = 16 / sizeof<T>();
   const shift = alignof<T>();
   const row = <usize>inner << shift;
   if (n == 0) return;
@@ -423,7 +340,7 @@ export function norm_axis_f64(x: usize, out: usize, outer: i32, n: i32, inner: i
       const at = base + <usize>k * row;
       const prev = base + <usize>(k - dir) * row;
       let i = 0;
-      for (; i + lanes <= inner; i += lanes) {
+      for (; i + lanes<T>() <= inner; i += lanes<T>()) {
         const off = <usize>i << shift;
         v128.store(out + at + off, v128.add<T>(v128.load(b + at + off), v128.mul<T>(v128.load(a + at + off), v128.load(out + prev + off))));
       }
@@ -478,11 +395,10 @@ export function scan_seed_f64(out: usize, outer: i32, n: i32, inner: i32, last: 
 
 // 1 where a == b (NaN matching NaN), else 0: where a maximum was taken.
 @inline function eqMask<T>(a: usize, b: usize, out: usize, n: i32): void {
-  const lanes = 16 / sizeof<T>();
   const shift = alignof<T>();
   const one = v128.splat<T>(1);
   let i = 0;
-  for (; i + lanes <= n; i += lanes) {
+  for (; i + lanes<T>() <= n; i += lanes<T>()) {
     const off = <usize>i << shift;
     const va = v128.load(a + off);
     const vb = v128.load(b + off);

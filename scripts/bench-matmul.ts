@@ -18,7 +18,7 @@
 //
 // --wasm loads a module compiled from assembly/matmul.ts alone, for quick
 // iteration without rebuilding the library; from a directory holding copies
-// of assembly/matmul.ts and assembly/strided.ts (asc picks up the project's
+// of assembly/matmul.ts, simd.ts and strided.ts (asc picks up the project's
 // asconfig.json when run in the project):
 //   npx asc matmul.ts -O3 --noAssert --runtime minimal --enable simd \
 //     --importMemory -o /tmp/matmul.wasm
