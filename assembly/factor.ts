@@ -23,7 +23,7 @@
 // otherwise. Accuracy came first there: see the tests for the figures.
 
 import { matmul_f32, matmul_f64 } from "./matmul";
-import { laneSum } from "./strided";
+import { laneSum } from "./simd";
 
 /** Panel width of the blocked Cholesky and triangular solve. */
 const NB: i32 = 64;
