@@ -8,14 +8,12 @@ import { Tensor, alias, empty, type TensorLike } from '../runtime/tensor';
 import { bytesPerElement } from '../runtime/dtype';
 import { kernels, kernelFor } from '../wasm/index';
 import { allocBytes, freeBytes } from '../runtime/storage';
-import { primitive } from '../core/primitive';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
 import { broadcastStrides, collapseAxes, contiguousStrides, sameShape, shapeSize, shapeString, tryBroadcastShapes } from '../runtime/shape';
-import { binaryForward, checkTensor, coercePair, composite, stridedCopy, writeInts } from './util';
-import { reshape, transpose } from './shape';
-import { mul, neg, sub } from './arithmetic';
-import { sum } from './reduce';
-import { unbroadcast } from './shape';
+import { checkTensor, coercePair } from './args';
+import { compose, custom, op, pair } from './define';
+import { binaryForward, stridedCopy, writeInts } from './kernels';
+import { raw } from './raw';
 
 type Ptr = number;
 
@@ -39,11 +37,10 @@ function checkInteger(op: string, name: string, k: unknown): number {
 
 /** `x` with its last two axes swapped (a differentiable copy). */
 function transposeLast(x: Tensor): Tensor {
-  if (x.ndim === 2) return transpose(x);
   const perm = x.shape.map((_, i) => i);
   perm[x.ndim - 2] = x.ndim - 1;
   perm[x.ndim - 1] = x.ndim - 2;
-  return transpose(x, perm);
+  return raw.transpose(x, perm);
 }
 
 function fillZero(t: Tensor): void {
@@ -103,27 +100,29 @@ function matmulForward(a: Tensor, b: Tensor, transA: boolean, transB: boolean): 
 // With C = A B: dA = dC Bᵀ, dB = Aᵀ dC; the transposed cases follow by
 // transposing both sides. unbroadcast sums over broadcast batch axes (and is
 // the identity for 2-D operands).
-const matmulOp: (a: Tensor, b: Tensor, transA: boolean, transB: boolean) => Tensor = primitive(
-  'matmul',
-  matmulForward,
-  (dy, _y, a: Tensor, b: Tensor, transA: boolean, transB: boolean) =>
-    unbroadcast(a, !transA
-      ? matmulOp(dy, b, false, !transB)
-      : transB ? matmulOp(b, dy, true, true) : matmulOp(b, dy, false, true)),
-  (dy, _y, a: Tensor, b: Tensor, transA: boolean, transB: boolean) => {
+const mm = op({
+  name: 'matmul', internal: true, forward: matmulForward,
+  args: custom((_op: string, a: Tensor, b: Tensor, transA: boolean, transB: boolean): [Tensor, Tensor, boolean, boolean] => [a, b, transA, transB]),
+}).grads(
+  (dy, _y, a, b, transA, transB) =>
+    raw.unbroadcast(a, !transA ? mm(dy, b, false, !transB) : transB ? mm(b, dy, true, true) : mm(b, dy, false, true)),
+  (dy, _y, a, b, transA, transB) => {
     if (b.ndim === 2 && a.ndim > 2 && !transA) {
       // One B shared by a stack of A: the sum over the batch of Aᵀ dC is a
       // single product of the stacked rows, [batch*m, k]ᵀ [batch*m, n].
       const rows = shapeSize(a.shape.slice(0, a.ndim - 1));
-      const a2 = reshape(a, [rows, a.shape[a.ndim - 1]]);
-      const d2 = reshape(dy, [rows, dy.shape[dy.ndim - 1]]);
-      return !transB ? matmulOp(a2, d2, true, false) : matmulOp(d2, a2, true, false);
+      const a2 = raw.reshape(a, [rows, a.shape[a.ndim - 1]]);
+      const d2 = raw.reshape(dy, [rows, dy.shape[dy.ndim - 1]]);
+      return !transB ? mm(a2, d2, true, false) : mm(d2, a2, true, false);
     }
-    return unbroadcast(b, !transB
-      ? matmulOp(a, dy, !transA, false)
-      : transA ? matmulOp(dy, a, true, true) : matmulOp(dy, a, true, false));
+    return raw.unbroadcast(b, !transB ? mm(a, dy, !transA, false) : transA ? mm(dy, a, true, true) : mm(dy, a, true, false));
   },
+  null,
+  null,
 );
+
+/** What matmul multiplies: the operands as matrices (1-D ones as a row or a column) and where the result's shape comes from. */
+type Product = [a: Tensor, b: Tensor, transA: boolean, transB: boolean];
 
 /**
  * Matrix product with numpy's `matmul` rules: 2-D operands multiply as
@@ -138,16 +137,33 @@ const matmulOp: (a: Tensor, b: Tensor, transA: boolean, transB: boolean) => Tens
  * ag.matmul(ag.tensor([[1, 2], [3, 4]]), ag.tensor([1, 1])).toArray(); // [3, 7]
  * ag.matmul(ag.ones([2, 1, 3, 4]), ag.ones([5, 4, 6])).shape;          // [2, 5, 3, 6]
  */
-export function matmul(a: Tensor, b: Tensor, options: { transposeA?: boolean; transposeB?: boolean } = {}): Tensor {
-  checkTensor('matmul', a, 'a');
-  checkTensor('matmul', b, 'b');
+export const matmul = compose({ name: 'matmul', args: custom(matmulArgs) }).as((a, b, transA, transB) => {
+  if (a.ndim > 1 && b.ndim > 1) return mm(a, b, transA, transB);
+  // A vector on the right is stored as a row and multiplied transposed, so
+  // matrix-vector products run as contiguous (SIMD) dot products.
+  const bRow = b.ndim === 1 && !transA;
+  const c = mm(
+    a.ndim === 1 ? raw.reshape(a, [1, a.shape[0]]) : a,
+    b.ndim === 1 ? raw.reshape(b, bRow ? [1, b.shape[0]] : [b.shape[0], 1]) : b,
+    transA,
+    transB || bRow,
+  );
+  const shape = c.shape.slice();
+  if (b.ndim === 1) shape.splice(shape.length - 1, 1);
+  if (a.ndim === 1) shape.splice(shape.length - (b.ndim === 1 ? 1 : 2), 1);
+  return raw.reshape(c, shape);
+});
+
+function matmulArgs(op: string, a: Tensor, b: Tensor, options: { transposeA?: boolean; transposeB?: boolean } = {}): Product {
+  checkTensor(op, a, 'a');
+  checkTensor(op, b, 'b');
   if (options === null || typeof options !== 'object') {
-    throw new ArgumentError(`matmul: options must be an object like { transposeA: true }, got ${describe(options)}`);
+    throw new ArgumentError(`${op}: options must be an object like { transposeA: true }, got ${describe(options)}`);
   }
-  checkSameDType('matmul', a, b);
+  checkSameDType(op, a, b);
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(
-      `matmul: expected operands of rank 1 or more, got ${shapeString(a.shape)} and ${shapeString(b.shape)} (use mul for scalars)`,
+      `${op}: expected operands of rank 1 or more, got ${shapeString(a.shape)} and ${shapeString(b.shape)} (use mul for scalars)`,
     );
   }
   const transA = options.transposeA === true && a.ndim >= 2;
@@ -174,15 +190,8 @@ export function matmul(a: Tensor, b: Tensor, options: { transposeA?: boolean; tr
   if (batch.length > MAX_BATCH_RANK) {
     throw new ShapeError(`matmul: ${batch.length} batch axes is more than the ${MAX_BATCH_RANK} supported: ${shapes}`);
   }
-  if (a.ndim > 1 && b.ndim > 1) return matmulOp(a, b, transA, transB);
-  // composite: the reshaped handles must not outlive the call (unless a tape keeps them).
-  return composite(() => {
-    const c = matmulOp(a.ndim === 1 ? reshape(a, aShape) : a, b.ndim === 1 ? reshape(b, bShape) : b, transA, transB);
-    const shape = c.shape.slice();
-    if (b.ndim === 1) shape.splice(shape.length - 1, 1);
-    if (a.ndim === 1) shape.splice(shape.length - (b.ndim === 1 ? 1 : 2), 1);
-    return reshape(c, shape);
-  });
+  // the 1-D cases' transposes are decided by the body (bRow)
+  return [a, b, transA, transB && !bRow];
 }
 
 /**
@@ -193,18 +202,20 @@ export function matmul(a: Tensor, b: Tensor, options: { transposeA?: boolean; tr
  * @example
  * ag.dot(ag.tensor([1, 2, 3]), ag.tensor([4, 5, 6])).item(); // 32
  */
-export function dot(a: Tensor, b: Tensor): Tensor {
-  checkTensor('dot', a, 'a');
-  checkTensor('dot', b, 'b');
-  if (a.ndim !== 1 || b.ndim !== 1 || a.shape[0] !== b.shape[0]) {
-    throw new ShapeError(
-      `dot: expected two 1-D tensors of the same length, got ${shapeString(a.shape)} and ${shapeString(b.shape)} ` +
-        '(use matmul for matrices)',
-    );
-  }
-  checkSameDType('dot', a, b);
-  return matmul(a, b);
-}
+export const dot = compose({
+  name: 'dot',
+  args: custom((op: string, a: Tensor, b: Tensor): [Tensor, Tensor] => {
+    checkTensor(op, a, 'a');
+    checkTensor(op, b, 'b');
+    if (a.ndim !== 1 || b.ndim !== 1 || a.shape[0] !== b.shape[0]) {
+      throw new ShapeError(
+        `${op}: expected two 1-D tensors of the same length, got ${shapeString(a.shape)} and ${shapeString(b.shape)} (use matmul for matrices)`,
+      );
+    }
+    checkSameDType(op, a, b);
+    return [a, b];
+  }),
+}).as((a, b) => raw.matmul(a, b, false, false));
 
 /**
  * Outer product: `outer(a, b)[i, j] = a[i] * b[j]`. Inputs of any rank are
@@ -213,12 +224,8 @@ export function dot(a: Tensor, b: Tensor): Tensor {
  * @example
  * ag.outer(ag.tensor([1, 2]), ag.tensor([1, 10, 100])).toArray(); // [[1, 10, 100], [2, 20, 200]]
  */
-export function outer(a: TensorLike, b: TensorLike): Tensor {
-  return composite(() => {
-    const [ta, tb] = coercePair('outer', a, b);
-    return mul(reshape(ta, [ta.size, 1]), reshape(tb, [1, tb.size]));
-  });
-}
+export const outer = compose({ name: 'outer', args: custom((op: string, a: TensorLike, b: TensorLike) => coercePair(op, a, b)) })
+  .as((a, b) => raw.mul(raw.reshape(a, [a.size, 1]), raw.reshape(b, [1, b.size])));
 
 // ---- kron ----
 
@@ -245,9 +252,17 @@ function kronShapes(a: Tensor, b: Tensor) {
 // kron(a, b) viewed as [a0, b0, a1, b1, ...] is the broadcast product of the
 // interleaved views; each gradient sums the blocks of dy weighted by the
 // other operand.
-const kronOp: (a: Tensor, b: Tensor) => Tensor = primitive(
-  'kron',
-  (a: Tensor, b: Tensor) => {
+/**
+ * Kronecker product: the blocks `a[i, j] * b` laid out in a grid, of shape
+ * `a.shape * b.shape` (the shorter shape is padded with leading 1s), as in
+ * numpy; a number scales the other operand.
+ *
+ * @example
+ * ag.kron(ag.tensor([[1, 2]]), ag.tensor([[1], [10]])).toArray(); // [[1, 2], [10, 20]]
+ */
+export const kron = op({
+  name: 'kron', args: pair,
+  forward: (a, b) => {
     const s = kronShapes(a, b);
     const av = alias(a, s.sa);
     const bv = alias(b, s.sb);
@@ -258,28 +273,16 @@ const kronOp: (a: Tensor, b: Tensor) => Tensor = primitive(
     p.dispose();
     return out;
   },
-  (dy, _y, a: Tensor, b: Tensor) => {
+}).grads(
+  (dy, _y, a, b) => {
     const s = kronShapes(a, b);
-    return reshape(sum(mul(reshape(dy, s.both), reshape(b, s.sb)), s.odd), a.shape.slice());
+    return raw.reshape(raw.sum(raw.mul(raw.reshape(dy, s.both), raw.reshape(b, s.sb)), s.odd, false), a.shape.slice());
   },
-  (dy, _y, a: Tensor, b: Tensor) => {
+  (dy, _y, a, b) => {
     const s = kronShapes(a, b);
-    return reshape(sum(mul(reshape(dy, s.both), reshape(a, s.sa)), s.even), b.shape.slice());
+    return raw.reshape(raw.sum(raw.mul(raw.reshape(dy, s.both), raw.reshape(a, s.sa)), s.even, false), b.shape.slice());
   },
 );
-
-/**
- * Kronecker product: the blocks `a[i, j] * b` laid out in a grid, of shape
- * `a.shape * b.shape` (the shorter shape is padded with leading 1s), as in
- * numpy; a number scales the other operand.
- *
- * @example
- * ag.kron(ag.tensor([[1, 2]]), ag.tensor([[1], [10]])).toArray(); // [[1, 2], [10, 20]]
- */
-export function kron(a: TensorLike, b: TensorLike): Tensor {
-  if (a instanceof Tensor && b instanceof Tensor && a.dtype === b.dtype) return kronOp(...coercePair('kron', a, b));
-  return composite(() => kronOp(...coercePair('kron', a, b)));
-}
 
 // ---- diag, trace, tril, triu ----
 
@@ -289,28 +292,28 @@ function diagLength(rows: number, cols: number, k: number): number {
 
 // Embedding a vector on diagonal k of a [rows, cols] matrix, and reading
 // diagonal k back: each is the other's adjoint, hence the other's gradient.
-const diagEmbedOp: (x: Tensor, k: number, rows: number, cols: number) => Tensor = primitive(
-  'diag',
-  (x: Tensor, k: number, rows: number, cols: number) => {
+const diagEmbed = op({
+  name: 'diag', internal: true,
+  args: custom((_op: string, x: Tensor, k: number, rows: number, cols: number): [Tensor, number, number, number] => [x, k, rows, cols]),
+  forward: (x, k, rows, cols) => {
     const out = empty([rows, cols], x.dtype, 'diag');
     if (out.size === 0) return out;
     kernelFor<(x: Ptr, out: Ptr, len: number, rows: number, cols: number, k: number) => void>('diag_embed', x.dtype)(x._ptr, out._ptr, x.size, rows, cols, k);
     return out;
   },
-  (dy, _y, _x: Tensor, k: number) => diagExtractOp(dy, k),
-);
+}).grads((dy, _y, _x, k) => diagExtract(dy, k), null, null, null);
 
-const diagExtractOp: (x: Tensor, k: number) => Tensor = primitive(
-  'diag',
-  (x: Tensor, k: number) => {
+const diagExtract = op({
+  name: 'diag', internal: true,
+  args: custom((_op: string, x: Tensor, k: number): [Tensor, number] => [x, k]),
+  forward: (x, k) => {
     const len = diagLength(x.shape[0], x.shape[1], k);
     const out = empty([len], x.dtype, 'diag');
     if (len === 0) return out;
     kernelFor<(x: Ptr, out: Ptr, len: number, cols: number, k: number) => void>('diag_extract', x.dtype)(x._ptr, out._ptr, len, x.shape[1], k);
     return out;
   },
-  (dy, _y, x: Tensor, k: number) => diagEmbedOp(dy, k, x.shape[0], x.shape[1]),
-);
+}).grads((dy, _y, x, k) => diagEmbed(dy, k, x.shape[0], x.shape[1]), null);
 
 /**
  * Like numpy's `diag`: a 1-D `x` gives the square matrix with `x` on its
@@ -322,16 +325,18 @@ const diagExtractOp: (x: Tensor, k: number) => Tensor = primitive(
  * ag.diag(ag.tensor([[1, 2], [3, 4]])).toArray();     // [1, 4]
  * ag.diag(ag.tensor([[1, 2], [3, 4]]), 1).toArray();  // [2]
  */
-export function diag(x: Tensor, k = 0): Tensor {
-  checkTensor('diag', x);
-  checkInteger('diag', 'k', k);
-  if (x.ndim === 1) {
-    const size = x.shape[0] + Math.abs(k);
-    return diagEmbedOp(x, k, size, size);
-  }
-  if (x.ndim === 2) return diagExtractOp(x, k);
-  throw new ShapeError(`diag: expected a 1-D or 2-D tensor, got shape ${shapeString(x.shape)}`);
-}
+export const diag = compose({
+  name: 'diag',
+  args: custom((op: string, x: Tensor, k: number = 0): [Tensor, number] => {
+    checkTensor(op, x);
+    checkInteger(op, 'k', k);
+    if (x.ndim !== 1 && x.ndim !== 2) throw new ShapeError(`${op}: expected a 1-D or 2-D tensor, got shape ${shapeString(x.shape)}`);
+    return [x, k];
+  }),
+}).as((x, k) => {
+  const size = x.shape[0] + Math.abs(k);
+  return x.ndim === 1 ? diagEmbed(x, k, size, size) : diagExtract(x, k);
+});
 
 /**
  * Sum of the main diagonal of a 2-D tensor (square or not), as a 0-d tensor.
@@ -340,39 +345,32 @@ export function diag(x: Tensor, k = 0): Tensor {
  * @example
  * ag.trace(ag.tensor([[1, 2], [3, 4]])).item(); // 5
  */
-export function trace(x: Tensor): Tensor {
-  checkTensor('trace', x);
-  if (x.ndim !== 2) throw new ShapeError(`trace: expected a 2-D tensor, got shape ${shapeString(x.shape)}`);
-  return composite(() => sum(diagExtractOp(x, 0)));
-}
+export const trace = compose({
+  name: 'trace',
+  args: custom((op: string, x: Tensor): [Tensor] => {
+    checkTensor(op, x);
+    if (x.ndim !== 2) throw new ShapeError(`${op}: expected a 2-D tensor, got shape ${shapeString(x.shape)}`);
+    return [x];
+  }),
+}).as((x) => raw.sum(diagExtract(x, 0), [0], false));
 
 // Masking is linear and self-adjoint: the gradient is the same mask of dy.
-function triangleOp(name: 'tril' | 'triu'): (x: Tensor, k: number) => Tensor {
-  const upper = name === 'triu';
-  const op: (x: Tensor, k: number) => Tensor = primitive(
-    name,
-    (x: Tensor, k: number) => {
-      const out = empty(x.shape.slice(), x.dtype, name);
-      if (out.size === 0) return out;
-      const rows = x.shape[x.ndim - 2];
-      const cols = x.shape[x.ndim - 1];
-      kernelFor<(x: Ptr, out: Ptr, rows: number, cols: number, count: number, k: number, upper: number) => void>('tri', x.dtype)(x._ptr, out._ptr, rows, cols, x.size / (rows * cols), k, upper ? 1 : 0);
-      return out;
-    },
-    (dy, _y, _x: Tensor, k: number) => op(dy, k),
-  );
-  return op;
-}
-const trilOp = triangleOp('tril');
-const triuOp = triangleOp('triu');
+const triangle = (upper: boolean) => (x: Tensor, k: number): Tensor => {
+  const out = empty(x.shape.slice(), x.dtype, upper ? 'triu' : 'tril');
+  if (out.size === 0) return out;
+  const rows = x.shape[x.ndim - 2];
+  const cols = x.shape[x.ndim - 1];
+  kernelFor<(x: Ptr, out: Ptr, rows: number, cols: number, count: number, k: number, upper: number) => void>('tri', x.dtype)(x._ptr, out._ptr, rows, cols, x.size / (rows * cols), k, upper ? 1 : 0);
+  return out;
+};
 
-function triangle(op: string, x: Tensor, k: number, fn: (x: Tensor, k: number) => Tensor): Tensor {
+const triangleArgs = custom((op: string, x: Tensor, k: number = 0): [Tensor, number] => {
   checkTensor(op, x);
   checkInteger(op, 'k', k);
   if (x.ndim < 2) throw new ShapeError(`${op}: expected a tensor of rank 2 or more (matrices in the last two axes), got shape ${shapeString(x.shape)}`);
   // |k| beyond the matrix keeps all or nothing; clamping keeps the kernel's int32 arithmetic safe.
-  return fn(x, Math.max(-(2 ** 30), Math.min(2 ** 30, k)));
-}
+  return [x, Math.max(-(2 ** 30), Math.min(2 ** 30, k))];
+});
 
 /**
  * The lower triangle of the matrices in the last two axes: entries with
@@ -382,9 +380,7 @@ function triangle(op: string, x: Tensor, k: number, fn: (x: Tensor, k: number) =
  * @example
  * ag.tril(ag.tensor([[1, 2], [3, 4]])).toArray(); // [[1, 0], [3, 4]]
  */
-export function tril(x: Tensor, k = 0): Tensor {
-  return triangle('tril', x, k, trilOp);
-}
+export const tril = op({ name: 'tril', args: triangleArgs, forward: triangle(false) }).grads((dy, _y, _x, k) => raw.tril(dy, k), null);
 
 /**
  * The upper triangle of the matrices in the last two axes: entries with
@@ -393,9 +389,7 @@ export function tril(x: Tensor, k = 0): Tensor {
  * @example
  * ag.triu(ag.tensor([[1, 2], [3, 4]]), 1).toArray(); // [[0, 2], [0, 0]]
  */
-export function triu(x: Tensor, k = 0): Tensor {
-  return triangle('triu', x, k, triuOp);
-}
+export const triu = op({ name: 'triu', args: triangleArgs, forward: triangle(true) }).grads((dy, _y, _x, k) => raw.triu(dy, k), null);
 
 // ---- LU-based: inv, det, logdet, solve ----
 
@@ -470,19 +464,6 @@ function factor(op: string, a: Tensor, strict: boolean, batch: number[]): Factor
 
 // inv(A) = X: dA = -Xᵀ dX Xᵀ. `op` names the caller in the singular-matrix
 // error (det and logdet call this in their gradients).
-const invOp: (a: Tensor, op: string) => Tensor = primitive(
-  'inv',
-  (a: Tensor, op: string) => withFactors(op, a, true, (f) => {
-    const out = empty(a.shape.slice(), a.dtype, op);
-    if (out.size > 0) {
-      kernelFor<(f: Ptr, piv: Ptr, out: Ptr, n: number, count: number) => void>('lu_inv', a.dtype)(
-        f.lu, f.piv, out._ptr, f.n, f.count);
-    }
-    return out;
-  }),
-  (dy, y) => neg(matmul(matmul(y, dy, { transposeA: true }), y, { transposeB: true })),
-);
-
 /**
  * The inverse of a square matrix (or of each matrix of a batch `[..., n, n]`),
  * by LU decomposition with partial pivoting. Throws an ArgumentError for an
@@ -492,20 +473,38 @@ const invOp: (a: Tensor, op: string) => Tensor = primitive(
  * @example
  * ag.inv(ag.tensor([[2, 0], [0, 4]])).toArray(); // [[0.5, 0], [0, 0.25]]
  */
-export function inv(a: Tensor): Tensor {
-  checkTensor('inv', a, 'a');
-  checkSquare('inv', a);
-  return invOp(a, 'inv');
+export const inv = op({
+  name: 'inv',
+  args: {
+    parse: (op: string, [a]: [a: Tensor]): [Tensor, string] => [square(op, a), op],
+    raw: null,
+  },
+  forward: (a, op) => withFactors(op, a, true, (f) => {
+    const out = empty(a.shape.slice(), a.dtype, op);
+    if (out.size > 0) {
+      kernelFor<(f: Ptr, piv: Ptr, out: Ptr, n: number, count: number) => void>('lu_inv', a.dtype)(
+        f.lu, f.piv, out._ptr, f.n, f.count);
+    }
+    return out;
+  }),
+}).grads((dy, y) => raw.neg(mm(mm(y, dy, true, false), y, false, true)), null);
+
+/** A checked (batch of) square matrices. */
+function square(op: string, a: Tensor): Tensor {
+  checkTensor(op, a, 'a');
+  checkSquare(op, a);
+  return a;
 }
+const squareArg = { parse: (op: string, [a]: [a: Tensor]): [Tensor] => [square(op, a)], raw: null };
 
 // The adjugate adj(A) = det(A) inv(A), computed from LU without dividing by
 // det(A) (assembly/adjugate.ts), so it exists at singular matrices: it is
 // det's gradient, adj(A)ᵀ. Its own gradient, for second derivatives of det,
 // d⟨G, adj⟩ = ⟨G, A⁻¹⟩ adjᵀ − adjᵀ G A⁻ᵀ, does need A⁻¹: at an exactly
 // singular matrix it throws, naming det.
-const adjugateOp: (a: Tensor) => Tensor = primitive(
-  'adjugate',
-  (a: Tensor) => withFactors('det', a, false, (f) => {
+const adjugate = op({
+  name: 'adjugate', internal: true, args: squareArg,
+  forward: (a) => withFactors('det', a, false, (f) => {
     const out = empty(a.shape.slice(), a.dtype, 'det');
     if (out.size > 0) {
       kernelFor<(f: Ptr, piv: Ptr, out: Ptr, n: number, count: number) => void>('lu_adjugate', a.dtype)(
@@ -513,17 +512,27 @@ const adjugateOp: (a: Tensor) => Tensor = primitive(
     }
     return out;
   }),
-  (g, adj, a: Tensor) => {
-    const ai = invOp(a, 'det (second derivative)');
-    const adjT = transposeLast(adj);
-    return sub(mul(sum(mul(g, ai), [-2, -1], true), adjT), matmul(matmul(adjT, g), ai, { transposeB: true }));
-  },
-);
+}).grads((g, adj, a) => {
+  const ai = raw.inv(a, 'det (second derivative)');
+  const adjT = transposeLast(adj);
+  return raw.sub(raw.mul(raw.sum(raw.mul(g, ai), [a.ndim - 2, a.ndim - 1], true), adjT), mm(mm(adjT, g, false, false), ai, false, true));
+});
 
 // d det(A) / dA = adj(A)ᵀ (= det(A) inv(A)ᵀ where A is invertible).
-const detOp: (a: Tensor) => Tensor = primitive(
-  'det',
-  (a: Tensor) => withFactors('det', a, false, (f) => {
+/**
+ * The determinant of a square matrix (or of each matrix of a batch
+ * `[..., n, n]`), from its LU decomposition: the product of the pivots times
+ * the sign of the row permutation. Its gradient is the transposed adjugate
+ * `adj(A)ᵀ` (`det(A) inv(A)ᵀ` where A is invertible), computed without
+ * dividing by det(A), so it is exact at singular matrices too; the second
+ * derivative at an exactly singular matrix throws.
+ *
+ * @example
+ * ag.det(ag.tensor([[1, 2], [3, 4]])).item(); // -2
+ */
+export const det = op({
+  name: 'det', args: squareArg,
+  forward: (a) => withFactors('det', a, false, (f) => {
     const out = empty(a.shape.slice(0, a.ndim - 2), a.dtype, 'det');
     if (out.size > 0) {
       if (f.n === 0) {
@@ -536,40 +545,9 @@ const detOp: (a: Tensor) => Tensor = primitive(
     }
     return out;
   }),
-  (dy, y, a: Tensor) => mul(reshape(dy, [...y.shape, 1, 1]), transposeLast(adjugateOp(a))),
-);
-
-/**
- * The determinant of a square matrix (or of each matrix of a batch
- * `[..., n, n]`), from its LU decomposition: the product of the pivots times
- * the sign of the row permutation. Its gradient is the transposed adjugate
- * `adj(A)ᵀ` (`det(A) inv(A)ᵀ` where A is invertible), computed without
- * dividing by det(A), so it is exact at singular matrices too; the second
- * derivative at an exactly singular matrix throws.
- *
- * @example
- * ag.det(ag.tensor([[1, 2], [3, 4]])).item(); // -2
- */
-export function det(a: Tensor): Tensor {
-  checkTensor('det', a, 'a');
-  checkSquare('det', a);
-  return detOp(a);
-}
+}).grads((dy, y, a) => raw.mul(raw.reshape(dy, [...y.shape, 1, 1]), transposeLast(adjugate(a))));
 
 // d log|det(A)| / dA = inv(A)ᵀ.
-const logdetOp: (a: Tensor) => Tensor = primitive(
-  'logdet',
-  (a: Tensor) => withFactors('logdet', a, false, (f) => {
-    const out = empty(a.shape.slice(0, a.ndim - 2), a.dtype, 'logdet');
-    if (out.size > 0) {
-      kernelFor<(f: Ptr, out: Ptr, n: number, count: number) => void>('lu_logabsdet', a.dtype)(
-        f.lu, out._ptr, f.n, f.count);
-    }
-    return out;
-  }),
-  (dy, y, a: Tensor) => mul(reshape(dy, [...y.shape, 1, 1]), transposeLast(invOp(a, 'logdet (gradient)'))),
-);
-
 /**
  * The logarithm of the ABSOLUTE value of the determinant, `log |det(a)|`
  * (the first value of Julia's `logabsdet`, numpy's `slogdet(a)[1]`), of a
@@ -582,18 +560,34 @@ const logdetOp: (a: Tensor) => Tensor = primitive(
  * @example
  * ag.logdet(ag.tensor([[1, 2], [3, 4]])).item(); // Math.log(2)
  */
-export function logdet(a: Tensor): Tensor {
-  checkTensor('logdet', a, 'a');
-  checkSquare('logdet', a);
-  return logdetOp(a);
-}
+export const logdet = op({
+  name: 'logdet', args: squareArg,
+  forward: (a) => withFactors('logdet', a, false, (f) => {
+    const out = empty(a.shape.slice(0, a.ndim - 2), a.dtype, 'logdet');
+    if (out.size > 0) {
+      kernelFor<(f: Ptr, out: Ptr, n: number, count: number) => void>('lu_logabsdet', a.dtype)(
+        f.lu, out._ptr, f.n, f.count);
+    }
+    return out;
+  }),
+}).grads((dy, y, a) => raw.mul(raw.reshape(dy, [...y.shape, 1, 1]), transposeLast(raw.inv(a, 'logdet (gradient)'))));
 
 // A X = B: dB = solve(Aᵀ, dX), dA = -dB Xᵀ, each summed over the batch axes
 // its operand was broadcast along. a is [..., n, n]; b is [..., n, k], or
 // [..., n] (a stack of vectors) when `vector`; batch axes broadcast.
-const solveOp: (a: Tensor, b: Tensor, vector: boolean) => Tensor = primitive(
-  'solve',
-  (a: Tensor, b: Tensor, vector: boolean) => {
+/**
+ * The solution `x` of `a x = b` for a square, non-singular `a`, by LU
+ * decomposition with partial pivoting (no inverse is formed). `b` is a vector
+ * `[n]` (the result is `[..., n]`) or a matrix `[..., n, k]` of right-hand
+ * sides; batch axes of `a [..., n, n]` and `b` broadcast, as in numpy 2.
+ * Throws an ArgumentError for an exactly singular `a`.
+ *
+ * @example
+ * ag.solve(ag.tensor([[2, 0], [0, 4]]), ag.tensor([2, 2])).toArray(); // [1, 0.5]
+ */
+export const solve = op({
+  name: 'solve', args: custom(solveArgs),
+  forward: (a, b, vector) => {
     const n = a.shape[a.ndim - 1];
     const batchB = b.shape.slice(0, b.ndim - (vector ? 1 : 2));
     const batch = tryBroadcastShapes(a.shape.slice(0, a.ndim - 2), batchB)!;
@@ -607,38 +601,29 @@ const solveOp: (a: Tensor, b: Tensor, vector: boolean) => Tensor = primitive(
       return out;
     }, batch);
   },
-  (dy, x, a: Tensor, _b: Tensor, vector: boolean) => {
-    const db = solveOp(transposeLast(a), dy, vector);
+}).grads(
+  (dy, x, a, _b, vector) => {
+    const db = raw.solve(transposeLast(a), dy, vector);
     const da = vector
-      ? mul(reshape(db, [...db.shape, 1]), reshape(x, [...x.shape.slice(0, x.ndim - 1), 1, x.shape[x.ndim - 1]]))
-      : matmul(db, x, { transposeB: true });
-    return unbroadcast(a, neg(da));
+      ? raw.mul(raw.reshape(db, [...db.shape, 1]), raw.reshape(x, [...x.shape.slice(0, x.ndim - 1), 1, x.shape[x.ndim - 1]]))
+      : mm(db, x, false, true);
+    return raw.unbroadcast(a, raw.neg(da));
   },
-  (dy, _x, a: Tensor, b: Tensor, vector: boolean) => unbroadcast(b, solveOp(transposeLast(a), dy, vector)),
+  (dy, _x, a, b, vector) => raw.unbroadcast(b, raw.solve(transposeLast(a), dy, vector)),
   null,
 );
 
-/**
- * The solution `x` of `a x = b` for a square, non-singular `a`, by LU
- * decomposition with partial pivoting (no inverse is formed). `b` is a vector
- * `[n]` (the result is `[..., n]`) or a matrix `[..., n, k]` of right-hand
- * sides; batch axes of `a [..., n, n]` and `b` broadcast, as in numpy 2.
- * Throws an ArgumentError for an exactly singular `a`.
- *
- * @example
- * ag.solve(ag.tensor([[2, 0], [0, 4]]), ag.tensor([2, 2])).toArray(); // [1, 0.5]
- */
-export function solve(a: Tensor, b: Tensor): Tensor {
-  checkTensor('solve', a, 'a');
-  checkTensor('solve', b, 'b');
-  const n = checkSquare('solve', a);
-  checkSameDType('solve', a, b);
+function solveArgs(op: string, a: Tensor, b: Tensor): [Tensor, Tensor, boolean] {
+  checkTensor(op, a, 'a');
+  checkTensor(op, b, 'b');
+  const n = checkSquare(op, a);
+  checkSameDType(op, a, b);
   const batchA = a.shape.slice(0, a.ndim - 2);
   if (b.ndim === 1) {
     if (b.shape[0] !== n) {
       throw new ShapeError(`solve: b of shape ${shapeString(b.shape)} does not fit a of shape ${shapeString(a.shape)} (expected ${n} entries)`);
     }
-    return solveOp(a, b, true);
+    return [a, b, true];
   }
   if (b.shape[b.ndim - 2] !== n) {
     throw new ShapeError(
@@ -651,5 +636,5 @@ export function solve(a: Tensor, b: Tensor): Tensor {
       `solve: batch dimensions ${shapeString(batchA)} and ${shapeString(batchB)} of a ${shapeString(a.shape)} and b ${shapeString(b.shape)} cannot be broadcast together`,
     );
   }
-  return solveOp(a, b, false);
+  return [a, b, false];
 }
