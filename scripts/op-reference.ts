@@ -18,6 +18,7 @@ const FAMILIES: [string, string][] = [
   ['linalg', 'Linear algebra'],
   ['shape', 'Shape'],
   ['indexing', 'Indexing and joining'],
+  ['conv', 'Convolution and pooling'],
   ['nn', 'Neural networks'],
 ];
 

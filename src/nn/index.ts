@@ -9,11 +9,12 @@ import { type DType } from '../runtime/dtype';
 import { makeParams } from '../core/diff';
 import { ArgumentError, ShapeError, describe } from '../runtime/errors';
 import { shapeString } from '../runtime/shape';
-import { checkTensor } from '../ops/util';
+import { checkTensor } from '../ops/args';
 import { add, mul, sub } from '../ops/arithmetic';
 import { matmul } from '../ops/linalg';
 import { reshape } from '../ops/shape';
-import { conv2d, dropout, layerNorm } from '../ops/nn';
+import { conv2d } from '../ops/conv';
+import { dropout, layerNorm } from '../ops/nn';
 
 /** A function from tensors to a tensor, with Params as properties. */
 export interface Layer {

@@ -10,3 +10,4 @@ export * from './shape';
 export * from './indexing';
 export * from './nn';
 export { axpy } from './inplace';
+export * from './conv';

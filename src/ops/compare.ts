@@ -171,7 +171,7 @@ const whereArgKind: Args<[cond: TensorLike, a: TensorLike, b: TensorLike], [Tens
  * const x = ag.tensor([-2, 3]);
  * ag.where(ag.greater(x, 0), x, 0).toArray(); // [0, 3]  (relu)
  */
-export const where = op({ name: 'where', args: whereArgKind, forward: whereForward, method: false }).grads(
+export const where = op({ name: 'where', args: whereArgKind, forward: whereForward }).grads(
   null,
   (dy, _y, cond, a) => raw.unbroadcast(a, raw.where(cond, dy, 0)),
   (dy, _y, cond, _a, b) => raw.unbroadcast(b, raw.where(cond, 0, dy)),

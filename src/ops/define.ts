@@ -1,11 +1,11 @@
 // How an op is declared, once: its name, how its public arguments are
-// checked and converted, its forward function, one gradient rule per
-// argument, and whether tensors have it as a method. From the declaration
-// come the public function (validated), its unvalidated form for gradient
-// rules (`raw.mul(dy, b)`: recorded like any call, so higher orders work,
-// but with no argument checks), the Tensor method and its type, the op's
-// entry in the registry (the op-table coverage test and the README reference
-// read it), and its name on tapes, in errors and in profiles.
+// checked and converted, its forward function, and one gradient rule per
+// argument. From the declaration come the public function (validated), its
+// unvalidated form for gradient rules (`raw.mul(dy, b)`: recorded like any
+// call, so higher orders work, but with no argument checks), the Tensor
+// method and its type (methods.ts), the op's entry in the registry (the
+// op-table coverage test and the README reference read it), and its name on
+// tapes, in errors and in profiles.
 
 import type { Tensor, TensorLike } from '../runtime/tensor';
 import { composite, invoke, type Primitive } from '../core/primitive';
@@ -18,13 +18,11 @@ export type Rules<A extends unknown[]> = { [K in keyof A]: Rule<A> | null };
 
 declare const RAW: unique symbol;
 
-/** A public op: a function with its name and whether tensors have it as a method. */
-export interface OpFn<P extends unknown[], R extends unknown[] = P, M extends boolean = true, Y = Tensor> {
+/** A public op: a function that carries its name. */
+export interface OpFn<P extends unknown[], R extends unknown[] = P, Y = Tensor> {
   (...args: P): Y;
   /** The op's name on tapes, in errors and in profiles. */
   readonly opName: string;
-  /** Whether tensors have the op as a method: `x.exp()` is `exp(x)`. */
-  readonly isMethod: M;
   /** @internal the arguments of its unvalidated form, for gradient rules */
   readonly [RAW]?: R;
 }
@@ -63,11 +61,10 @@ export function custom<P extends unknown[], A extends unknown[]>(parse: (op: str
   return { parse: (op, args) => parse(op, ...args), raw: null };
 }
 
-/** Every declared op, in declaration order: for methods, the coverage test and the README reference. */
+/** Every public op, in declaration order: for methods, the coverage test and the README reference. */
 export interface Declared {
   readonly name: string;
   readonly fn: (...args: any[]) => unknown;
-  readonly method: boolean;
   /** A constant on every tape. */
   readonly constant: boolean;
   /** Made of other ops rather than a primitive of its own. */
@@ -79,26 +76,14 @@ export const declared: Declared[] = [];
 export const rawOps: Record<string, (...args: any[]) => any> = {};
 
 function register<F extends (...args: any[]) => unknown>(
-  name: string, fn: F, rawFn: (...args: any[]) => unknown, method: boolean, constant: boolean, isComposite: boolean,
+  name: string, fn: F, rawFn: (...args: any[]) => unknown, constant: boolean, isComposite: boolean,
 ): F {
   if (rawOps[name] !== undefined) throw new Error(`autograd-wasm internal error: op ${name} declared twice`);
   rawOps[name] = rawFn;
   Object.defineProperty(fn, 'name', { value: name });
   Object.defineProperty(fn, 'opName', { value: name });
-  Object.defineProperty(fn, 'isMethod', { value: method });
-  declared.push({ name, fn, method, constant, composite: isComposite });
+  declared.push({ name, fn, constant, composite: isComposite });
   return fn;
-}
-
-/** What an op declaration says besides its rules. */
-interface OpDecl<P extends unknown[], A extends unknown[], R extends unknown[], M extends boolean> {
-  name: string;
-  args: Args<P, A, R>;
-  forward: (...args: A) => Tensor;
-  /** Whether tensors have it as a method (default true). */
-  method?: M;
-  /** A helper of other ops' rules (a mask, a backward kernel), not part of the public API. */
-  internal?: true;
 }
 
 /**
@@ -106,11 +91,11 @@ interface OpDecl<P extends unknown[], A extends unknown[], R extends unknown[], 
  * rest so that rules may call any op (`raw.*`) without the op's own type
  * depending on them.
  */
-export interface WithRules<P extends unknown[], A extends unknown[], R extends unknown[], M extends boolean> {
+export interface WithRules<P extends unknown[], A extends unknown[], R extends unknown[]> {
   /** One rule per forward argument (null for an argument that takes no gradient: a shape, an option). */
-  grads(...rules: Rules<A>): OpFn<P, R, M>;
+  grads(...rules: Rules<A>): OpFn<P, R>;
   /** The result is a constant on every tape (comparisons, rounding, masks): no gradient flows. */
-  constant(): OpFn<P, R, M>;
+  constant(): OpFn<P, R>;
 }
 
 /**
@@ -120,18 +105,22 @@ export interface WithRules<P extends unknown[], A extends unknown[], R extends u
  * export const exp = op({ name: 'exp', args: unary, forward: kernel('exp') })
  *   .grads((dy, y) => raw.mul(dy, y));
  */
-export function op<P extends unknown[], A extends unknown[], R extends unknown[], M extends boolean = true>(
-  d: OpDecl<P, A, R, M>,
-): WithRules<P, A, R, M> {
-  const make = (rules: readonly Rule<A>[] | null): OpFn<P, R, M> => {
-    const p: Primitive<A> = { name: d.name, forward: d.forward, rules };
+export function op<P extends unknown[], A extends unknown[], R extends unknown[]>(d: {
+  name: string;
+  args: Args<P, A, R>;
+  forward: (...args: A) => Tensor;
+  /** A helper of other ops' rules (a mask, a backward kernel), not part of the public API. */
+  internal?: true;
+}): WithRules<P, A, R> {
+  const make = (rules: readonly Rule<A>[] | null): OpFn<P, R> => {
     const name = d.name;
+    const p: Primitive<A> = { name, forward: d.forward, rules };
     const parse = d.args.parse;
     const fn = (...args: P): Tensor => invoke(p, parse, args);
-    if (d.internal === true) return Object.defineProperty(fn, 'name', { value: name }) as unknown as OpFn<P, R, M>;
+    if (d.internal === true) return Object.defineProperty(fn, 'name', { value: name }) as unknown as OpFn<P, R>;
     const rawPrepare = d.args.raw;
     const rawFn = rawPrepare === null ? (...args: A) => invoke(p, null, args) : (...args: R) => invoke(p, rawPrepare, args);
-    return register(name, fn, rawFn, d.method ?? true, rules === null, false) as unknown as OpFn<P, R, M>;
+    return register(name, fn, rawFn, rules === null, false) as unknown as OpFn<P, R>;
   };
   return {
     grads: (...rules) => make(rules as unknown as Rule<A>[]),
@@ -140,11 +129,11 @@ export function op<P extends unknown[], A extends unknown[], R extends unknown[]
 }
 
 /** The second half of a composite declaration: its body. */
-export interface WithBody<P extends unknown[], A extends unknown[], M extends boolean> {
+export interface WithBody<P extends unknown[], A extends unknown[]> {
   /** The body, on the converted arguments, made of other ops. */
-  as(body: (...args: A) => Tensor): OpFn<P, A, M>;
+  as(body: (...args: A) => Tensor): OpFn<P, A>;
   /** A body giving several tensors. */
-  asMany(body: (...args: A) => Tensor[]): OpFn<P, A, M, Tensor[]>;
+  asMany(body: (...args: A) => Tensor[]): OpFn<P, A, Tensor[]>;
 }
 
 /**
@@ -153,19 +142,14 @@ export interface WithBody<P extends unknown[], A extends unknown[], M extends bo
  * and records nothing; outside every scope its intermediates are freed when
  * it returns).
  */
-export function compose<P extends unknown[], A extends unknown[], M extends boolean = true>(d: {
-  name: string;
-  args: Args<P, A, A>;
-  /** Whether tensors have it as a method (default true). */
-  method?: M;
-}): WithBody<P, A, M> {
-  const make = <Y>(body: (...args: A) => Y): OpFn<P, A, M, Y> => {
+export function compose<P extends unknown[], A extends unknown[]>(d: { name: string; args: Args<P, A, A> }): WithBody<P, A> {
+  const make = <Y>(body: (...args: A) => Y): OpFn<P, A, Y> => {
     const name = d.name;
     const parse = d.args.parse;
     const fn = (...args: P): Y => composite(() => body(...parse(name, args)));
     // From a rule (always inside the backward pass's scope) no guard is needed:
     // a failing rule fails the whole pass, which frees what the rule made.
-    return register(name, fn, body, d.method ?? true, false, true) as unknown as OpFn<P, A, M, Y>;
+    return register(name, fn, body, false, true) as unknown as OpFn<P, A, Y>;
   };
   return { as: (body) => make(body), asMany: (body) => make(body) };
 }

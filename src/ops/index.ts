@@ -3,16 +3,12 @@
 
 import { ones } from '../runtime/create';
 import { hooks } from '../core/hooks';
-import * as all from './all';
-import { rawOps } from './define';
-import './fluent';
+import { raw } from './raw';
+import './methods';
 
-hooks.accumulate = (a, b) => all.add(a, b);
-hooks.onesLike = (t) => ones(t.shape.slice(), { dtype: t.dtype });
-
-// Transitional: families not yet declared with op() reach rules through their public functions.
-for (const [name, fn] of Object.entries(all)) {
-  if (typeof fn === 'function' && rawOps[name] === undefined) rawOps[name] = fn as (...args: any[]) => any;
-}
+// The tape's own needs, which core/ (knowing no op) cannot import: the sum
+// of two gradients, and the seed of a backward pass.
+hooks.accumulate = (a, b) => raw.add(a, b);
+hooks.onesLike = (t) => ones(t.shape, { dtype: t.dtype });
 
 export * from './all';

@@ -426,7 +426,7 @@ function checkList(op: string, xs: unknown): Tensor[] {
  * ag.concat([ag.tensor([[1, 2]]), ag.tensor([[3, 4], [5, 6]])]).toArray(); // [[1, 2], [3, 4], [5, 6]]
  * ag.concat([ag.tensor([[1], [2]]), ag.tensor([[3], [4]])], 1).toArray();  // [[1, 3], [2, 4]]
  */
-export const concat = compose({ name: 'concat', args: custom(concatArgs), method: false })
+export const concat = compose({ name: 'concat', args: custom(concatArgs) })
   .as((list, join) => joinOp('concat', concatOps, list.length)(...list, join));
 
 function concatArgs(op: string, xs: readonly Tensor[], axis: number = 0): [Tensor[], Join] {
@@ -461,7 +461,7 @@ function concatArgs(op: string, xs: readonly Tensor[], axis: number = 0): [Tenso
  * ag.stack([ag.tensor([1, 2]), ag.tensor([3, 4])]).toArray();    // [[1, 2], [3, 4]]
  * ag.stack([ag.tensor([1, 2]), ag.tensor([3, 4])], 1).toArray(); // [[1, 3], [2, 4]]
  */
-export const stack = compose({ name: 'stack', args: custom(stackArgs), method: false })
+export const stack = compose({ name: 'stack', args: custom(stackArgs) })
   .as((list, join) => joinOp('stack', stackOps, list.length)(...list, join));
 
 function stackArgs(op: string, xs: readonly Tensor[], axis: number = 0): [Tensor[], Join] {

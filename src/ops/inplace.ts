@@ -4,7 +4,7 @@ import type { Tensor } from '../runtime/tensor';
 import { kernels } from '../wasm/index';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
 import { sameShape, shapeString } from '../runtime/shape';
-import { checkTensor } from './util';
+import { checkTensor } from './args';
 
 /**
  * `y += a * x` in place, in WebAssembly (AutoGrad.jl's `axpy!`): the plain

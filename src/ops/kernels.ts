@@ -13,6 +13,13 @@ export function suffix(dtype: DType): 'f32' | 'f64' {
   return dtype === 'float32' ? 'f32' : 'f64';
 }
 
+/** Sets every element of `t` to `value`. */
+export function fill(t: Tensor, value: number): void {
+  if (t.size === 0) return;
+  if (t.dtype === 'float32') kernels().fill_f32(t._ptr, t.size, value);
+  else kernels().fill_f64(t._ptr, t.size, value);
+}
+
 /** Writes small int arrays into the kernel scratch block; returns their pointers. */
 export function writeInts(...arrays: number[][]): number[] {
   const base = scratchInts();

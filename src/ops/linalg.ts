@@ -12,7 +12,7 @@ import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/erro
 import { broadcastStrides, collapseAxes, contiguousStrides, sameShape, shapeSize, shapeString, tryBroadcastShapes } from '../runtime/shape';
 import { checkTensor, coercePair } from './args';
 import { compose, custom, op, pair } from './define';
-import { binaryForward, stridedCopy, writeInts } from './kernels';
+import { binaryForward, fill, stridedCopy, writeInts } from './kernels';
 import { raw } from './raw';
 
 type Ptr = number;
@@ -43,12 +43,6 @@ function transposeLast(x: Tensor): Tensor {
   return raw.transpose(x, perm);
 }
 
-function fillZero(t: Tensor): void {
-  if (t.size === 0) return;
-  if (t.dtype === 'float32') kernels().fill_f32(t._ptr, t.size, 0);
-  else kernels().fill_f64(t._ptr, t.size, 0);
-}
-
 // ---- matmul ----
 
 /** The batched kernel's multi-index holds this many axes (before collapsing). */
@@ -71,7 +65,7 @@ function matmulForward(a: Tensor, b: Tensor, transA: boolean, transB: boolean): 
   const out = empty([...batch, m, n], a.dtype, 'matmul');
   if (out.size === 0) return out;
   if (k === 0) {
-    fillZero(out);
+    fill(out, 0);
     return out;
   }
   const f32 = a.dtype === 'float32';
@@ -479,7 +473,7 @@ export const inv = op({
     parse: (op: string, [a]: [a: Tensor]): [Tensor, string] => [square(op, a), op],
     raw: null,
   },
-  forward: (a, op) => withFactors(op, a, true, (f) => {
+  forward: (a: Tensor, op: string): Tensor => withFactors(op, a, true, (f) => {
     const out = empty(a.shape.slice(), a.dtype, op);
     if (out.size > 0) {
       kernelFor<(f: Ptr, piv: Ptr, out: Ptr, n: number, count: number) => void>('lu_inv', a.dtype)(
@@ -535,10 +529,8 @@ export const det = op({
   forward: (a) => withFactors('det', a, false, (f) => {
     const out = empty(a.shape.slice(0, a.ndim - 2), a.dtype, 'det');
     if (out.size > 0) {
-      if (f.n === 0) {
-        if (a.dtype === 'float32') kernels().fill_f32(out._ptr, out.size, 1);
-        else kernels().fill_f64(out._ptr, out.size, 1);
-      } else {
+      if (f.n === 0) fill(out, 1);
+      else {
         kernelFor<(f: Ptr, piv: Ptr, out: Ptr, n: number, count: number) => void>('lu_det', a.dtype)(
           f.lu, f.piv, out._ptr, f.n, f.count);
       }

@@ -1,47 +1,63 @@
-// Neural-network ops: softmax and log-softmax, losses, 2-d convolution and
-// pooling, dropout, normalization and embedding. Each rule is written with
-// differentiable ops; conv2d, its two gradients, the pooling pairs and the
-// embedding pair are each other's adjoints, so gradients of any order work.
+// Neural-network ops: softmax and log-softmax, losses, dropout,
+// normalization and embedding (convolution and pooling are in conv.ts). Each
+// rule is written with differentiable ops; the embedding pair are each
+// other's adjoints, so gradients of any order work.
 
-import { Tensor, markTemporary, type TensorLike } from '../runtime/tensor';
+import { Tensor, alias, empty, markTemporary, type TensorLike } from '../runtime/tensor';
 import { tensor } from '../runtime/create';
-import { tidy } from '../runtime/tidy';
-import { primitive } from '../core/primitive';
-import { value } from '../core/diff';
+import type { DType } from '../runtime/dtype';
+import { kernelFor, kernels } from '../wasm/index';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
-import { broadcastShapes, normalizeAxes, normalizeAxis, sameShape, shapeString } from '../runtime/shape';
+import { broadcastShapes, normalizeAxes, normalizeAxis, sameShape, shapeSize, shapeString } from '../runtime/shape';
 import { nextDouble } from '../runtime/random';
-import { add, div, mul, neg, sub } from './arithmetic';
-import { abs2, softplus, sqrt } from './unary';
-import { mean, sum } from './reduce';
-import { reshape } from './shape';
+import { checkTensor, coercePair, readInts, type IntList } from './args';
+import { compose, custom, op, tensorArg } from './define';
+import { binaryForward, fill, withInts } from './kernels';
+import { raw } from './raw';
 import { axpy } from './inplace';
-import { binaryForward, checkTensor, coercePair, composite } from './util';
-import {
-  avgPoolBackwardForward, avgPoolForward, conv2dForward, conv2dInputGradForward, conv2dWeightGradForward,
-  crossEntropyForward, embeddingForward, embeddingScatterForward, maxPoolForward, maxPoolIndexed,
-  nllForward, oneHot, outLength, pair, parseInts, poolOutShape, softmaxForward,
-  type ConvSpec, type IntList, type PoolSpec,
-} from './nn-impl';
+
+function optionsObject(op: string, options: unknown): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ArgumentError(`${op}: options must be an object, got ${describe(options)}`);
+  }
+  return options as Record<string, unknown>;
+}
+
+/**
+ * Integers from a number, a (nested) array of numbers or an integer-valued
+ * tensor; each must lie in [0, bound). `what` names them in errors.
+ */
+function parseInts(op: string, what: string, input: unknown, bound: number, boundText: string): IntList {
+  return readInts(op, what, input, (v, i) => {
+    if (v < 0 || v >= bound) {
+      throw new ArgumentError(`${op}: ${what} value ${v} at position ${i} is out of range for ${boundText} (valid: 0..${bound - 1})`);
+    }
+    return v;
+  });
+}
 
 // ---------------------------------------------------------------------------
 // softmax and log-softmax
 
-const softmaxOp = primitive(
-  'softmax',
-  (x: Tensor, axis: number) => softmaxForward('softmax', x, axis),
-  // y ⊙ (dy − Σ dy ⊙ y)
-  (dy, y, _x: Tensor, axis: number) => mul(y, sub(dy, sum(mul(dy, y), axis, true))),
-  null,
-);
+type AxisKernel = (x: number, out: number, outer: number, n: number, inner: number) => void;
 
-const logSoftmaxOp = primitive(
-  'logSoftmax',
-  (x: Tensor, axis: number) => softmaxForward('logSoftmax', x, axis),
-  // dy − softmax(x) ⊙ Σ dy
-  (dy, _y, x: Tensor, axis: number) => sub(dy, mul(softmax(x, axis), sum(dy, axis, true))),
-  null,
-);
+/** softmax or log-softmax of x along `axis` (non-negative). */
+function softmaxForward(op: 'softmax' | 'logSoftmax', x: Tensor, axis: number): Tensor {
+  const out = empty(x.shape.slice(), x.dtype, op);
+  if (out.size === 0) return out;
+  const outer = shapeSize(x.shape.slice(0, axis));
+  const inner = shapeSize(x.shape.slice(axis + 1));
+  const name = op === 'softmax' ? 'softmax' : 'log_softmax';
+  kernelFor<AxisKernel>(`${name}`, x.dtype)(x._ptr, out._ptr, outer, x.shape[axis], inner);
+  return out;
+}
+
+function axisArgs(op: string, x: Tensor, axis: number = -1): [Tensor, number] {
+  checkTensor(op, x);
+  if (x.ndim === 0) throw new ShapeError(`${op}: x is 0-d (a scalar); it has no axis to normalize along`);
+  return [x, normalizeAxis(op, axis, x.ndim)];
+}
 
 /**
  * exp(x) normalized to sum to 1 along `axis` (default -1, the last),
@@ -52,11 +68,9 @@ const logSoftmaxOp = primitive(
  * ag.softmax(ag.tensor([1, 2, 3])).toArray();           // [0.0900, 0.2447, 0.6652]
  * ag.softmax(ag.tensor([[1000, 1000]]), -1).toArray();  // [[0.5, 0.5]]
  */
-export function softmax(x: Tensor, axis = -1): Tensor {
-  checkTensor('softmax', x);
-  if (x.ndim === 0) throw new ShapeError('softmax: x is 0-d (a scalar); it has no axis to normalize along');
-  return softmaxOp(x, normalizeAxis('softmax', axis, x.ndim));
-}
+export const softmax = op({ name: 'softmax', args: custom(axisArgs), forward: (x, axis) => softmaxForward('softmax', x, axis) })
+  // y ⊙ (dy − Σ dy ⊙ y)
+  .grads((dy, y, _x, axis) => raw.mul(y, raw.sub(dy, raw.sum(raw.mul(dy, y), [axis], true))), null);
 
 /**
  * log(softmax(x)) along `axis` (default -1), computed as x − max − log Σ
@@ -66,14 +80,46 @@ export function softmax(x: Tensor, axis = -1): Tensor {
  * @example
  * ag.logSoftmax(ag.tensor([0, 0])).toArray(); // [-0.6931, -0.6931]
  */
-export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  checkTensor('logSoftmax', x);
-  if (x.ndim === 0) throw new ShapeError('logSoftmax: x is 0-d (a scalar); it has no axis to normalize along');
-  return logSoftmaxOp(x, normalizeAxis('logSoftmax', axis, x.ndim));
-}
+export const logSoftmax = op({ name: 'logSoftmax', args: custom(axisArgs), forward: (x, axis) => softmaxForward('logSoftmax', x, axis) })
+  // dy − softmax(x) ⊙ Σ dy
+  .grads((dy, _y, x, axis) => raw.sub(dy, raw.mul(raw.softmax(x, axis), raw.sum(dy, [axis], true))), null);
 
 // ---------------------------------------------------------------------------
 // Classification losses
+
+type RowsKernel = (z: number, labels: number, rows: number, c: number) => number;
+
+function scalarOf(value: number, dtype: DType, op: string): Tensor {
+  const out = empty([], dtype, op);
+  if (dtype === 'float32') kernels().fill_f32(out._ptr, 1, value);
+  else kernels().fill_f64(out._ptr, 1, value);
+  return out;
+}
+
+/** mean over rows of logsumexp(z[r]) - z[r, label[r]]: cross-entropy of logits z [rows, c]. */
+function crossEntropyForward(z: Tensor, labels: IntList): Tensor {
+  const [rows, c] = z.shape;
+  const total = rows === 0 ? 0 : withInts('crossEntropy', labels.data, (ptr) => kernelFor<RowsKernel>('cross_entropy', z.dtype)(z._ptr, ptr, rows, c));
+  return scalarOf(total / rows, z.dtype, 'crossEntropy');
+}
+
+/** -mean over rows of logp[r, label[r]]. */
+function nllForward(logp: Tensor, labels: IntList): Tensor {
+  const [rows, c] = logp.shape;
+  const total = rows === 0 ? 0 : withInts('nll', labels.data, (ptr) => kernelFor<RowsKernel>('nn_pick_sum', logp.dtype)(logp._ptr, ptr, rows, c));
+  return scalarOf(-total / rows, logp.dtype, 'nll');
+}
+
+/** A [rows, c] matrix of zeros with `value` at (r, label[r]): a constant, never recorded. */
+function oneHot(labels: IntList, c: number, dtype: DType, value: number): Tensor {
+  const rows = labels.data.length;
+  const out = empty([rows, c], dtype, 'oneHot');
+  if (out.size === 0) return out;
+  withInts('oneHot', labels.data, (ptr) =>
+    kernelFor<(labels: number, out: number, rows: number, c: number, value: number) => void>('nn_one_hot', dtype)(ptr, out._ptr, rows, c, value),
+  );
+  return out;
+}
 
 /** Class labels: integers (a JS array or an integer-valued tensor [N]), or a tensor [N, C] of probabilities. */
 export type Labels = readonly number[] | Tensor;
@@ -109,21 +155,21 @@ function parseLabels(op: string, scores: Tensor, labels: unknown, what: string):
   return { kind: 'index', ints };
 }
 
-const crossEntropyOp = primitive(
-  'crossEntropy',
-  (z: Tensor, labels: IntList) => crossEntropyForward(z, labels),
+const crossEntropyIndex = op({
+  name: 'crossEntropy', internal: true,
+  args: custom((_op: string, z: Tensor, labels: IntList): [Tensor, IntList] => [z, labels]),
+  forward: crossEntropyForward,
+}).grads(
   // (softmax(z) − onehot) / N
-  (dy, _y, z: Tensor, labels: IntList) =>
-    mul(sub(softmax(z, 1), oneHot(labels, z.shape[1], z.dtype, 1)), mul(dy, 1 / z.shape[0])),
+  (dy, _y, z, labels) => raw.mul(raw.sub(raw.softmax(z, 1), oneHot(labels, z.shape[1], z.dtype, 1)), raw.mul(dy, 1 / z.shape[0])),
   null,
 );
 
-const nllOp = primitive(
-  'nll',
-  (logp: Tensor, labels: IntList) => nllForward(logp, labels),
-  (dy, _y, logp: Tensor, labels: IntList) => mul(oneHot(labels, logp.shape[1], logp.dtype, -1 / logp.shape[0]), dy),
-  null,
-);
+const nllIndex = op({
+  name: 'nll', internal: true,
+  args: custom((_op: string, logp: Tensor, labels: IntList): [Tensor, IntList] => [logp, labels]),
+  forward: nllForward,
+}).grads((dy, _y, logp, labels) => raw.mul(oneHot(labels, logp.shape[1], logp.dtype, -1 / logp.shape[0]), dy), null);
 
 /**
  * Mean cross-entropy of a batch of logits [N, C] against `labels`: integer
@@ -138,12 +184,12 @@ const nllOp = primitive(
  * ag.crossEntropy(logits, [0, 2]).item();                            // 0.1265...
  * ag.crossEntropy(logits, ag.tensor([[1, 0, 0], [0, 0, 1]])).item(); // the same
  */
-export function crossEntropy(logits: Tensor, labels: Labels): Tensor {
-  checkTensor('crossEntropy', logits, 'logits');
-  const l = parseLabels('crossEntropy', logits, labels, 'logits');
-  if (l.kind === 'index') return crossEntropyOp(logits, l.ints);
-  return composite(() => div(neg(sum(mul(l.p, logSoftmax(logits, 1)))), logits.shape[0]));
-}
+export const crossEntropy = compose({
+  name: 'crossEntropy',
+  args: custom((op: string, logits: Tensor, labels: Labels): [Tensor, ParsedLabels] => [checkTensor(op, logits, 'logits'), parseLabels(op, logits, labels, 'logits')]),
+}).as((logits, l) => l.kind === 'index'
+  ? crossEntropyIndex(logits, l.ints)
+  : raw.div(raw.neg(raw.sum(raw.mul(l.p, raw.logSoftmax(logits, 1)), [0, 1], false)), logits.shape[0]));
 
 /**
  * Negative log-likelihood of log-probabilities [N, C] (for instance the
@@ -155,12 +201,12 @@ export function crossEntropy(logits: Tensor, labels: Labels): Tensor {
  * @example
  * ag.nll(ag.log(ag.tensor([[0.5, 0.5], [0.1, 0.9]])), [0, 1]).item(); // 0.3992...
  */
-export function nll(logProbs: Tensor, labels: Labels): Tensor {
-  checkTensor('nll', logProbs, 'logProbs');
-  const l = parseLabels('nll', logProbs, labels, 'logProbs');
-  if (l.kind === 'index') return nllOp(logProbs, l.ints);
-  return composite(() => div(neg(sum(mul(l.p, logProbs))), logProbs.shape[0]));
-}
+export const nll = compose({
+  name: 'nll',
+  args: custom((op: string, logProbs: Tensor, labels: Labels): [Tensor, ParsedLabels] => [checkTensor(op, logProbs, 'logProbs'), parseLabels(op, logProbs, labels, 'logProbs')]),
+}).as((logp, l) => l.kind === 'index'
+  ? nllIndex(logp, l.ints)
+  : raw.div(raw.neg(raw.sum(raw.mul(l.p, logp), [0, 1], false)), logp.shape[0]));
 
 /**
  * Mean squared error: the mean of (a − b)² over the broadcast shape of `a`
@@ -170,12 +216,29 @@ export function nll(logProbs: Tensor, labels: Labels): Tensor {
  * @example
  * ag.mse(ag.tensor([1, 2, 3]), ag.tensor([1, 2, 5])).item(); // 1.3333...
  */
-export function mse(a: TensorLike, b: TensorLike): Tensor {
-  return composite(() => {
-    const [ta, tb] = coercePair('mse', a, b);
-    broadcastShapes('mse', ta.shape, tb.shape);
-    return mean(abs2(sub(ta, tb)));
-  });
+export const mse = compose({
+  name: 'mse',
+  args: custom((op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] => {
+    const [ta, tb] = coercePair(op, a, b);
+    broadcastShapes(op, ta.shape, tb.shape);
+    return [ta, tb];
+  }),
+}).as((a, b) => {
+  const d = raw.abs2(raw.sub(a, b));
+  return raw.mean(d, d.shape.map((_, i) => i), false);
+});
+
+function bceArgs(op: string, logits: Tensor, targets: TensorLike): [Tensor, Tensor] {
+  checkTensor(op, logits, 'logits');
+  if (targets instanceof Tensor) {
+    checkTensor(op, targets, 'targets');
+    if (targets.ndim > 0 && !sameShape(targets.shape, logits.shape)) {
+      throw new ShapeError(`${op}: targets must have the shape of logits ${shapeString(logits.shape)} (or be a number), got ${shapeString(targets.shape)}`);
+    }
+  } else if (typeof targets !== 'number') {
+    throw new ArgumentError(`${op}: targets must be a Tensor or a number, got ${describe(targets)}`);
+  }
+  return coercePair(op, logits, targets);
 }
 
 /**
@@ -188,277 +251,36 @@ export function mse(a: TensorLike, b: TensorLike): Tensor {
  * @example
  * ag.binaryCrossEntropy(ag.tensor([0, 100, -100]), ag.tensor([1, 1, 0])).item(); // 0.2310...
  */
-export function binaryCrossEntropy(logits: Tensor, targets: TensorLike): Tensor {
-  checkTensor('binaryCrossEntropy', logits, 'logits');
-  if (targets instanceof Tensor) {
-    checkTensor('binaryCrossEntropy', targets, 'targets');
-    if (targets.ndim > 0 && !sameShape(targets.shape, logits.shape)) {
-      throw new ShapeError(
-        `binaryCrossEntropy: targets must have the shape of logits ${shapeString(logits.shape)} (or be a number), got ${shapeString(targets.shape)}`,
-      );
-    }
-  } else if (typeof targets !== 'number') {
-    throw new ArgumentError(`binaryCrossEntropy: targets must be a Tensor or a number, got ${describe(targets)}`);
-  }
-  return composite(() => {
-    const [z, t] = coercePair('binaryCrossEntropy', logits, targets);
-    return mean(sub(softplus(z), mul(z, t)));
-  });
-}
-
-// ---------------------------------------------------------------------------
-// Convolution
-
-/** Options of `conv2d`; each spatial option is a number or an [h, w] pair. */
-export interface Conv2dOptions {
-  /** Step between windows (default 1). */
-  stride?: number | readonly [number, number];
-  /** Zeros added on each side (default 0). */
-  padding?: number | readonly [number, number];
-  /** Spacing between kernel taps (default 1). */
-  dilation?: number | readonly [number, number];
-  /** Channel groups (default 1): groups = Cin is a depthwise convolution. */
-  groups?: number;
-}
-
-type Conv2dFn = (x: Tensor, w: Tensor, spec: ConvSpec) => Tensor;
-type InputGradFn = (dy: Tensor, w: Tensor, spec: ConvSpec, xShape: number[]) => Tensor;
-type WeightGradFn = (x: Tensor, dy: Tensor, spec: ConvSpec, wShape: number[]) => Tensor;
-
-// The three are bilinear and adjoint to each other:
-//   <conv2d(x, w), dy> = <x, inputGrad(dy, w)> = <w, weightGrad(x, dy)>,
-// so each one's rules are the other two.
-const conv2dOp: Conv2dFn = primitive(
-  'conv2d',
-  (x: Tensor, w: Tensor, spec: ConvSpec) => conv2dForward(x, w, spec),
-  (dy, _y, x: Tensor, w: Tensor, spec: ConvSpec) => conv2dInputGradOp(dy, w, spec, x.shape.slice()),
-  (dy, _y, x: Tensor, w: Tensor, spec: ConvSpec) => conv2dWeightGradOp(x, dy, spec, w.shape.slice()),
-  null,
-);
-
-const conv2dInputGradOp: InputGradFn = primitive(
-  'conv2dInputGrad',
-  (dy: Tensor, w: Tensor, spec: ConvSpec, xShape: number[]) => conv2dInputGradForward(dy, w, spec, xShape),
-  (g, _y, _dy: Tensor, w: Tensor, spec: ConvSpec) => conv2dOp(g, w, spec),
-  (g, _y, dy: Tensor, w: Tensor, spec: ConvSpec) => conv2dWeightGradOp(g, dy, spec, w.shape.slice()),
-  null,
-  null,
-);
-
-const conv2dWeightGradOp: WeightGradFn = primitive(
-  'conv2dWeightGrad',
-  (x: Tensor, dy: Tensor, spec: ConvSpec, wShape: number[]) => conv2dWeightGradForward(x, dy, spec, wShape),
-  (g, _y, x: Tensor, dy: Tensor, spec: ConvSpec) => conv2dInputGradOp(dy, g, spec, x.shape.slice()),
-  (g, _y, x: Tensor, _dy: Tensor, spec: ConvSpec) => conv2dOp(x, g, spec),
-  null,
-  null,
-);
-
-function optionsObject(op: string, options: unknown): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ArgumentError(`${op}: options must be an object, got ${describe(options)}`);
-  }
-  return options as Record<string, unknown>;
-}
-
-/**
- * 2-d cross-correlation (a deep-learning "convolution") of images x [N, Cin,
- * H, W] (NCHW) with filters w [Cout, Cin/groups, kh, kw], giving [N, Cout,
- * Ho, Wo] with Ho = floor((H + 2 padding − dilation (kh − 1) − 1) / stride)
- * + 1 (likewise Wo). `stride`, `padding` and `dilation` are numbers or [h, w]
- * pairs; `groups` splits the channels (groups = Cin is depthwise). There is
- * no bias: add one with `ag.add(y, ag.reshape(b, [1, Cout, 1, 1]))`.
- * Computed as im2col + matrix products; the gradients are a transposed
- * convolution (for x) and a convolution of x with dy (for w), themselves
- * differentiable to any order.
- *
- * @example
- * const x = ag.randn([1, 3, 28, 28]);
- * const w = ag.randn([8, 3, 3, 3]);
- * ag.conv2d(x, w, { padding: 1 }).shape;   // [1, 8, 28, 28]
- * ag.conv2d(x, w, { stride: 2 }).shape;    // [1, 8, 13, 13]
- */
-export function conv2d(x: Tensor, w: Tensor, options?: Conv2dOptions): Tensor {
-  checkTensor('conv2d', x, 'x');
-  checkTensor('conv2d', w, 'w');
-  const o = optionsObject('conv2d', options);
-  if (x.ndim !== 4) throw new ShapeError(`conv2d: x must be a batch of images [N, Cin, H, W], got shape ${shapeString(x.shape)}`);
-  if (w.ndim !== 4) throw new ShapeError(`conv2d: w must be filters [Cout, Cin/groups, kh, kw], got shape ${shapeString(w.shape)}`);
-  if (x.dtype !== w.dtype) throw new DTypeError(`conv2d: x is ${x.dtype} but w is ${w.dtype}; cast one with ag.cast(x, dtype) first`);
-  const [sh, sw] = pair('conv2d', 'stride', o.stride ?? 1, 1);
-  const [ph, pw] = pair('conv2d', 'padding', o.padding ?? 0, 0);
-  const [dh, dw] = pair('conv2d', 'dilation', o.dilation ?? 1, 1);
-  const groups = o.groups ?? 1;
-  if (typeof groups !== 'number' || !Number.isInteger(groups) || groups < 1) {
-    throw new ArgumentError(`conv2d: groups must be a positive integer, got ${describe(groups)}`);
-  }
-  const [, cin, h, wd] = x.shape;
-  const [cout, cg, kh, kw] = w.shape;
-  if (cin % groups !== 0 || cout % groups !== 0) {
-    throw new ShapeError(`conv2d: groups ${groups} must divide both Cin ${cin} (x ${shapeString(x.shape)}) and Cout ${cout} (w ${shapeString(w.shape)})`);
-  }
-  if (cg !== cin / groups) {
-    throw new ShapeError(
-      `conv2d: w ${shapeString(w.shape)} must have Cin/groups = ${cin}/${groups} = ${cin / groups} input channels (axis 1) for x ${shapeString(x.shape)}, got ${cg}`,
-    );
-  }
-  if (kh < 1 || kw < 1) throw new ShapeError(`conv2d: the kernel size must be at least 1x1, got w ${shapeString(w.shape)}`);
-  const ho = outLength(h, kh, sh, ph, dh);
-  const wo = outLength(wd, kw, sw, pw, dw);
-  if (ho < 1 || wo < 1) {
-    throw new ShapeError(
-      `conv2d: the input ${h}x${wd} (padded by ${ph}x${pw}) is smaller than the dilated kernel ` +
-        `${dh * (kh - 1) + 1}x${dw * (kw - 1) + 1}: the output would be ${ho}x${wo}`,
-    );
-  }
-  const spec: ConvSpec = { sh, sw, ph, pw, dh, dw, groups };
-  return conv2dOp(x, w, spec);
-}
-
-// ---------------------------------------------------------------------------
-// Pooling
-
-type PoolFn = (x: Tensor, spec: PoolSpec) => Tensor;
-type PoolIndexedFn = (src: Tensor, x: Tensor, y: Tensor, spec: PoolSpec) => Tensor;
-type PoolBackFn = (dy: Tensor, spec: PoolSpec, xShape: number[]) => Tensor;
-
-// maxPool2d's gradient scatters dy to each window's argmax (found again from
-// x and the pooled y); the transpose of that scatter is a gather from the
-// same positions, and the other way round. The positions are locally
-// constant in x, so x and y get no second-order term (null rules).
-const maxPool2dOp: PoolFn = primitive(
-  'maxPool2d',
-  (x: Tensor, spec: PoolSpec) => maxPoolForward(x, spec),
-  (dy, y, x: Tensor, spec: PoolSpec) => maxPoolScatterOp(dy, x, y, spec),
-  null,
-);
-
-const maxPoolScatterOp: PoolIndexedFn = primitive(
-  'maxPool2dBackward',
-  (dy: Tensor, x: Tensor, y: Tensor, spec: PoolSpec) => maxPoolIndexed('scatter', dy, x, y, spec),
-  (g, _dx, _dy: Tensor, x: Tensor, y: Tensor, spec: PoolSpec) => maxPoolGatherOp(g, x, y, spec),
-  null,
-  null,
-  null,
-);
-
-const maxPoolGatherOp: PoolIndexedFn = primitive(
-  'maxPool2dGather',
-  (g: Tensor, x: Tensor, y: Tensor, spec: PoolSpec) => maxPoolIndexed('gather', g, x, y, spec),
-  (h, _out, _g: Tensor, x: Tensor, y: Tensor, spec: PoolSpec) => maxPoolScatterOp(h, x, y, spec),
-  null,
-  null,
-  null,
-);
-
-// avgPool2d is linear: its gradient spreads dy / area over each window, and
-// the gradient of that is avgPool2d again.
-const avgPool2dOp: PoolFn = primitive(
-  'avgPool2d',
-  (x: Tensor, spec: PoolSpec) => avgPoolForward(x, spec),
-  (dy, _y, x: Tensor, spec: PoolSpec) => avgPoolBackwardOp(dy, spec, x.shape.slice()),
-  null,
-);
-
-const avgPoolBackwardOp: PoolBackFn = primitive(
-  'avgPool2dBackward',
-  (dy: Tensor, spec: PoolSpec, xShape: number[]) => avgPoolBackwardForward(dy, spec, xShape),
-  (g, _y, _dy: Tensor, spec: PoolSpec) => avgPool2dOp(g, spec),
-  null,
-  null,
-);
-
-/** Options of `maxPool2d`; each is a number or an [h, w] pair. */
-export interface MaxPool2dOptions {
-  /** Step between windows (default: the kernel size). */
-  stride?: number | readonly [number, number];
-  /** Implicit -Infinity padding on each side, at most half the kernel (default 0). */
-  padding?: number | readonly [number, number];
-  /** Spacing between window taps (default 1). */
-  dilation?: number | readonly [number, number];
-}
-
-/** Options of `avgPool2d`; each is a number or an [h, w] pair. */
-export interface AvgPool2dOptions {
-  /** Step between windows (default: the kernel size). */
-  stride?: number | readonly [number, number];
-  /** Zero padding on each side, at most half the kernel (default 0); the zeros count in the average. */
-  padding?: number | readonly [number, number];
-}
-
-function poolSpec(op: string, x: Tensor, kernel: unknown, options: unknown, dilated: boolean): PoolSpec {
-  checkTensor(op, x);
-  const o = optionsObject(op, options);
-  if (x.ndim !== 4) throw new ShapeError(`${op}: x must be a batch of images [N, C, H, W], got shape ${shapeString(x.shape)}`);
-  const [kh, kw] = pair(op, 'kernel', kernel, 1);
-  const [sh, sw] = pair(op, 'stride', o.stride ?? [kh, kw], 1);
-  const [ph, pw] = pair(op, 'padding', o.padding ?? 0, 0);
-  const [dh, dw] = dilated ? pair(op, 'dilation', o.dilation ?? 1, 1) : [1, 1];
-  if (!dilated && o.dilation !== undefined) throw new ArgumentError(`${op}: dilation is not supported (only maxPool2d takes it)`);
-  if (ph > Math.floor(kh / 2) || pw > Math.floor(kw / 2)) {
-    throw new ArgumentError(`${op}: padding ${ph}x${pw} must be at most half the kernel ${kh}x${kw}`);
-  }
-  const spec: PoolSpec = { kh, kw, sh, sw, ph, pw, dh, dw, groups: 1 };
-  const [, , ho, wo] = poolOutShape(x.shape, spec);
-  if (ho < 1 || wo < 1) {
-    throw new ShapeError(
-      `${op}: the input ${x.shape[2]}x${x.shape[3]} (padded by ${ph}x${pw}) is smaller than the ` +
-        `${dilated ? 'dilated ' : ''}window ${dh * (kh - 1) + 1}x${dw * (kw - 1) + 1}: the output would be ${ho}x${wo}`,
-    );
-  }
-  return spec;
-}
-
-/**
- * The maximum of each kernel window of images x [N, C, H, W] (`kernel`,
- * `stride` — default the kernel —, `padding` and `dilation` are numbers or
- * [h, w] pairs; padding never wins). The gradient goes to the position of
- * each window's maximum; on ties, to the first one in row-major window order
- * (as PyTorch), and a NaN in a window wins and propagates. The backward pass
- * finds those positions again from x and the result, so no index buffer is
- * held between the passes.
- *
- * @example
- * const x = ag.tensor([[[[1, 2], [3, 4]]]]);
- * ag.maxPool2d(x, 2).toArray(); // [[[[4]]]]
- */
-export function maxPool2d(x: Tensor, kernel: number | readonly [number, number], options?: MaxPool2dOptions): Tensor {
-  return maxPool2dOp(x, poolSpec('maxPool2d', x, kernel, options, true));
-}
-
-/**
- * The mean of each kernel window of images x [N, C, H, W] (`kernel`,
- * `stride` — default the kernel — and `padding` are numbers or [h, w]
- * pairs). Padding zeros count in the mean: every window is divided by kh·kw,
- * like PyTorch's count_include_pad=True. The gradient spreads dy / (kh·kw)
- * over each window.
- *
- * @example
- * const x = ag.tensor([[[[1, 2], [3, 4]]]]);
- * ag.avgPool2d(x, 2).toArray(); // [[[[2.5]]]]
- */
-export function avgPool2d(x: Tensor, kernel: number | readonly [number, number], options?: AvgPool2dOptions): Tensor {
-  return avgPool2dOp(x, poolSpec('avgPool2d', x, kernel, options, false));
-}
+export const binaryCrossEntropy = compose({ name: 'binaryCrossEntropy', args: custom(bceArgs) }).as((z, t) => {
+  const l = raw.sub(raw.softplus(z), raw.mul(z, t));
+  return raw.mean(l, l.shape.map((_, i) => i), false);
+});
 
 // ---------------------------------------------------------------------------
 // Dropout
 
-const dropoutOp = primitive(
-  'dropout',
-  (x: Tensor, mask: Tensor) => binaryForward('mul', x, mask),
-  (dy, _y, _x: Tensor, mask: Tensor) => mul(dy, mask),
-  null,
-);
+const dropMask = op({
+  name: 'dropout', internal: true,
+  args: custom((_op: string, x: Tensor, mask: Tensor): [Tensor, Tensor] => [x, mask]),
+  forward: (x, mask) => binaryForward('mul', x, mask),
+}).grads((dy, _y, _x, mask) => raw.mul(dy, mask), null);
 
 // Not training, or p = 0: the same values in a new handle (no copy).
-const dropoutIdentityOp = primitive('dropout', (x: Tensor) => x, (dy) => dy);
+const dropNothing = op({ name: 'dropout', internal: true, args: tensorArg, forward: (x) => x }).grads((dy) => dy);
 
 /** Options of `dropout`. */
 export interface DropoutOptions {
   /** Drop entries (default true); when false dropout is the identity. */
   training?: boolean;
+}
+
+function dropoutArgs(op: string, x: Tensor, p: number, options?: DropoutOptions): [Tensor, number, boolean] {
+  checkTensor(op, x);
+  const o = optionsObject(op, options);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ArgumentError(`${op}: p must be a probability in [0, 1], got ${describe(p)}`);
+  const training = o.training ?? true;
+  if (typeof training !== 'boolean') throw new ArgumentError(`${op}: training must be a boolean, got ${describe(training)}`);
+  return [x, p, training];
 }
 
 /**
@@ -475,25 +297,16 @@ export interface DropoutOptions {
  * ag.dropout(ag.ones([6]), 0.5).toArray();                       // [2, 0, 0, 0, 2, 2]
  * ag.dropout(ag.ones([3]), 0.5, { training: false }).toArray();  // [1, 1, 1]
  */
-export function dropout(x: Tensor, p: number, options?: DropoutOptions): Tensor {
-  checkTensor('dropout', x);
-  const o = optionsObject('dropout', options);
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-    throw new ArgumentError(`dropout: p must be a probability in [0, 1], got ${describe(p)}`);
-  }
-  const training = o.training ?? true;
-  if (typeof training !== 'boolean') throw new ArgumentError(`dropout: training must be a boolean, got ${describe(training)}`);
-  if (!training || p === 0) return dropoutIdentityOp(x);
+export const dropout = compose({ name: 'dropout', args: custom(dropoutArgs) }).as((x, p, training) => {
+  if (!training || p === 0) return dropNothing(x);
   const n = x.size;
   const values = x.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
   if (p < 1) {
     const scale = 1 / (1 - p);
     for (let i = 0; i < n; i++) values[i] = nextDouble() < p ? 0 : scale;
   }
-  const mask = tensor(values, { shape: x.shape.slice(), dtype: x.dtype });
-  markTemporary(mask);
-  return dropoutOp(x, mask);
-}
+  return dropMask(x, markTemporary(tensor(values, { shape: x.shape.slice(), dtype: x.dtype })));
+});
 
 // ---------------------------------------------------------------------------
 // Normalization
@@ -507,10 +320,19 @@ function checkEps(op: string, eps: unknown): number {
 
 /** (x − mean) / sqrt(var + eps) over `axes`, with the biased variance; also returns the statistics. */
 function standardize(x: Tensor, axes: number[], eps: number): { y: Tensor; mu: Tensor; v: Tensor } {
-  const mu = mean(x, axes, true);
-  const xc = sub(x, mu);
-  const v = mean(abs2(xc), axes, true);
-  return { y: div(xc, sqrt(add(v, eps))), mu, v };
+  const mu = raw.mean(x, axes, true);
+  const xc = raw.sub(x, mu);
+  const v = raw.mean(raw.abs2(xc), axes, true);
+  return { y: raw.div(xc, raw.sqrt(raw.add(v, eps))), mu, v };
+}
+
+function layerNormArgs(op: string, x: Tensor, axis: number | readonly number[] = -1, eps: number = 1e-5): [Tensor, number[], number] {
+  checkTensor(op, x);
+  checkEps(op, eps);
+  if (x.ndim === 0) throw new ShapeError(`${op}: x is 0-d (a scalar); it has no axis to normalize over`);
+  const axes = normalizeAxes(op, axis, x.ndim);
+  if (axes.length === 0) throw new ArgumentError(`${op}: axis must name at least one axis`);
+  return [x, axes, eps];
 }
 
 /**
@@ -523,14 +345,7 @@ function standardize(x: Tensor, axes: number[], eps: number): { y: Tensor; mu: T
  * @example
  * ag.layerNorm(ag.tensor([[1, 2, 3]]), -1, 0).toArray(); // [[-1.2247, 0, 1.2247]]
  */
-export function layerNorm(x: Tensor, axis: number | readonly number[] = -1, eps = 1e-5): Tensor {
-  checkTensor('layerNorm', x);
-  checkEps('layerNorm', eps);
-  if (x.ndim === 0) throw new ShapeError('layerNorm: x is 0-d (a scalar); it has no axis to normalize over');
-  const axes = normalizeAxes('layerNorm', axis, x.ndim);
-  if (axes.length === 0) throw new ArgumentError('layerNorm: axis must name at least one axis');
-  return composite(() => standardize(x, axes, eps).y);
-}
+export const layerNorm = compose({ name: 'layerNorm', args: custom(layerNormArgs) }).as((x, axes, eps) => standardize(x, axes, eps).y);
 
 /** Options of `batchNorm`. */
 export interface BatchNormOptions {
@@ -546,6 +361,48 @@ export interface BatchNormOptions {
   runningVar?: Tensor;
   /** Weight of the new batch statistic in the running update (default 0.1). */
   momentum?: number;
+}
+
+interface BatchNormPlan {
+  axis: number;
+  eps: number;
+  training: boolean;
+  momentum: number;
+  rm: Tensor | null;
+  rv: Tensor | null;
+}
+
+function batchNormArgs(op: string, x: Tensor, options?: BatchNormOptions): [Tensor, BatchNormPlan] {
+  checkTensor(op, x);
+  const o = optionsObject(op, options);
+  if (x.ndim < 2) throw new ShapeError(`${op}: x must have a batch axis and a channel axis (rank >= 2), got shape ${shapeString(x.shape)}`);
+  const axis = normalizeAxis(op, (o.axis ?? 1) as number, x.ndim);
+  const eps = checkEps(op, o.eps ?? 1e-5);
+  const training = o.training ?? true;
+  if (typeof training !== 'boolean') throw new ArgumentError(`${op}: training must be a boolean, got ${describe(training)}`);
+  const momentum = o.momentum ?? 0.1;
+  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
+    throw new ArgumentError(`${op}: momentum must be a number in [0, 1], got ${describe(momentum)}`);
+  }
+  const c = x.shape[axis];
+  const stat = (name: string, t: unknown): Tensor | null => {
+    if (t === undefined || t === null) return null;
+    const s = checkTensor(op, t, name);
+    if (!sameShape(s.shape, [c])) {
+      throw new ShapeError(`${op}: ${name} must have shape [${c}] (the size of channel axis ${axis} of x ${shapeString(x.shape)}), got ${shapeString(s.shape)}`);
+    }
+    if (s.dtype !== x.dtype) throw new DTypeError(`${op}: x is ${x.dtype} but ${name} is ${s.dtype}`);
+    return s;
+  };
+  const rm = stat('runningMean', o.runningMean);
+  const rv = stat('runningVar', o.runningVar);
+  if (!training && (rm === null || rv === null)) {
+    throw new ArgumentError(`${op}: inference (training: false) needs both runningMean and runningVar`);
+  }
+  if (training && x.size / Math.max(c, 1) <= 1) {
+    throw new ShapeError(`${op}: training needs more than one value per channel, got x ${shapeString(x.shape)} with channel axis ${axis}`);
+  }
+  return [x, { axis, eps, training, momentum, rm, rv }];
 }
 
 /**
@@ -566,84 +423,82 @@ export interface BatchNormOptions {
  * rm.toArray(); // [0.2, 2]
  * ag.batchNorm(x, { training: false, runningMean: rm, runningVar: rv }); // uses rm, rv
  */
-export function batchNorm(x: Tensor, options?: BatchNormOptions): Tensor {
-  checkTensor('batchNorm', x);
-  const o = optionsObject('batchNorm', options);
-  if (x.ndim < 2) throw new ShapeError(`batchNorm: x must have a batch axis and a channel axis (rank >= 2), got shape ${shapeString(x.shape)}`);
-  const axis = normalizeAxis('batchNorm', (o.axis ?? 1) as number, x.ndim);
-  const eps = checkEps('batchNorm', o.eps ?? 1e-5);
-  const training = o.training ?? true;
-  if (typeof training !== 'boolean') throw new ArgumentError(`batchNorm: training must be a boolean, got ${describe(training)}`);
-  const momentum = o.momentum ?? 0.1;
-  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
-    throw new ArgumentError(`batchNorm: momentum must be a number in [0, 1], got ${describe(momentum)}`);
-  }
+export const batchNorm = compose({ name: 'batchNorm', args: custom(batchNormArgs) }).as((x, o) => {
+  const { axis, eps, rm, rv, momentum } = o;
   const c = x.shape[axis];
-  const stat = (name: string, t: unknown): Tensor | null => {
-    if (t === undefined || t === null) return null;
-    checkTensor('batchNorm', t, name);
-    const s = t as Tensor;
-    if (!sameShape(s.shape, [c])) {
-      throw new ShapeError(`batchNorm: ${name} must have shape [${c}] (the size of channel axis ${axis} of x ${shapeString(x.shape)}), got ${shapeString(s.shape)}`);
-    }
-    if (s.dtype !== x.dtype) throw new DTypeError(`batchNorm: x is ${x.dtype} but ${name} is ${s.dtype}`);
-    return s;
-  };
-  const rm = stat('runningMean', o.runningMean);
-  const rv = stat('runningVar', o.runningVar);
-  const axes = x.shape.map((_, i) => i).filter((i) => i !== axis);
   const statShape = x.shape.map((d, i) => (i === axis ? d : 1));
-  if (!training) {
-    if (rm === null || rv === null) {
-      throw new ArgumentError('batchNorm: inference (training: false) needs both runningMean and runningVar');
-    }
-    return composite(() => div(sub(x, reshape(rm, statShape)), sqrt(add(reshape(rv, statShape), eps))));
-  }
+  if (!o.training) return raw.div(raw.sub(x, raw.reshape(rm!, statShape)), raw.sqrt(raw.add(raw.reshape(rv!, statShape), eps)));
   const count = x.size / Math.max(c, 1);
-  if (count <= 1) {
-    throw new ShapeError(`batchNorm: training needs more than one value per channel, got x ${shapeString(x.shape)} with channel axis ${axis}`);
+  const { y, mu, v } = standardize(x, x.shape.map((_, i) => i).filter((i) => i !== axis), eps);
+  if (rm !== null || rv !== null) {
+    // The running statistics are plain numbers, not part of any gradient:
+    // computed from untracked views (aliases no tape knows), both before
+    // either is written, so a failure leaves them as they were.
+    const newMean = rm === null ? null : raw.sub(raw.reshape(alias(mu, mu.shape), [c]), rm);
+    const newVar = rv === null ? null : raw.sub(raw.mul(raw.reshape(alias(v, v.shape), [c]), count / (count - 1)), rv);
+    if (rm !== null) axpy(momentum, newMean!, rm);
+    if (rv !== null) axpy(momentum, newVar!, rv);
   }
-  return composite(() => {
-    const { y, mu, v } = standardize(x, axes, eps);
-    if (rm !== null || rv !== null) {
-      // The running statistics are plain numbers, not part of any gradient;
-      // both updates are computed before either is written, so a failure
-      // leaves them as they were.
-      tidy(() => {
-        const newMean = rm === null ? null : sub(reshape(value(mu), [c]), rm);
-        const newVar = rv === null ? null : sub(mul(reshape(value(v), [c]), count / (count - 1)), rv);
-        if (rm !== null) axpy(momentum, newMean!, rm);
-        if (rv !== null) axpy(momentum, newVar!, rv);
-      });
-    }
-    return y;
-  });
-}
+  return y;
+});
 
 // ---------------------------------------------------------------------------
 // Embedding
 
-type EmbeddingFn = (table: Tensor, ids: IntList) => Tensor;
-type EmbeddingBackFn = (dy: Tensor, ids: IntList, v: number) => Tensor;
+function embeddingForward(table: Tensor, ids: IntList): Tensor {
+  const d = table.shape[1];
+  const out = empty([...ids.shape, d], table.dtype, 'embedding');
+  if (out.size === 0) return out;
+  try {
+    withInts('embedding', ids.data, (ptr) =>
+      kernelFor<(t: number, ids: number, out: number, count: number, d: number) => void>('embedding_gather', table.dtype)(
+        table._ptr, ptr, out._ptr, ids.data.length, d,
+      ),
+    );
+  } catch (error) {
+    out.dispose();
+    throw error;
+  }
+  return out;
+}
+
+/** dy [...ids.shape, d] added row by row into zeros [v, d]: repeated ids accumulate. */
+function embeddingScatterForward(dy: Tensor, ids: IntList, v: number): Tensor {
+  const d = dy.shape[dy.ndim - 1];
+  const out = empty([v, d], dy.dtype, 'embeddingBackward');
+  if (out.size === 0) return out;
+  if (ids.data.length === 0) {
+    fill(out, 0);
+    return out;
+  }
+  try {
+    withInts('embeddingBackward', ids.data, (ptr) =>
+      kernelFor<(src: number, ids: number, out: number, count: number, v: number, d: number) => void>('embedding_scatter_add', dy.dtype)(
+        dy._ptr, ptr, out._ptr, ids.data.length, v, d,
+      ),
+    );
+  } catch (error) {
+    out.dispose();
+    throw error;
+  }
+  return out;
+}
 
 // A gather of rows and its transpose, a scatter-add (repeated ids accumulate).
-const embeddingOp: EmbeddingFn = primitive(
-  'embedding',
-  (table: Tensor, ids: IntList) => embeddingForward(table, ids),
-  (dy, _y, table: Tensor, ids: IntList) => embeddingBackwardOp(dy, ids, table.shape[0]),
-  null,
-);
-
-const embeddingBackwardOp: EmbeddingBackFn = primitive(
-  'embeddingBackward',
-  (dy: Tensor, ids: IntList, v: number) => embeddingScatterForward(dy, ids, v),
-  (g, _y, _dy: Tensor, ids: IntList) => embeddingOp(g, ids),
-  null,
-  null,
-);
+const embeddingScatter = op({
+  name: 'embeddingBackward', internal: true,
+  args: custom((_op: string, dy: Tensor, ids: IntList, v: number): [Tensor, IntList, number] => [dy, ids, v]),
+  forward: embeddingScatterForward,
+}).grads((g, _y, _dy, ids) => raw.embedding(g, ids), null, null);
 
 /** Integer ids: a number, a (nested) array of numbers, or an integer-valued tensor. */
 export type Ids = number | readonly Ids[] | Tensor;
+
+function embeddingArgs(op: string, table: Tensor, ids: Ids): [Tensor, IntList] {
+  checkTensor(op, table, 'table');
+  if (table.ndim !== 2) throw new ShapeError(`${op}: table must be a matrix [V, D], got shape ${shapeString(table.shape)}`);
+  return [table, parseInts(op, 'ids', ids, table.shape[0], `a table of ${table.shape[0]} rows`)];
+}
 
 /**
  * Rows of `table` [V, D] picked by integer `ids` in [0, V) (a number, a
@@ -655,9 +510,5 @@ export type Ids = number | readonly Ids[] | Tensor;
  * const table = ag.tensor([[0, 0], [1, 1], [2, 2]]);
  * ag.embedding(table, [[2, 0], [2, 2]]).toArray(); // [[[2, 2], [0, 0]], [[2, 2], [2, 2]]]
  */
-export function embedding(table: Tensor, ids: Ids): Tensor {
-  checkTensor('embedding', table, 'table');
-  if (table.ndim !== 2) throw new ShapeError(`embedding: table must be a matrix [V, D], got shape ${shapeString(table.shape)}`);
-  const list = parseInts('embedding', 'ids', ids, table.shape[0], `a table of ${table.shape[0]} rows`);
-  return embeddingOp(table, list);
-}
+export const embedding = op({ name: 'embedding', args: custom(embeddingArgs), forward: embeddingForward })
+  .grads((dy, _y, table, ids) => embeddingScatter(dy, ids, table.shape[0]), null);

@@ -7,7 +7,7 @@ import type * as families from './all';
 import { rawOps, type OpFn } from './define';
 
 type Families = typeof families;
-type RawOf<F> = F extends OpFn<any, infer R, any, infer Y> ? (...args: R) => Y : F;
+type RawOf<F> = F extends OpFn<any, infer R, infer Y> ? (...args: R) => Y : F;
 export type Raw = { [K in keyof Families as Families[K] extends (...args: any[]) => unknown ? K : never]: RawOf<Families[K]> };
 
 export const raw = rawOps as unknown as Raw;

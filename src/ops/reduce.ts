@@ -157,8 +157,8 @@ const nonEmpty = (what: string) => ({
 });
 
 /** The type of a reduction that also takes a function first: `sum(abs2, x)`. */
-type AlsoFnFirst<F> = F extends OpFn<[x: TensorLike, ...infer Rest], infer R, infer M>
-  ? ((f: ElementwiseFn, x: TensorLike, ...rest: Rest) => Tensor) & OpFn<[x: TensorLike, ...Rest], R, M>
+type AlsoFnFirst<F> = F extends OpFn<[x: TensorLike, ...infer Rest], infer R>
+  ? ((f: ElementwiseFn, x: TensorLike, ...rest: Rest) => Tensor) & OpFn<[x: TensorLike, ...Rest], R>
   : never;
 const alsoFnFirst = <F>(f: F) => f as AlsoFnFirst<F>;
 

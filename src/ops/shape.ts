@@ -161,7 +161,7 @@ function unbroadcastArgs(op: string, x: Tensor, dy: Tensor): [Tensor, Tensor] {
  * @example
  * // in a rule for add(a, b):  (dy, y, a, b) => ag.unbroadcast(a, dy)
  */
-export const unbroadcast = compose({ name: 'unbroadcast', args: custom(unbroadcastArgs), method: false }).as((x, dy) => {
+export const unbroadcast = compose({ name: 'unbroadcast', args: custom(unbroadcastArgs) }).as((x, dy) => {
   if (sameShape(x.shape, dy.shape)) return dy;
   const lead = dy.ndim - x.ndim;
   const axes: number[] = [];

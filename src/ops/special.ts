@@ -114,5 +114,5 @@ function polygammaArgs(op: string, n: number, x: TensorLike): [number, Tensor] {
  * disagree). d/dx = polygamma(n + 1, x), so it is differentiable to any order.
  * @example ag.polygamma(2, ag.tensor([1], { dtype: 'float64' })).item() // -2.404113806319188 (-2ζ(3))
  */
-export const polygamma = op({ name: 'polygamma', args: custom(polygammaArgs), forward: (n, x) => polygammaForward('polygamma', n, x), method: false })
+export const polygamma = op({ name: 'polygamma', args: custom(polygammaArgs), forward: (n, x) => polygammaForward('polygamma', n, x) })
   .grads(null, (dy, _y, n, x) => raw.mul(dy, raw.polygamma(n + 1, x)));

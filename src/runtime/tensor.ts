@@ -10,6 +10,7 @@ import { ArgumentError, DisposedError, OutOfMemoryError, ShapeError, describe } 
 import { shapeSize, shapeString } from './shape';
 import { formatTensor, inspectTensor } from './format';
 import { brand } from './copy';
+import type { TensorMethods } from '../ops/methods';
 
 const disposeSymbol: symbol =
   (Symbol as unknown as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
@@ -191,6 +192,14 @@ Object.defineProperty(Tensor.prototype, Symbol.for('nodejs.util.inspect.custom')
 });
 brand(Tensor, 'Tensor');
 
+// The methods that mirror the ops (`x.exp()` for `exp(x)`), typed from the
+// ops' own declarations and installed by ops/methods.ts: the floor only
+// names their type, so that one declaration of Tensor carries them all.
+export interface Tensor extends TensorMethods {
+  /** Iterates over the first axis (`unstack(x, 0)`), so `for (const row of x)` works. */
+  [Symbol.iterator](): Iterator<Tensor>;
+}
+
 export type NestedArray = number | NestedArray[];
 
 /**
@@ -210,120 +219,6 @@ function creationSite(): string {
   return user === undefined ? 'unknown' : user.replace(/^at /, '');
 }
 
-/** Fluent methods, installed by ops/fluent.ts (each calls the op of the same name with this tensor first). */
-export interface Tensor {
-  add(b: TensorLike): Tensor;
-  sub(b: TensorLike): Tensor;
-  mul(b: TensorLike): Tensor;
-  div(b: TensorLike): Tensor;
-  pow(b: TensorLike): Tensor;
-  maximum(b: TensorLike): Tensor;
-  minimum(b: TensorLike): Tensor;
-  atan2(b: TensorLike): Tensor;
-  hypot(b: TensorLike): Tensor;
-  mod(b: TensorLike): Tensor;
-  equal(b: TensorLike): Tensor;
-  notEqual(b: TensorLike): Tensor;
-  less(b: TensorLike): Tensor;
-  lessEqual(b: TensorLike): Tensor;
-  greater(b: TensorLike): Tensor;
-  greaterEqual(b: TensorLike): Tensor;
-  neg(): Tensor;
-  exp(): Tensor;
-  log(): Tensor;
-  sqrt(): Tensor;
-  tanh(): Tensor;
-  abs2(): Tensor;
-  abs(): Tensor;
-  sign(): Tensor;
-  cbrt(): Tensor;
-  exp2(): Tensor;
-  expm1(): Tensor;
-  log2(): Tensor;
-  log10(): Tensor;
-  log1p(): Tensor;
-  reciprocal(): Tensor;
-  sin(): Tensor;
-  cos(): Tensor;
-  tan(): Tensor;
-  asin(): Tensor;
-  acos(): Tensor;
-  atan(): Tensor;
-  sinh(): Tensor;
-  cosh(): Tensor;
-  asinh(): Tensor;
-  acosh(): Tensor;
-  atanh(): Tensor;
-  sigmoid(): Tensor;
-  relu(): Tensor;
-  softplus(): Tensor;
-  gelu(): Tensor;
-  floor(): Tensor;
-  ceil(): Tensor;
-  round(): Tensor;
-  trunc(): Tensor;
-  isnan(): Tensor;
-  isfinite(): Tensor;
-  erf(): Tensor;
-  erfc(): Tensor;
-  erfinv(): Tensor;
-  lgamma(): Tensor;
-  digamma(): Tensor;
-  trigamma(): Tensor;
-  elu(alpha?: number): Tensor;
-  clamp(lo?: number | null, hi?: number | null): Tensor;
-  sum(axis?: number | readonly number[], keepdims?: boolean): Tensor;
-  mean(axis?: number | readonly number[], keepdims?: boolean): Tensor;
-  prod(axis?: number | readonly number[], keepdims?: boolean): Tensor;
-  max(axis?: number | readonly number[], keepdims?: boolean): Tensor;
-  min(axis?: number | readonly number[], keepdims?: boolean): Tensor;
-  logsumexp(axis?: number | readonly number[], keepdims?: boolean): Tensor;
-  variance(axis?: number | readonly number[], keepdims?: boolean, ddof?: number): Tensor;
-  std(axis?: number | readonly number[], keepdims?: boolean, ddof?: number): Tensor;
-  norm(p?: number, axis?: number | readonly number[], keepdims?: boolean): Tensor;
-  argmax(axis?: number, keepdims?: boolean): Tensor;
-  argmin(axis?: number, keepdims?: boolean): Tensor;
-  matmul(b: Tensor, options?: { transposeA?: boolean; transposeB?: boolean }): Tensor;
-  dot(b: Tensor): Tensor;
-  outer(b: TensorLike): Tensor;
-  kron(b: TensorLike): Tensor;
-  diag(k?: number): Tensor;
-  trace(): Tensor;
-  tril(k?: number): Tensor;
-  triu(k?: number): Tensor;
-  inv(): Tensor;
-  det(): Tensor;
-  logdet(): Tensor;
-  solve(b: Tensor): Tensor;
-  softmax(axis?: number): Tensor;
-  logSoftmax(axis?: number): Tensor;
-  crossEntropy(labels: readonly number[] | Tensor): Tensor;
-  nll(labels: readonly number[] | Tensor): Tensor;
-  mse(b: TensorLike): Tensor;
-  binaryCrossEntropy(targets: TensorLike): Tensor;
-  conv2d(w: Tensor, options?: { stride?: number | [number, number]; padding?: number | [number, number]; dilation?: number | [number, number]; groups?: number }): Tensor;
-  maxPool2d(kernel: number | [number, number], options?: { stride?: number | [number, number]; padding?: number | [number, number]; dilation?: number | [number, number] }): Tensor;
-  avgPool2d(kernel: number | [number, number], options?: { stride?: number | [number, number]; padding?: number | [number, number] }): Tensor;
-  dropout(p: number, options?: { training?: boolean }): Tensor;
-  layerNorm(axis?: number | readonly number[], eps?: number): Tensor;
-  reshape(shape: readonly number[]): Tensor;
-  flatten(): Tensor;
-  squeeze(axis?: number | readonly number[]): Tensor;
-  expandDims(axis: number | readonly number[]): Tensor;
-  transpose(perm?: readonly number[]): Tensor;
-  broadcastTo(shape: readonly number[]): Tensor;
-  tile(reps: number | readonly number[]): Tensor;
-  repeat(repeats: number, axis?: number): Tensor;
-  cast(dtype: DType): Tensor;
-  slice(...specs: (number | null | readonly (number | null)[])[]): Tensor;
-  gather(indices: number | readonly unknown[] | Tensor, axis?: number): Tensor;
-  flip(axis?: number | readonly number[]): Tensor;
-  pad(widths: number | readonly [number, number] | readonly (readonly [number, number])[], value?: number): Tensor;
-  split(sizes: number | readonly number[], axis?: number): Tensor[];
-  unstack(axis?: number): Tensor[];
-  /** Iterates over the first axis (`unstack(x, 0)`), so `for (const row of x)` works. */
-  [Symbol.iterator](): Iterator<Tensor>;
-}
 
 /** A tensor, or a JavaScript number standing for a 0-d tensor. */
 export type TensorLike = Tensor | number;
