@@ -6,11 +6,12 @@
 // (AutoGrad.jl issue #127 is the bug of overwriting them).
 
 import { Tensor, empty } from '../runtime/tensor';
-import { kernels, kernelFor } from '../wasm/index';
+import { kernelFor } from '../wasm/index';
+import { fillWith } from '../runtime/create';
 import { primitive, type GradRule } from '../core/primitive';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
 import { collapseAxes, contiguousStrides, normalizeAxis, shapeSize, shapeString } from '../runtime/shape';
-import { checkTensor, readInts, type IntList } from './args';
+import { checkAnyTensor, readInts, type IntList } from './args';
 import { compose, custom, op } from './define';
 import { MAX_KERNEL_RANK, withInts, writeInts } from './kernels';
 import { raw } from './raw';
@@ -66,10 +67,7 @@ function readView(op: string, x: Tensor, view: View, shape: number[]): Tensor {
 function embed(op: string, mode: 'write' | 'add', src: Tensor, view: View, full: number[], value: number): Tensor {
   const plan = planView(op, full, view);
   const out = empty(full, src.dtype, op);
-  if (out.size > 0) {
-    if (out.dtype === 'float32') kernels().fill_f32(out._ptr, out.size, value);
-    else kernels().fill_f64(out._ptr, out.size, value);
-  }
+  fillWith(out, value);
   runStrided(mode, out, src, plan);
   return out;
 }
@@ -146,7 +144,7 @@ export const slice = op({
 }).grads((dy, _y, x, view) => unslice(dy, view, x.shape.slice()), null, null);
 
 function sliceArgs(op: string, x: Tensor, ...specs: SliceSpec[]): [Tensor, View, number[]] {
-  checkTensor(op, x);
+  checkAnyTensor(op, x);
   if (specs.length > x.ndim) {
     throw new ArgumentError(`${op}: ${specs.length} index specs given for a tensor of shape ${shapeString(x.shape)} (rank ${x.ndim})`);
   }
@@ -210,7 +208,7 @@ export const flip = op({
 }).grads((dy, _y, _x, axes) => raw.flip(dy, axes), null);
 
 function flipArgs(op: string, x: Tensor, axis?: number | readonly number[]): [Tensor, number[]] {
-  checkTensor(op, x);
+  checkAnyTensor(op, x);
   let axes: number[];
   if (axis === undefined || axis === null) axes = x.shape.map((_, i) => i);
   else {
@@ -249,7 +247,7 @@ export const pad = op({
 type PadWidths = number | readonly [number, number] | readonly (readonly [number, number])[];
 
 function padArgs(op: string, x: Tensor, widths: PadWidths, value: number = 0): [Tensor, number[], number[], number] {
-  checkTensor(op, x);
+  checkAnyTensor(op, x);
   const expected = 'a non-negative integer, one [before, after] pair, or one [before, after] pair per axis';
   let pairs: [number, number][];
   if (padWidth(widths)) pairs = x.shape.map(() => [widths, widths]);
@@ -264,6 +262,9 @@ function padArgs(op: string, x: Tensor, widths: PadWidths, value: number = 0): [
     throw new ArgumentError(`pad: widths must be ${expected}, got ${Array.isArray(widths) ? JSON.stringify(widths) : describe(widths)}`);
   }
   if (typeof value !== 'number') throw new ArgumentError(`pad: value must be a number, got ${describe(value)}`);
+  if (x.dtype === 'int32' && !(Number.isInteger(value) && Math.abs(value) <= 2 ** 31 - 1)) {
+    throw new ArgumentError(`pad: value ${value} is not an int32 (an integer in range) for an int32 tensor`);
+  }
   const full = x.shape.map((d, i) => d + pairs[i][0] + pairs[i][1]);
   if (shapeSize(full) > 2 ** 31 - 1) throw new ShapeError(`pad: the padded shape ${shapeString(full)} has more than 2^31-1 elements`);
   return [x, pairs.map((p) => p[0]), full, value];
@@ -300,8 +301,7 @@ function scatterAddForward(src: Tensor, idx: Indices, axis: number, n: number): 
   const rest = src.shape.slice(axis + k);
   const out = empty([...src.shape.slice(0, axis), n, ...rest], src.dtype, 'scatterAdd');
   if (out.size === 0) return out;
-  if (out.dtype === 'float32') kernels().fill_f32(out._ptr, out.size, 0);
-  else kernels().fill_f64(out._ptr, out.size, 0);
+  fillWith(out, 0);
   if (src.size === 0) return out;
   try {
     withInts('scatterAdd', idx.data, (ptr) =>
@@ -353,7 +353,7 @@ export const gather = op({ name: 'gather', args: custom(gatherArgs), forward: ga
   .grads((dy, _y, x, idx, axis) => scatterAdd(dy, idx, axis, x.shape[axis]), null, null);
 
 function gatherArgs(op: string, x: Tensor, indices: IndexLike, axis: number = 0): [Tensor, Indices, number] {
-  checkTensor(op, x);
+  checkAnyTensor(op, x);
   if (x.ndim === 0) throw new ShapeError(`${op}: x is 0-d (a scalar); it has no axis to gather along`);
   const a = normalizeAxis(op, axis, x.ndim);
   const idx = parseIndices(op, indices, x.shape[a], a, x.shape);
@@ -407,7 +407,7 @@ const stackOps = new Map<number, Variadic>();
 function checkList(op: string, xs: unknown): Tensor[] {
   if (!Array.isArray(xs)) throw new ArgumentError(`${op}: expected an array of tensors, got ${describe(xs)}`);
   if (xs.length === 0) throw new ArgumentError(`${op}: expected at least one tensor, got an empty array`);
-  const list = xs.map((x, i) => checkTensor(op, x, `xs[${i}]`));
+  const list = xs.map((x, i) => checkAnyTensor(op, x, `xs[${i}]`));
   for (let i = 1; i < list.length; i++) {
     if (list[i].dtype !== list[0].dtype) {
       throw new DTypeError(
@@ -502,7 +502,7 @@ export const split = compose({ name: 'split', args: custom(splitArgs) }).asMany(
 });
 
 function splitArgs(op: string, x: Tensor, sizes: number | readonly number[], axis: number = 0): [Tensor, number, number[]] {
-  checkTensor(op, x);
+  checkAnyTensor(op, x);
   if (x.ndim === 0) throw new ShapeError('split: x is 0-d (a scalar); it has no axis to split');
   const a = normalizeAxis('split', axis, x.ndim);
   const n = x.shape[a];
@@ -548,7 +548,7 @@ export const unstack = compose({ name: 'unstack', args: custom(unstackArgs) }).a
 });
 
 function unstackArgs(op: string, x: Tensor, axis: number = 0): [Tensor, number] {
-  checkTensor(op, x);
+  checkAnyTensor(op, x);
   if (x.ndim === 0) throw new ShapeError(`${op}: x is 0-d (a scalar); it has no axis to unstack`);
   return [x, normalizeAxis(op, axis, x.ndim)];
 }
