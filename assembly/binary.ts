@@ -21,9 +21,14 @@ const ATAN2 = 7;
 const HYPOT = 8;
 const MOD = 9;
 const FLOORDIV = 10;
+// Fused backward steps of activations whose rule reuses the result y:
+// dy * (1 - y²) for tanh, dy * (y (1 - y)) for sigmoid (a = dy, b = y), with
+// the roundings of the unfused rules, so gradients are the same to the bit.
+const TANH_GRAD = 11;
+const SIGMOID_GRAD = 12;
 
 @inline function hasVector(op: i32): bool {
-  return op < POW;
+  return op < POW || op >= TANH_GRAD;
 }
 
 // numpy's remainder (npy_divmod): fmod, then moved into the sign of b; a zero
@@ -73,6 +78,8 @@ const FLOORDIV = 10;
     return <T>Math.hypot(<f64>a, <f64>b);
   }
   if (op == MOD) return numpyMod<T>(a, b);
+  if (op == TANH_GRAD) return a * (<T>1 - b * b);
+  if (op == SIGMOID_GRAD) return a * (b * (<T>1 - b));
   return numpyFloorDiv<T>(a, b);
 }
 
@@ -83,7 +90,10 @@ const FLOORDIV = 10;
   if (op == MUL) return v128.mul<T>(a, b);
   if (op == DIV) return v128.div<T>(a, b);
   if (op == MAXIMUM) return v128.max<T>(a, b);
-  return v128.min<T>(a, b);
+  if (op == MINIMUM) return v128.min<T>(a, b);
+  const one = v128.splat<T>(1);
+  if (op == TANH_GRAD) return v128.mul<T>(a, v128.sub<T>(one, v128.mul<T>(b, b)));
+  return v128.mul<T>(a, v128.mul<T>(b, v128.sub<T>(one, b)));
 }
 
 // One contiguous output row; each input either walks with unit stride,
@@ -164,6 +174,10 @@ export function atan2_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usiz
 export function atan2_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(ATAN2, a, b, out, ndim, shape, sa, sb); }
 export function hypot_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(HYPOT, a, b, out, ndim, shape, sa, sb); }
 export function hypot_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(HYPOT, a, b, out, ndim, shape, sa, sb); }
+export function tanh_grad_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(TANH_GRAD, a, b, out, ndim, shape, sa, sb); }
+export function tanh_grad_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(TANH_GRAD, a, b, out, ndim, shape, sa, sb); }
+export function sigmoid_grad_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(SIGMOID_GRAD, a, b, out, ndim, shape, sa, sb); }
+export function sigmoid_grad_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(SIGMOID_GRAD, a, b, out, ndim, shape, sa, sb); }
 export function mod_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(MOD, a, b, out, ndim, shape, sa, sb); }
 export function mod_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(MOD, a, b, out, ndim, shape, sa, sb); }
 export function floordiv_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(FLOORDIV, a, b, out, ndim, shape, sa, sb); }

@@ -41,7 +41,7 @@ make('tensor() with a dtype, from numbers, booleans and typed arrays', () => {
     assert.is(ag.tensor(new Uint8Array([5, 6]), i32).dtype, 'int32');
     assert.equal(ag.tensor(new Uint8Array([5, 6]), i32).toArray(), [5, 6]);
     // mixed booleans and numbers are numbers
-    const mixed = ag.tensor([true, 2]);
+    const mixed = ag.tensor([true, 2] as unknown as number[]);
     assert.is(mixed.dtype, 'float32');
     assert.equal(mixed.toArray(), [1, 2]);
     assert.equal(ag.tensor([[true], [false]], f64).toArray(), [[1], [0]]);

@@ -5,7 +5,7 @@
 import { Tensor, checkLive, empty } from '../runtime/tensor';
 import { castCopy, fillWith } from '../runtime/create';
 import type { DType } from '../runtime/dtype';
-import { kernel, kernelFor, heapI32 } from '../wasm/index';
+import { kernel, kernelFor, kernels, heapI32 } from '../wasm/index';
 import { allocBytes, freeBytes, scratchInts } from '../runtime/storage';
 import { ArgumentError, DTypeError, ShapeError } from '../runtime/errors';
 import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, sameShape } from '../runtime/shape';
@@ -34,13 +34,16 @@ export function writeInts(...arrays: number[][]): number[] {
   return ptrs;
 }
 
-let flat: [number, number, number] | null = null;
-function flatScratch(): [number, number, number] {
-  if (flat === null) {
-    const base = scratchInts();
-    flat = [base, base + 64 * 4, base + 128 * 4];
+// The same-shape case of binary kernels: a shape [n] and unit strides, in a
+// block of their own (writeInts reuses the shared one), so a call writes n only.
+let flatShape = 0;
+function flatRow(n: number): number {
+  if (flatShape === 0) {
+    flatShape = kernels().alloc(16); // once, like the scratch block: not a tensor's memory
+    heapI32().set([0, 1, 1], flatShape >>> 2);
   }
-  return flat;
+  heapI32()[flatShape >>> 2] = n;
+  return flatShape;
 }
 
 /** Largest rank the strided kernels accept after collapsing axes. */
@@ -55,19 +58,16 @@ type StridedBinary = (a: number, b: number, out: number, ndim: number, shape: nu
  * before allocating the result.
  */
 export function broadcastInto(op: string, a: Tensor, b: Tensor, dtype: DType, fn: StridedBinary): Tensor {
-  const outShape = broadcastShapes(op, a.shape, b.shape);
   if (sameShape(a.shape, b.shape)) {
-    // The common case: one flat row, no shape arrays to build.
-    const out = empty(outShape, dtype, op);
+    // The common case: one flat row, and the result shares a's shape array
+    // (shapes are never written after a tensor is made).
+    const out = empty(a.shape, dtype, op);
     if (out.size === 0) return out;
-    const [pShape, pA, pB] = flatScratch();
-    const view = heapI32();
-    view[pShape >>> 2] = out.size;
-    view[pA >>> 2] = 1;
-    view[pB >>> 2] = 1;
-    fn(a._ptr, b._ptr, out._ptr, 1, pShape, pA, pB);
+    const p = flatRow(out.size);
+    fn(a._ptr, b._ptr, out._ptr, 1, p, p + 4, p + 8);
     return out;
   }
+  const outShape = broadcastShapes(op, a.shape, b.shape);
   const c = collapseAxes(outShape, [
     broadcastStrides(a.shape, outShape),
     broadcastStrides(b.shape, outShape),
@@ -170,7 +170,7 @@ export function unaryForward(op: string, kernelName: string, x: Tensor): Tensor 
   if (x.dtype === 'int32' ? code === undefined : x.dtype === 'bool') {
     throw new DTypeError(`${op}: ${x.dtype} tensors are not supported; convert with ag.cast(x, 'float64') first`);
   }
-  const out = empty(x.shape.slice(), x.dtype, op);
+  const out = empty(x.shape, x.dtype, op); // shapes are never written: the result shares x's
   if (code !== undefined) kernel<(code: number, x: number, out: number, n: number) => void>('int_unary_i32')(code, x._ptr, out._ptr, x.size);
   else kernelFor<(x: number, out: number, n: number) => void>(kernelName, x.dtype)(x._ptr, out._ptr, x.size);
   return out;
