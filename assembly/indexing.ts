@@ -169,7 +169,34 @@ export function scatter_add_i32(src: usize, idx: usize, out: usize, outer: i32, 
   scatterAdd<i32>(src, idx, out, outer, n, inner, m);
 }
 
+// The same with `=` for `+=`: out[o, idx[j], :] = src[o, j, :]; of repeated
+// indices the last write stays (indexPut, scatter). Moves bits only.
+@inline function scatterSet<T>(src: usize, idx: usize, out: usize, outer: i32, n: i32, inner: i32, m: i32): void {
+  const shift = alignof<T>();
+  const rowBytes = <usize>inner << shift;
+  let from = src;
+  for (let o = 0; o < outer; o++) {
+    const base = out + <usize>o * <usize>n * rowBytes;
+    for (let j = 0; j < m; j++) {
+      const dst = base + <usize>load<i32>(idx + (<usize>j << 2)) * rowBytes;
+      if (inner == 1) store<T>(dst, load<T>(from));
+      else memory.copy(dst, from, rowBytes);
+      from += rowBytes;
+    }
+  }
+}
+
+export function scatter_set_f32(src: usize, idx: usize, out: usize, outer: i32, n: i32, inner: i32, m: i32): void {
+  scatterSet<f32>(src, idx, out, outer, n, inner, m);
+}
+export function scatter_set_f64(src: usize, idx: usize, out: usize, outer: i32, n: i32, inner: i32, m: i32): void {
+  scatterSet<f64>(src, idx, out, outer, n, inner, m);
+}
+export function scatter_set_u8(src: usize, idx: usize, out: usize, outer: i32, n: i32, inner: i32, m: i32): void {
+  scatterSet<u8>(src, idx, out, outer, n, inner, m);
+}
+
 export {
   slice_copy_f32 as slice_copy_i32, copy_strided_f32 as copy_strided_i32,
-  slice_write_f32 as slice_write_i32, gather_f32 as gather_i32,
+  slice_write_f32 as slice_write_i32, gather_f32 as gather_i32, scatter_set_f32 as scatter_set_i32,
 };

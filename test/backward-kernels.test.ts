@@ -603,7 +603,7 @@ const FORWARD = [
   'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'gelu', 'erf', 'erfc', 'erfinv', 'lgamma',
   'digamma', 'polygamma',
   'sum', 'prod_axis', 'max_axis', 'min_axis', 'argmax_axis', 'argmin_axis', 'logsumexp_axis', 'variance_axis', 'norm_axis',
-  'matmul_batched', 'lu', 'lu_inv', 'lu_det', 'lu_logabsdet', 'slice_copy', 'slice_write', 'gather',
+  'matmul_batched', 'lu', 'lu_inv', 'lu_det', 'lu_logabsdet', 'slice_copy', 'slice_write', 'gather', 'scatter_set',
   'softmax', 'log_softmax', 'cross_entropy', 'nn_pick_sum', 'maxpool2d', 'avgpool2d', 'embedding_gather',
   // factorizations: both dtypes checked against references in factor-kernels.test.ts
   'cholesky', 'solve_triangular', 'qr', 'eigh', 'svd', 'lu_sign',
