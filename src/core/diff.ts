@@ -6,7 +6,7 @@ import { isFloat } from '../runtime/dtype';
 import { keep, tidy } from '../runtime/tidy';
 import { tensor, zeros, type TensorData, type TensorOptions } from '../runtime/create';
 import { moveToCurrent, moveToUser, popScope, pushScope, recordingNow } from '../runtime/scope';
-import { ArgumentError, DisposedError, ShapeError, describe } from '../runtime/errors';
+import { ArgumentError, DTypeError, DisposedError, ShapeError, describe } from '../runtime/errors';
 import { checkShape, shapeSize, shapeString } from '../runtime/shape';
 import { Tape, activeTapes, backward, recording, trackedNow, within } from './tape';
 import { primitive } from './primitive';
@@ -308,6 +308,12 @@ function substitute(x: unknown, leaves: Leaf[], op: string, path: string): unkno
   }
   if (x instanceof Tensor) {
     checkLive(x, op);
+    if (!isFloat(x.dtype)) {
+      throw new DTypeError(
+        `${op}: cannot differentiate with respect to the ${x.dtype} tensor at ${path} (shape ${shapeString(x.shape)}); ` +
+          'gradients are defined for float32 and float64 tensors: cast it, or pass it as another argument than the one differentiated',
+      );
+    }
     const handle = identity(x);
     leaves.push({ input: x, handle });
     return handle;
