@@ -10,13 +10,14 @@ import { hooks } from './hooks';
 import type { Primitive } from './primitive';
 import { brand } from '../runtime/copy';
 import { SparseGradient, addRows } from '../runtime/sparse';
+import { kernelFor } from '../wasm/index';
+import { castCopy } from '../runtime/create';
 
 /** A gradient as the tape holds it: a tensor, or (for rows picked from a table) its rows and their indices. */
 export type Grad = Tensor | SparseGradient;
 
 /** The tensor that holds a gradient's memory (a sparse one's values), for slot counting and ownership. */
 const held = (g: Grad): Tensor => (g instanceof Tensor ? g : g.values);
-import { kernelFor } from '../wasm/index';
 
 /** One recorded value on one tape. Leaves (Params, function-form inputs) have no op. */
 export interface Node {
@@ -355,8 +356,13 @@ export function backward(tape: Tape, keepNode: Node | null, dense: Node | null =
         drop(grad);
       }
     }
-    // Leaves (and the node asked for) keep their gradients, each in a handle
-    // of its own that the tape owns, never one of the user's tensors.
+    // Leaves (and the node asked for) keep their gradients, each in a buffer
+    // of its own that the tape owns: rules that pass dy through (add,
+    // reshape, cast) leave several nodes' gradients on one buffer, and a
+    // user who updates one gradient in place (accumulating micro-batches
+    // with axpy) must not change another; nor may a gradient be a view of a
+    // user's tensor. Those get a copy; the usual gradient is taken as is.
+    const claimedStorage = new Set<Storage>();
     for (const node of tape.nodes) {
       if (node.op !== null && node !== keepNode) continue;
       let g = node.grad;
@@ -364,8 +370,17 @@ export function backward(tape: Tape, keepNode: Node | null, dense: Node | null =
       if (g !== null) held(g)._gradSlots = 0;
       if (grads.has(node)) continue; // kept from an earlier pass
       if (node === dense && g instanceof SparseGradient) g = g.toDense(); // asked for as a tensor
-      if (g !== null && (claimed.has(held(g)) || held(g)._owner !== scope)) g = ownHandle(g);
-      if (g !== null) claimed.add(held(g));
+      if (g !== null) {
+        const t = held(g);
+        if (t._owner !== scope || t._storage.refs > 1 || claimedStorage.has(t._storage)) {
+          // While a tape records, the copy must be recorded too (a plain copy
+          // would be a constant to it, losing higher-order terms).
+          const copy = activeTapes.length > 0 ? hooks.copy(t) : castCopy(t, t.dtype);
+          g = g instanceof Tensor ? copy : new SparseGradient(g.shape, g.indices, copy);
+        }
+        claimed.add(held(g));
+        claimedStorage.add(held(g)._storage);
+      }
       grads.set(node, g);
     }
   } catch (error) {

@@ -10,10 +10,10 @@ import { concat } from './indexing';
 import './methods';
 
 // The tape's own needs, which core/ (knowing no op) cannot import: the sum
-// of two gradients, and the seed of a backward pass. Sparse gradients are
-// made only while nothing records (see gather's rule), so adding them needs
-// no differentiable op: two stay sparse (their rows joined), a dense one
-// takes the rows in.
+// of two gradients, the seed of a backward pass, and a recorded copy.
+// Sparse gradients are made only while nothing records (see gather's rule),
+// so adding them needs no differentiable op: two stay sparse (their rows
+// joined), a dense one takes the rows in.
 hooks.accumulate = (a, b) => {
   if (a instanceof Tensor && b instanceof Tensor) return raw.add(a, b);
   if (a instanceof SparseGradient && b instanceof SparseGradient) {
@@ -25,5 +25,6 @@ hooks.accumulate = (a, b) => {
   return a instanceof Tensor ? addSparse(a, b as SparseGradient) : addSparse(b as Tensor, a);
 };
 hooks.onesLike = (t) => ones(t.shape, { dtype: t.dtype });
+hooks.copy = (t) => raw.mul(t, 1); // exact, and recorded like any op
 
 export * from './all';

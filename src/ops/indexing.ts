@@ -10,7 +10,7 @@ import { kernelFor } from '../wasm/index';
 import { castCopy, castInto, fillWith, tensor } from '../runtime/create';
 import { activeTapes, trackedNow } from '../core/tape';
 import { pickedRows } from '../runtime/sparse';
-import { primitive, type GradRule } from '../core/primitive';
+import { primitive } from '../core/primitive';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
 import { broadcastStrides, collapseAxes, contiguousStrides, normalizeAxis, sameShape, shapeSize, shapeString, tryBroadcastShapes } from '../runtime/shape';
 import { checkAnyTensor, readInts, temporary, type IntList } from './args';
@@ -393,7 +393,7 @@ type Variadic = (...args: unknown[]) => Tensor;
 function joinOp(name: string, cache: Map<number, Variadic>, arity: number): Variadic {
   let op = cache.get(arity);
   if (op === undefined) {
-    const rules: GradRule[] = [];
+    const rules: (((dy: Tensor, y: Tensor, ...args: unknown[]) => Tensor) | null)[] = [];
     for (let i = 0; i < arity; i++) {
       rules.push((dy: Tensor, _y: Tensor, ...args: unknown[]) => {
         const join = args[arity] as Join;
@@ -1228,6 +1228,12 @@ export function assign_(x: Tensor, specs: readonly IndexSpec[], values: Tensor |
     }
     if (!sameShape(src.shape, shape)) {
       src = stridedCopy(op, src, shape.slice(), broadcastStrides(src.shape, shape));
+      made.push(src);
+    }
+    // numpy semantics when the values overlap x (x[::-1] = x): read them all
+    // before writing any.
+    if (src._storage === x._storage) {
+      src = castCopy(src, x.dtype);
       made.push(src);
     }
     writeAt(op, x, src, w.at.data, w.accumulate);

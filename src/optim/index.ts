@@ -12,6 +12,7 @@
 
 import { Tensor, checkLive, empty } from '../runtime/tensor';
 import { keep } from '../runtime/tidy';
+import { isFloat } from '../runtime/dtype';
 import { fillWith, zeros } from '../runtime/create';
 import { SparseGradient } from '../runtime/sparse';
 import { allocBytes, freeBytes } from '../runtime/storage';
@@ -135,6 +136,7 @@ function distinct(op: string, list: [Tensor, Gradient][]): [Tensor, Gradient][] 
 function check(op: string, p: Tensor, g: Gradient): void {
   checkLive(p, `${op}.step`);
   checkLive(g instanceof Tensor ? g : g.values, `${op}.step`);
+  if (!isFloat(p.dtype)) throw new DTypeError(`${op}.step: cannot update a tensor of dtype ${p.dtype} (optimizers update float32 and float64 Params)`);
   if (p.dtype !== g.dtype) throw new DTypeError(`${op}.step: a ${p.dtype} Param got a ${g.dtype} gradient`);
   if (!sameShape(p.shape, g.shape)) {
     throw new ShapeError(`${op}.step: a Param of shape ${shapeString(p.shape)} got a gradient of shape ${shapeString(g.shape)}`);
@@ -387,6 +389,7 @@ export function gradNorm(gradients: unknown): number {
   const walk = (g: unknown): void => {
     if (g instanceof Tensor) {
       checkLive(g, 'gradNorm');
+      if (!isFloat(g.dtype)) throw new DTypeError(`gradNorm: gradients are float32 or float64 tensors, got one of dtype ${g.dtype} and shape ${shapeString(g.shape)}`);
       list.push(g);
     } else if (g instanceof SparseGradient) {
       checkLive(g.values, 'gradNorm');
