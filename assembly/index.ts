@@ -14,3 +14,6 @@ export * from "./nn";
 export * from "./optim";
 export * from "./adjugate";
 export * from "./factor";
+export * from "./elementary";
+export * from "./specialx";
+export * from "./bessel";

@@ -4,6 +4,8 @@ export * from './arithmetic';
 export * from './compare';
 export * from './unary';
 export * from './special';
+export * from './elementary';
+export * from './bessel';
 export * from './reduce';
 export * from './linalg';
 export * from './shape';
