@@ -17,3 +17,4 @@ export * from "./factor";
 export * from "./elementary";
 export * from "./specialx";
 export * from "./bessel";
+export * from "./sort";

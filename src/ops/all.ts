@@ -6,6 +6,8 @@ export * from './unary';
 export * from './special';
 export * from './elementary';
 export * from './bessel';
+export * from './sort';
+export * from './einsum';
 export * from './reduce';
 export * from './linalg';
 export * from './shape';

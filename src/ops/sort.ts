@@ -1,0 +1,124 @@
+// Sorting along an axis: sort (values, differentiable), and the gather and
+// scatter-add along an axis by index lines that carry its gradient (each the
+// other's adjoint, so gradients of any order work). The sort itself is a
+// stable merge sort (assembly/sort.ts): ties keep their order, NaN sorts
+// last (first when descending).
+
+import { empty, type Tensor } from '../runtime/tensor';
+import { heapI32, kernelFor } from '../wasm/index';
+import { allocBytes, freeBytes } from '../runtime/storage';
+import { ArgumentError, ShapeError, describe } from '../runtime/errors';
+import { normalizeAxis, shapeSize, shapeString } from '../runtime/shape';
+import { checkTensor } from './args';
+import { compose, custom, op } from './define';
+import { withInts } from './kernels';
+
+/** Index lines along `axis`: positions in [0, n) of the source axis, shaped like the result. */
+export interface AxisIndex {
+  readonly data: Int32Array;
+  readonly shape: readonly number[];
+}
+
+function around(shape: readonly number[], axis: number): [number, number, number] {
+  return [shapeSize(shape.slice(0, axis)), shape[axis], shapeSize(shape.slice(axis + 1))];
+}
+
+/** The stable sorting permutation of every line of x along `axis`. */
+export function sortPermutation(op: string, x: Tensor, axis: number, descending: boolean): AxisIndex {
+  const [outer, n, inner] = around(x.shape, axis);
+  const data = new Int32Array(x.size);
+  if (x.size === 0) return { data, shape: x.shape.slice() };
+  const permBytes = x.size * 4;
+  const perm = allocBytes(permBytes, op);
+  try {
+    const scratchBytes = 16 * n;
+    const scratch = allocBytes(scratchBytes, op);
+    try {
+      kernelFor<(x: number, perm: number, outer: number, n: number, inner: number, desc: number, scratch: number) => void>('sort_axis', x.dtype)(
+        x._ptr, perm, outer, n, inner, descending ? 1 : 0, scratch,
+      );
+    } finally {
+      freeBytes(scratch, scratchBytes);
+    }
+    data.set(heapI32().subarray(perm >>> 2, (perm >>> 2) + x.size));
+  } finally {
+    freeBytes(perm, permBytes);
+  }
+  return { data, shape: x.shape.slice() };
+}
+
+type AlongKernel = (a: number, idx: number, out: number, outer: number, nOut: number, nIdx: number, inner: number) => void;
+
+/** out = x gathered along `axis` by the index lines (out has the index's shape). */
+export const takeAlong = op({
+  name: 'takeAlong', internal: true,
+  args: custom((_op: string, x: Tensor, index: AxisIndex, axis: number): [Tensor, AxisIndex, number] => [x, index, axis]),
+  forward: (x, index, axis) => {
+    const out = empty(index.shape.slice(), x.dtype, 'takeAlong');
+    if (out.size === 0) return out;
+    const [outer, nIdx, inner] = around(index.shape, axis);
+    try {
+      withInts('takeAlong', index.data, (ptr) => kernelFor<AlongKernel>('take_along', x.dtype)(x._ptr, ptr, out._ptr, outer, x.shape[axis], nIdx, inner));
+    } catch (error) {
+      out.dispose();
+      throw error;
+    }
+    return out;
+  },
+}).grads((dy, _y, x, index, axis) => putAlong(dy, index, axis, x.shape[axis]), null, null);
+
+/** Zeros with `n` entries along `axis`, and src added at the index lines (repeated positions accumulate). */
+export const putAlong = op({
+  name: 'putAlong', internal: true,
+  args: custom((_op: string, src: Tensor, index: AxisIndex, axis: number, n: number): [Tensor, AxisIndex, number, number] => [src, index, axis, n]),
+  forward: (src, index, axis, n) => {
+    const shape = src.shape.slice();
+    shape[axis] = n;
+    const out = empty(shape, src.dtype, 'putAlong');
+    if (out.size === 0) return out;
+    const [outer, nIdx, inner] = around(index.shape, axis);
+    try {
+      withInts('putAlong', index.data, (ptr) => kernelFor<AlongKernel>('put_along', src.dtype)(src._ptr, ptr, out._ptr, outer, n, nIdx, inner));
+    } catch (error) {
+      out.dispose();
+      throw error;
+    }
+    return out;
+  },
+}).grads((dy, _y, _src, index, axis) => takeAlong(dy, index, axis), null, null, null);
+
+/** Options of `sort`. */
+export interface SortOptions {
+  /** Largest first (default false: smallest first). */
+  descending?: boolean;
+}
+
+function descendingOption(op: string, options: unknown): boolean {
+  if (options === undefined) return false;
+  if (options === null || typeof options !== 'object') throw new ArgumentError(`${op}: options must be an object like { descending: true }, got ${describe(options)}`);
+  const d = (options as SortOptions).descending ?? false;
+  if (typeof d !== 'boolean') throw new ArgumentError(`${op}: descending must be a boolean, got ${describe(d)}`);
+  return d;
+}
+
+function sortArgs(op: string, x: Tensor, axis: number = -1, options?: SortOptions): [Tensor, number, boolean] {
+  checkTensor(op, x);
+  if (x.ndim === 0) throw new ShapeError(`${op}: x is 0-d (a scalar); there is no axis to sort along, got shape ${shapeString(x.shape)}`);
+  if (typeof axis !== 'number') throw new ArgumentError(`${op}: axis must be one integer, got ${describe(axis)}`);
+  return [x, normalizeAxis(op, axis, x.ndim), descendingOption(op, options)];
+}
+
+/**
+ * The entries of x sorted along `axis` (default -1, the last), smallest
+ * first or with `{ descending: true }` largest first; NaN sorts last (first
+ * when descending). The sort is stable. Differentiable in the values: each
+ * entry's gradient goes back to the position it came from (tied entries keep
+ * their order, so each gets its own).
+ *
+ * @example
+ * ag.sort(ag.tensor([[3, 1, 2], [0, 5, 4]])).toArray();                   // [[1, 2, 3], [0, 4, 5]]
+ * ag.sort(ag.tensor([3, 1, 2]), 0, { descending: true }).toArray();      // [3, 2, 1]
+ */
+export const sort = compose({ name: 'sort', args: custom(sortArgs) })
+  .as((x, axis, descending) => takeAlong(x, sortPermutation('sort', x, axis, descending), axis));
+
