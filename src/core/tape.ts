@@ -9,6 +9,7 @@ import { shapeString, sameShape } from '../runtime/shape';
 import { hooks } from './hooks';
 import type { Primitive } from './primitive';
 import { brand } from '../runtime/copy';
+import { kernelFor } from '../wasm/index';
 
 /** One recorded value on one tape. Leaves (Params, function-form inputs) have no op. */
 export interface Node {
@@ -326,6 +327,9 @@ export function backward(tape: Tape, keepNode: Node | null): void {
         if (parent.grad === null) {
           parent.grad = dx;
           take(dx);
+        } else if (activeTapes.length === 0 && canAddInPlace(parent.grad, scope)) {
+          addInPlace(parent.grad, dx);
+          if (dx._gradSlots === 0) freeIfTemporary(dx);
         } else {
           const sum = hooks.accumulate(parent.grad, dx);
           drop(parent.grad);
@@ -369,6 +373,22 @@ export function backward(tape: Tape, keepNode: Node | null): void {
     }
   }
   endScope(items.filter((item) => !(item instanceof Tensor && claimed.has(item))), scope.freedBy);
+}
+
+/**
+ * Whether a gradient sum may be updated in place rather than replaced: when
+ * no tape records (nothing can see the sum being formed), a gradient this
+ * pass made, held by this one slot and viewed by no other handle, is
+ * invisible to everyone else. Saves an allocation and a free per sum, which
+ * is most of the cost of accumulating into a parameter used many times.
+ */
+function canAddInPlace(g: Tensor, scope: Scope): boolean {
+  return g._owner === scope && g._gradSlots === 1 && g._storage.refs === 1 && !g._recorded;
+}
+
+/** g += dx, same shape and dtype (the rule's result was checked): `1 * dx` is exact, so this is g + dx to the bit. */
+function addInPlace(g: Tensor, dx: Tensor): void {
+  kernelFor<(alpha: number, x: number, y: number, n: number) => void>('axpy', g.dtype)(1, dx._ptr, g._ptr, g.size);
 }
 
 /**
