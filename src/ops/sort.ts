@@ -24,7 +24,7 @@ function around(shape: readonly number[], axis: number): [number, number, number
 }
 
 /** The stable sorting permutation of every line of x along `axis`. */
-export function sortPermutation(op: string, x: Tensor, axis: number, descending: boolean): AxisIndex {
+function sortPermutation(op: string, x: Tensor, axis: number, descending: boolean): AxisIndex {
   const [outer, n, inner] = around(x.shape, axis);
   const data = new Int32Array(x.size);
   if (x.size === 0) return { data, shape: x.shape.slice() };
@@ -50,7 +50,7 @@ export function sortPermutation(op: string, x: Tensor, axis: number, descending:
 type AlongKernel = (a: number, idx: number, out: number, outer: number, nOut: number, nIdx: number, inner: number) => void;
 
 /** out = x gathered along `axis` by the index lines (out has the index's shape). */
-export const takeAlong = op({
+const takeAlong = op({
   name: 'takeAlong', internal: true,
   args: custom((_op: string, x: Tensor, index: AxisIndex, axis: number): [Tensor, AxisIndex, number] => [x, index, axis]),
   forward: (x, index, axis) => {
@@ -68,7 +68,7 @@ export const takeAlong = op({
 }).grads((dy, _y, x, index, axis) => putAlong(dy, index, axis, x.shape[axis]), null, null);
 
 /** Zeros with `n` entries along `axis`, and src added at the index lines (repeated positions accumulate). */
-export const putAlong = op({
+const putAlong = op({
   name: 'putAlong', internal: true,
   args: custom((_op: string, src: Tensor, index: AxisIndex, axis: number, n: number): [Tensor, AxisIndex, number, number] => [src, index, axis, n]),
   forward: (src, index, axis, n) => {
