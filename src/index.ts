@@ -13,4 +13,5 @@ export type { Gradient, GradFn, GradLossFn, Differentiable } from './core/diff';
 export * from './ops/index';
 export * from './debug/index';
 export * as nn from './nn/index';
-export { sgd, adam, rmsprop, gradNorm, type Optimizer, type SGDOptions, type AdamOptions, type RMSpropOptions } from './optim/index';
+export { sgd, adam, rmsprop, gradNorm, type Optimizer, type OptimizerState, type OptimizerStateData, type SGDOptions, type AdamOptions, type RMSpropOptions } from './optim/index';
+export { stateDict, loadStateDict, saveState, loadState, type StateDict, type StateEntry } from './state';

@@ -23,6 +23,7 @@ import { batchNorm, dropout, embedding, layerNorm, softmax, type Ids } from '../
 
 /** A function from tensors to a tensor, with Params as properties. */
 export interface Layer {
+  // The layers below narrow this with their own call signatures.
   (x: Tensor, ...rest: any[]): any;
 }
 
@@ -87,6 +88,9 @@ function positiveInt(op: string, name: string, v: unknown): number {
   return v;
 }
 
+export interface Linear {
+  (x: Tensor): Tensor;
+}
 /**
  * `y = x W + b` for x of shape [..., inFeatures].
  *
@@ -157,6 +161,9 @@ function padAxis(x: Tensor, axis: number, before: number, after: number, mode: E
   return concat(parts, axis);
 }
 
+export interface Conv2d {
+  (x: Tensor): Tensor;
+}
 /**
  * A 2-D convolution over NCHW input with its own weight [out, in/groups, kh,
  * kw] and bias. PyTorch's positional arguments (inChannels, outChannels,
@@ -228,6 +235,9 @@ export class Conv2d extends Layer {
   }
 }
 
+export interface Dropout {
+  (x: Tensor): Tensor;
+}
 /**
  * Zeroes entries with probability p while training (scaling the rest by
  * 1/(1-p)); the identity otherwise.
@@ -246,6 +256,9 @@ export class Dropout extends Layer {
   }
 }
 
+export interface LayerNorm {
+  (x: Tensor): Tensor;
+}
 /**
  * Layer normalization over the last axis, with a learned scale and shift.
  *
@@ -288,6 +301,9 @@ function options<T extends object>(layer: string, o: T | undefined): T {
   return o;
 }
 
+export interface Embedding {
+  (ids: Ids): Tensor;
+}
 /**
  * A table of `numEmbeddings` vectors of size `embeddingDim` (initialized
  * N(0, 1), as PyTorch), looked up by integer ids: `emb(ids)` is
@@ -443,6 +459,9 @@ function project(h: Tensor, w: Tensor, b: Tensor | null): Tensor {
   return b === null ? y : add(y, b);
 }
 
+export interface LSTM {
+  (x: Tensor, state?: Tensor[] | null): [output: Tensor, state: Tensor[]];
+}
 /**
  * A multi-layer long short-term memory (PyTorch's `nn.LSTM`: gates i, f, g,
  * o stacked in `weightIh` [4H, in] and `weightHh` [4H, H] per layer;
@@ -468,6 +487,9 @@ export class LSTM extends Recurrent {
   }
 }
 
+export interface GRU {
+  (x: Tensor, state?: Tensor[] | null): [output: Tensor, state: Tensor[]];
+}
 /**
  * A multi-layer gated recurrent unit (PyTorch's `nn.GRU`: gates r, z, n
  * stacked in `weightIh` [3H, in] and `weightHh` [3H, H] per layer;
@@ -505,6 +527,9 @@ export interface MultiheadAttentionOptions {
   dtype?: DType;
 }
 
+export interface MultiheadAttention {
+  (query: Tensor, key?: Tensor, value?: Tensor): Tensor;
+}
 /**
  * Multi-head scaled dot-product attention (PyTorch's
  * `nn.MultiheadAttention`): `inProjWeight` [3E, E] and `inProjBias` project
@@ -580,6 +605,9 @@ export class MultiheadAttention extends Layer {
   }
 }
 
+export interface BatchNorm2d {
+  (x: Tensor): Tensor;
+}
 /**
  * Batch normalization of NCHW input per channel (PyTorch's `nn.BatchNorm2d`):
  * in training mode the batch's mean and biased variance normalize, and the
@@ -625,6 +653,9 @@ export class BatchNorm2d extends Layer {
   }
 }
 
+export interface Sequential {
+  (x: Tensor): Tensor;
+}
 /**
  * Applies its layers (or any functions Tensor => Tensor) in order.
  *
