@@ -171,7 +171,7 @@ export const erfcinv = op({ name: 'erfcinv', args: unary, forward: kernel('erfci
 
 /**
  * Elementwise Dawson's integral D(x) = e^{-x²} ∫₀ˣ e^{t²} dt, odd, with its
- * maximum 0.5410442246 at x ≈ 0.9241 and D(x) ~ 1/(2x) for large x.
+ * maximum 0.5410442246 at x ≈ 0.9241 and D(x) ~ 1/(2 x) for large x.
  * d/dx = 1 - 2x D(x).
  * @example ag.dawson(ag.tensor([1], { dtype: 'float64' })).item() // 0.5380795069127684
  */
