@@ -8,6 +8,7 @@ export * from './elementary';
 export * from './bessel';
 export * from './sort';
 export * from './einsum';
+export * from './random';
 export * from './reduce';
 export * from './linalg';
 export * from './shape';

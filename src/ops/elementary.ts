@@ -4,6 +4,7 @@
 // per op; every rule is written with differentiable ops.
 
 import type { Tensor, TensorLike } from '../runtime/tensor';
+import { broadcastShapes } from '../runtime/shape';
 import { coercePair } from './args';
 import { compose, custom, op, pair } from './define';
 import { binaryForward } from './kernels';
@@ -65,4 +66,10 @@ export const xlogy = op({ name: 'xlogy', args: pair, forward: binary('xlogy') })
  * `log10`, exact at the powers of the base.
  * @example ag.logBase(ag.tensor([9, 27]), 3).toArray() // [2, 3]
  */
-export const logBase = compose({ name: 'logBase', args: custom((op: string, x: TensorLike, b: TensorLike) => coercePair(op, x, b)) }).as((x, b) => raw.div(raw.log(x), raw.log(b)));
+function logBaseArgs(op: string, x: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  const [tx, tb] = coercePair(op, x, b);
+  broadcastShapes(op, tx.shape, tb.shape);
+  return [tx, tb];
+}
+
+export const logBase = compose({ name: 'logBase', args: custom(logBaseArgs) }).as((x, b) => raw.div(raw.log(x), raw.log(b)));

@@ -7,6 +7,7 @@
 import { empty, type Tensor, type TensorLike } from '../runtime/tensor';
 import { heapF64, kernelFor, kernels } from '../wasm/index';
 import { ArgumentError, describe } from '../runtime/errors';
+import { broadcastShapes } from '../runtime/shape';
 import { asTensor, coercePair } from './args';
 import { compose, custom, op, unary } from './define';
 import { unaryForward } from './kernels';
@@ -127,13 +128,19 @@ export const polygamma = op({ name: 'polygamma', args: custom(polygammaArgs), fo
 export const gamma = op({ name: 'gamma', args: unary, forward: kernel('gamma') })
   .grads((dy, y, x) => raw.mul(dy, raw.mul(y, raw.digamma(x))));
 
+function betaArgs(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  const [ta, tb] = coercePair(op, a, b);
+  broadcastShapes(op, ta.shape, tb.shape);
+  return [ta, tb];
+}
+
 /**
  * Elementwise log|B(a, b)| = lgamma(a) + lgamma(b) - lgamma(a + b), the log
  * of the beta function, with numpy broadcasting. Differentiable in both:
  * d/da = ψ(a) - ψ(a + b).
  * @example ag.lbeta(ag.tensor([2], { dtype: 'float64' }), 3).item() // -2.4849066497880004 (log 1/12)
  */
-export const lbeta = compose({ name: 'lbeta', args: custom((op: string, a: TensorLike, b: TensorLike) => coercePair(op, a, b)) })
+export const lbeta = compose({ name: 'lbeta', args: custom(betaArgs) })
   .as((a, b) => raw.sub(raw.add(raw.lgamma(a), raw.lgamma(b)), raw.lgamma(raw.add(a, b))));
 
 /**
@@ -143,7 +150,7 @@ export const lbeta = compose({ name: 'lbeta', args: custom((op: string, a: Tenso
  * (ψ(a) - ψ(a + b)).
  * @example ag.beta(ag.tensor([2], { dtype: 'float64' }), 3).item() // 0.08333333333333333
  */
-export const beta = compose({ name: 'beta', args: custom((op: string, a: TensorLike, b: TensorLike) => coercePair(op, a, b)) })
+export const beta = compose({ name: 'beta', args: custom(betaArgs) })
   .as((a, b) => {
     const sign = raw.mul(raw.mul(raw.sign(raw.gamma(a)), raw.sign(raw.gamma(b))), raw.sign(raw.gamma(raw.add(a, b))));
     return raw.mul(sign, raw.exp(raw.lbeta(a, b)));
