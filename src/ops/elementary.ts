@@ -59,6 +59,12 @@ export const xlogy = op({ name: 'xlogy', args: pair, forward: binary('xlogy') })
   (dy, _y, x, y) => raw.unbroadcast(y, raw.mul(dy, raw.div(x, y))),
 );
 
+function logBaseArgs(op: string, x: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  const [tx, tb] = coercePair(op, x, b);
+  broadcastShapes(op, tx.shape, tb.shape);
+  return [tx, tb];
+}
+
 /**
  * Elementwise logarithm of x to base b (Julia's `log(b, x)`; x first here,
  * so that it is a method: `x.logBase(2)`), log(x)/log(b), with numpy
@@ -66,10 +72,4 @@ export const xlogy = op({ name: 'xlogy', args: pair, forward: binary('xlogy') })
  * `log10`, exact at the powers of the base.
  * @example ag.logBase(ag.tensor([9, 27]), 3).toArray() // [2, 3]
  */
-function logBaseArgs(op: string, x: TensorLike, b: TensorLike): [Tensor, Tensor] {
-  const [tx, tb] = coercePair(op, x, b);
-  broadcastShapes(op, tx.shape, tb.shape);
-  return [tx, tb];
-}
-
 export const logBase = compose({ name: 'logBase', args: custom(logBaseArgs) }).as((x, b) => raw.div(raw.log(x), raw.log(b)));
