@@ -150,6 +150,7 @@ rnn('LSTM: stateful layers carry a detached state across calls', () => {
     assert.ok(ag.grad(tape, p) !== null);
     tape.dispose();
   });
+  assert.throws(() => ag.tidy(() => carried(ag.randn([3, 5, 2], f64))), /resetState\(\) when the batch size changes/);
   carried.resetState();
   assert.is(carried.carried, null);
   assert.is(ag.memory().liveTensors, live);

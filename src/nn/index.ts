@@ -418,7 +418,8 @@ abstract class Recurrent extends Layer {
       for (const t of initial) {
         checkTensor(name, t, 'state');
         if (t.shape.join() !== expectedState.join()) {
-          throw new ShapeError(`${name}: each state tensor must have shape [${expectedState.join(', ')}], got ${shapeString(t.shape)}`);
+          const carried = state === undefined || state === null ? ' (the state carried from the last call: call resetState() when the batch size changes)' : '';
+          throw new ShapeError(`${name}: each state tensor must have shape [${expectedState.join(', ')}], got ${shapeString(t.shape)}${carried}`);
         }
       }
     }
