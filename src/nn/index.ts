@@ -407,9 +407,8 @@ abstract class Recurrent extends Layer {
     const name = `${this.kind}(${this.inputSize} → ${this.hiddenSize})`;
     const layout = this.batchFirst ? `[batch, time, ${this.inputSize}]` : `[time, batch, ${this.inputSize}]`;
     checkInput(name, x, layout, 2, this.inputSize, 3);
-    const seq = this.batchFirst ? transpose(x, [1, 0, 2]) : x;
-    const [steps, batch] = seq.shape;
-    let initial = state ?? (this.stateful ? this.carried : null);
+    const [steps, batch] = this.batchFirst ? [x.shape[1], x.shape[0]] : [x.shape[0], x.shape[1]];
+    const initial = state ?? (this.stateful ? this.carried : null);
     const expectedState = [this.numLayers, batch, this.hiddenSize];
     if (initial !== null) {
       if (!Array.isArray(initial) || initial.length !== this.stateCount()) {
@@ -424,6 +423,8 @@ abstract class Recurrent extends Layer {
       }
     }
     const dtype = this.layers[0].weightIh.dtype;
+    // Everything is checked: from here on, ops.
+    const seq = this.batchFirst ? transpose(x, [1, 0, 2]) : x;
     const perLayer = initial === null
       ? this.layers.map(() => Array.from({ length: this.stateCount() }, () => zeros([batch, this.hiddenSize], { dtype })))
       : this.layers.map((_, l) => initial!.map((t) => slice(t, l)));
