@@ -20,8 +20,7 @@
 
 import { Tensor, checkLive } from './runtime/tensor';
 import type { DType } from './runtime/dtype';
-import { ArgumentError, DTypeError } from './runtime/errors';
-import { describe } from './runtime/errors';
+import { ArgumentError, DTypeError, ShapeError, describe } from './runtime/errors';
 import { heapF32, heapF64 } from './wasm/index';
 import { Tape } from './core/tape';
 import { buffers } from './nn/index';
@@ -102,20 +101,27 @@ function writeInto(t: Tensor, data: Float32Array | Float64Array): void {
   t._storage.markWritten();
 }
 
-const ARRAYS: Record<DType, { new (n: number): Float32Array | Float64Array; BYTES_PER_ELEMENT: number }> = {
+type ArrayType = { new (n: number): Float32Array | Float64Array; BYTES_PER_ELEMENT: number; name: string };
+const ARRAYS: Record<DType, ArrayType> = {
   float32: Float32Array,
   float64: Float64Array,
 };
+
+/** The typed array of a dtype named in a state, or null for anything else. */
+function arrayOf(dtype: unknown): ArrayType | null {
+  return typeof dtype === 'string' && Object.prototype.hasOwnProperty.call(ARRAYS, dtype) ? ARRAYS[dtype as DType] : null;
+}
 
 /** Problems of an entry against a tensor, or of its own data. */
 function entryProblems(name: string, e: unknown, t: Tensor | null): string[] {
   if (e === null || typeof e !== 'object') return [`'${name}' is ${describe(e)}, not { dtype, shape, data }`];
   const { dtype, shape, data } = e as StateEntry;
-  if (!(dtype in ARRAYS)) return [`'${name}' has unknown dtype ${describe(dtype)}`];
+  const Array_ = arrayOf(dtype);
+  if (Array_ === null) return [`'${name}' has unknown dtype ${describe(dtype)}`];
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) return [`'${name}' has a bad shape ${describe(shape)}`];
   const size = shape.reduce((a, b) => a * b, 1);
-  if (!(data instanceof ARRAYS[dtype]) || data.length !== size) {
-    return [`'${name}' must hold a ${ARRAYS[dtype].name} of ${size} elements (shape [${shape.join(', ')}]), got ${describe(data)}`];
+  if (!(data instanceof Array_) || data.length !== size) {
+    return [`'${name}' must hold a ${Array_.name} of ${size} elements (shape [${shape.join(', ')}]), got ${describe(data)}`];
   }
   if (t === null) return [];
   const problems: string[] = [];
@@ -134,7 +140,9 @@ function checkFits(op: string, what: string, tensors: Map<string, Tensor>, state
     problems.push(...entryProblems(name, state[name], t));
   }
   if (problems.length > 0) {
-    const error = problems.some((p) => p.includes(' is float')) && problems.every((p) => p.includes(' is float')) ? DTypeError : ArgumentError;
+    // The error's class says what kind of mismatch it is when there is one kind.
+    const only = (text: string) => problems.every((p) => p.includes(text));
+    const error = only(' in the state and ') && only(' has shape ') ? ShapeError : only(' in the state and ') && only(' is ') ? DTypeError : ArgumentError;
     throw new error(`${op}: the state does not fit the ${what}: ${problems.join('; ')}`);
   }
 }
@@ -253,8 +261,8 @@ function readBlob(op: string, bytes: unknown): { header: Header; entries: StateD
   const dataStart = align8(12 + headerBytes);
   const entries: StateDict = {};
   for (const e of header.entries ?? []) {
-    const Array_ = ARRAYS[e.dtype];
-    if (Array_ === undefined) throw new ArgumentError(`${op}: entry '${e.name}' has unknown dtype ${describe(e.dtype)}`);
+    const Array_ = arrayOf(e.dtype);
+    if (Array_ === null) throw new ArgumentError(`${op}: entry '${e.name}' has unknown dtype ${describe(e.dtype)}`);
     const start = dataStart + e.offset;
     if (start + e.bytes > bytes.length) throw new ArgumentError(`${op}: the state is truncated: entry '${e.name}' ends at byte ${start + e.bytes} of ${bytes.length}`);
     const data = new Array_(e.bytes / Array_.BYTES_PER_ELEMENT);

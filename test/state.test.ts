@@ -90,6 +90,12 @@ state('a mismatch names every problem and writes nothing', () => {
   assert.equal(ag.params(b).map(bits), snapshot, 'nothing written');
   assert.throws(() => ag.loadStateDict(b, { ...ag.stateDict(a), 'embed.weight': { dtype: 'float32', shape: [7, 3], data: new Float32Array(2) } }), /Float32Array of 21 elements/);
   assert.throws(() => ag.stateDict(42), /stateDict: expected a model/);
+  assert.throws(() => ag.loadStateDict(b, { ...ag.stateDict(a), 'embed.weight': { dtype: 'constructor' as never, shape: [7, 3], data: new Float32Array(21) } }), /unknown dtype/);
+  // One kind of mismatch: the error's class says which.
+  const wrongShape = { ...ag.stateDict(a), 'heads.0.b': { dtype: 'float32' as const, shape: [3], data: new Float32Array(3) } };
+  assert.throws(() => ag.loadStateDict(b, wrongShape), (e: unknown) => e instanceof ag.ShapeError);
+  const wrongDType = { ...ag.stateDict(a), 'table.scale': { dtype: 'float64' as const, shape: [2], data: new Float64Array(2) } };
+  assert.throws(() => ag.loadStateDict(b, wrongDType), (e: unknown) => e instanceof ag.DTypeError);
 });
 state.run();
 
