@@ -18,19 +18,19 @@
 // Typed arrays are copied byte for byte, so a blob reloads bit-identically
 // on any little-endian host (every platform JavaScript runs on today).
 
-import { Tensor, checkLive } from './runtime/tensor';
+import { Tensor, checkLive, type TensorArray } from './runtime/tensor';
 import type { DType } from './runtime/dtype';
 import { ArgumentError, DTypeError, ShapeError, describe } from './runtime/errors';
-import { heapF32, heapF64 } from './wasm/index';
+import { heapF32, heapF64, heapI32, heapU8 } from './wasm/index';
 import { Tape } from './core/tape';
 import { buffers } from './nn/index';
 import type { Optimizer } from './optim/index';
 
-/** One saved tensor: its dtype, shape and elements (a copy). */
+/** One saved tensor: its dtype, shape and elements (a copy: Float32Array, Float64Array, Int32Array, or Uint8Array of 0s and 1s for bool). */
 export interface StateEntry {
   dtype: DType;
   shape: number[];
-  data: Float32Array | Float64Array;
+  data: TensorArray;
 }
 
 /** A model's (or an optimizer's) state: entries by name. */
@@ -95,16 +95,20 @@ export function stateDict(model: unknown): StateDict {
 }
 
 /** Writes `data` into `t` in place (a new version, as any in-place update). */
-function writeInto(t: Tensor, data: Float32Array | Float64Array): void {
+function writeInto(t: Tensor, data: TensorArray): void {
   if (t.dtype === 'float32') heapF32().set(data, t._ptr >>> 2);
-  else heapF64().set(data, t._ptr >>> 3);
+  else if (t.dtype === 'float64') heapF64().set(data, t._ptr >>> 3);
+  else if (t.dtype === 'int32') heapI32().set(data, t._ptr >>> 2);
+  else heapU8().set(data, t._ptr);
   t._storage.markWritten();
 }
 
-type ArrayType = { new (n: number): Float32Array | Float64Array; BYTES_PER_ELEMENT: number; name: string };
+type ArrayType = { new (n: number): TensorArray; BYTES_PER_ELEMENT: number; name: string };
 const ARRAYS: Record<DType, ArrayType> = {
   float32: Float32Array,
   float64: Float64Array,
+  int32: Int32Array,
+  bool: Uint8Array,
 };
 
 /** The typed array of a dtype named in a state, or null for anything else. */
@@ -123,6 +127,7 @@ function entryProblems(name: string, e: unknown, t: Tensor | null): string[] {
   if (!(data instanceof Array_) || data.length !== size) {
     return [`'${name}' must hold a ${Array_.name} of ${size} elements (shape [${shape.join(', ')}]), got ${describe(data)}`];
   }
+  if (dtype === 'bool' && data.some((v) => v > 1)) return [`'${name}' is bool but holds values other than 0 and 1`];
   if (t === null) return [];
   const problems: string[] = [];
   if (shape.join() !== t.shape.join()) problems.push(`'${name}' has shape [${shape.join(', ')}] in the state and [${t.shape.join(', ')}] in the model`);
@@ -311,7 +316,7 @@ export function loadState(model: unknown, bytes: Uint8Array, optimizer?: Optimiz
       }
       problems.push(...entryProblems(`optimizer:${key}`, e, t));
       const list = slots.get(t) ?? [];
-      list[Number(key.slice(hash + 1))] = e.data;
+      list[Number(key.slice(hash + 1))] = e.data as Float32Array | Float64Array; // a float Param's dtype, checked above
       slots.set(t, list);
     }
     if (problems.length > 0) throw new ArgumentError(`loadState: the optimizer state does not fit the model: ${problems.join('; ')}`);

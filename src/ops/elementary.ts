@@ -5,8 +5,8 @@
 
 import type { Tensor, TensorLike } from '../runtime/tensor';
 import { broadcastShapes } from '../runtime/shape';
-import { coercePair } from './args';
-import { compose, custom, op, pair } from './define';
+import { coerceFloatPair } from './args';
+import { compose, custom, floatPair, op } from './define';
 import { binaryForward } from './kernels';
 import { raw } from './raw';
 
@@ -19,7 +19,7 @@ const binary = (name: string) => (a: Tensor, b: Tensor) => binaryForward(name, a
  * Gradients: 1 for a, -trunc(a/b) for b.
  * @example ag.rem(ag.tensor([5, -5]), 3).toArray() // [2, -2]
  */
-export const rem = op({ name: 'rem', args: pair, forward: binary('rem') }).grads(
+export const rem = op({ name: 'rem', args: floatPair, forward: binary('rem') }).grads(
   (dy, _y, a) => raw.unbroadcast(a, dy),
   (dy, _y, a, b) => raw.unbroadcast(b, raw.neg(raw.mul(dy, raw.trunc(raw.div(a, b))))),
 );
@@ -30,7 +30,7 @@ export const rem = op({ name: 'rem', args: pair, forward: binary('rem') }).grads
  * the sign of b; 0 at a = 0); b gets none (the result is piecewise constant in b).
  * @example ag.copysign(ag.tensor([1, -2, 3]), ag.tensor([-1, 1, -0])).toArray() // [-1, 2, -3]
  */
-export const copysign = op({ name: 'copysign', args: pair, forward: binary('copysign') }).grads(
+export const copysign = op({ name: 'copysign', args: floatPair, forward: binary('copysign') }).grads(
   (dy, _y, a, b) => raw.unbroadcast(a, raw.mul(dy, raw.mul(raw.sign(a), raw.copysign(1, b)))),
   null,
 );
@@ -42,7 +42,7 @@ export const copysign = op({ name: 'copysign', args: pair, forward: binary('copy
  * the pair).
  * @example ag.logaddexp(ag.tensor([0, 1000]), ag.tensor([0, 0])).toArray() // [0.6931..., 1000]
  */
-export const logaddexp = op({ name: 'logaddexp', args: pair, forward: binary('logaddexp') }).grads(
+export const logaddexp = op({ name: 'logaddexp', args: floatPair, forward: binary('logaddexp') }).grads(
   (dy, y, a) => raw.unbroadcast(a, raw.mul(dy, raw.exp(raw.sub(a, y)))),
   (dy, y, _a, b) => raw.unbroadcast(b, raw.mul(dy, raw.exp(raw.sub(b, y)))),
 );
@@ -54,13 +54,13 @@ export const logaddexp = op({ name: 'logaddexp', args: pair, forward: binary('lo
  * x/y for y.
  * @example ag.xlogy(ag.tensor([0, 2]), ag.tensor([0, Math.E])).toArray() // [0, 2]
  */
-export const xlogy = op({ name: 'xlogy', args: pair, forward: binary('xlogy') }).grads(
+export const xlogy = op({ name: 'xlogy', args: floatPair, forward: binary('xlogy') }).grads(
   (dy, _y, x, y) => raw.unbroadcast(x, raw.mul(dy, raw.log(y))),
   (dy, _y, x, y) => raw.unbroadcast(y, raw.mul(dy, raw.div(x, y))),
 );
 
 function logBaseArgs(op: string, x: TensorLike, b: TensorLike): [Tensor, Tensor] {
-  const [tx, tb] = coercePair(op, x, b);
+  const [tx, tb] = coerceFloatPair(op, x, b);
   broadcastShapes(op, tx.shape, tb.shape);
   return [tx, tb];
 }

@@ -8,7 +8,7 @@ import { empty, type Tensor, type TensorLike } from '../runtime/tensor';
 import { heapF64, kernelFor, kernels } from '../wasm/index';
 import { ArgumentError, describe } from '../runtime/errors';
 import { broadcastShapes } from '../runtime/shape';
-import { asTensor, coercePair } from './args';
+import { asTensor, coerceFloatPair } from './args';
 import { compose, custom, op, unary } from './define';
 import { unaryForward } from './kernels';
 import { raw } from './raw';
@@ -129,7 +129,7 @@ export const gamma = op({ name: 'gamma', args: unary, forward: kernel('gamma') }
   .grads((dy, y, x) => raw.mul(dy, raw.mul(y, raw.digamma(x))));
 
 function betaArgs(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
-  const [ta, tb] = coercePair(op, a, b);
+  const [ta, tb] = coerceFloatPair(op, a, b);
   broadcastShapes(op, ta.shape, tb.shape);
   return [ta, tb];
 }
