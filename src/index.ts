@@ -7,6 +7,7 @@ export { tidy, keep } from './runtime/tidy';
 export { type DType, type FloatDType, type DTypeOptions } from './runtime/dtype';
 export { memory, resetPeak, type MemoryInfo } from './runtime/storage';
 export { seed } from './runtime/random';
+export { randint, permutation } from './runtime/sample';
 export { AutogradError, ShapeError, DTypeError, DisposedError, NotReadyError, OutOfMemoryError, ArgumentError } from './runtime/errors';
 export { Tape, primitive, zerograd, Param, isParam, value, diff, grad, gradloss, params, type GradRule } from './core/index';
 export type { Gradient, GradFn, GradLossFn, Differentiable } from './core/diff';

@@ -54,3 +54,19 @@ const cases: [string, () => unknown, RegExp][] = [
 const test = suite('issue 14 functions: errors name the function and leave nothing');
 for (const [name, call, what] of cases) test(`${name}: ${what.source}`, () => rejects(name, call, what));
 test.run();
+
+const more = suite('issue 14 functions with int32 results: errors');
+const moreCases: [string, () => unknown, RegExp][] = [
+  ['argsort', () => ag.argsort(ag.tensor(1)), /0-d/],
+  ['topk', () => ag.topk(m(), 3), /k must be an integer from 0 to 2/],
+  ['topk', () => ag.topk(m(), 1, { axis: 2 }), /axis 2 is out of range/],
+  ['topk', () => ag.topk(m(), 1, { largest: 1 as never }), /largest must be a boolean/],
+  ['multinomial', () => ag.multinomial(ag.ones([2, 2, 2]), 1), /vector \[C\] or a matrix \[N, C\]/],
+  ['multinomial', () => ag.multinomial(ag.ones([3]), -1), /numSamples must be a non-negative integer/],
+  ['multinomial', () => ag.multinomial(ag.tensor([1, NaN]), 1), /finite and non-negative/],
+  ['categorical', () => ag.categorical(ag.tensor(1)), /last axis of at least one class/],
+  ['count', () => ag.count(m(), 3), /axis 3 is out of range/],
+  ['all', () => ag.all(m(), 0, 'yes' as never), /keepdims must be a boolean/],
+];
+for (const [name, call, what] of moreCases) more(`${name}: ${what.source}`, () => rejects(name, call, what));
+more.run();

@@ -568,3 +568,42 @@ export const argmax = op({ name: 'argmax', args: custom(argArgs), forward: (x, a
  * ag.argmin(ag.tensor([[1, 9, 9], [4, 2, 0]]), 0).toArray();  // [0, 1, 1]
  */
 export const argmin = op({ name: 'argmin', args: custom(argArgs), forward: (x, axis, keepdims) => argExtreme('argmin', x, axis, keepdims) }).constant();
+
+// ---- all, any, count: not differentiable (bool and int32 results) ----
+
+/** The nonzero entries of x (NaN counts) per group of `axes`, exactly, as float64. */
+const nonzeroCount = (x: Tensor, axes: number[], keepdims: boolean) =>
+  countNonzero(x.dtype === 'float64' ? x : raw.cast(x, 'float64'), axes, keepdims, 0);
+
+/**
+ * Whether every entry is nonzero (true), overall or along `axis` (a number
+ * or an array; `keepdims` keeps reduced axes as size 1), numpy's `all`: NaN
+ * counts as true, and all of no elements is true. A bool tensor. Takes any
+ * dtype (bool masks included).
+ *
+ * @example
+ * ag.all(ag.tensor([[1, 0], [2, 3]]), 1).toArray(); // [0, 1] (bool: false, true)
+ */
+export const all = compose({ name: 'all', args: plain })
+  .as((x, axes, keepdims) => raw.equal(nonzeroCount(x, axes, keepdims), countOf(x, axes)));
+
+/**
+ * Whether any entry is nonzero, overall or along `axis`, numpy's `any`: NaN
+ * counts as true, any of no elements is false. A bool tensor.
+ *
+ * @example
+ * ag.any(ag.tensor([[1, 0], [0, 0]]), 1).toArray(); // [1, 0] (bool: true, false)
+ */
+export const any = compose({ name: 'any', args: plain })
+  .as((x, axes, keepdims) => raw.greater(nonzeroCount(x, axes, keepdims), 0));
+
+/**
+ * The number of nonzero entries (NaN counts), overall or along `axis`,
+ * numpy's `count_nonzero`, as int32 (exact; computed in float64).
+ *
+ * @example
+ * ag.count(ag.tensor([[1, 0], [2, 3]])).item();       // 3
+ * ag.count(ag.tensor([[1, 0], [2, 3]]), 0).toArray(); // [2, 1]
+ */
+export const count = compose({ name: 'count', args: plain })
+  .as((x, axes, keepdims) => raw.cast(nonzeroCount(x, axes, keepdims), 'int32'));

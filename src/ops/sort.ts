@@ -1,10 +1,12 @@
-// Sorting along an axis: sort (values, differentiable), and the gather and
+// Sorting along an axis: sort and topk (values differentiable, indices
+// int32), argsort (int32), and the gather and
 // scatter-add along an axis by index lines that carry its gradient (each the
 // other's adjoint, so gradients of any order work). The sort itself is a
 // stable merge sort (assembly/sort.ts): ties keep their order, NaN sorts
 // last (first when descending).
 
 import { empty, type Tensor } from '../runtime/tensor';
+import { tensor } from '../runtime/create';
 import { heapI32, kernelFor } from '../wasm/index';
 import { allocBytes, freeBytes } from '../runtime/storage';
 import { ArgumentError, ShapeError, describe } from '../runtime/errors';
@@ -122,3 +124,69 @@ function sortArgs(op: string, x: Tensor, axis: number = -1, options?: SortOption
 export const sort = compose({ name: 'sort', args: custom(sortArgs) })
   .as((x, axis, descending) => takeAlong(x, sortPermutation('sort', x, axis, descending), axis));
 
+
+/**
+ * The indices that sort x along `axis` (default -1), as an int32 tensor of
+ * x's shape: `takeAlongAxis(x, argsort(x, axis), axis)` is `sort(x, axis)`.
+ * Stable (ties keep their order); NaN last, or first with
+ * `{ descending: true }`. Not differentiable (indices).
+ *
+ * @example
+ * ag.argsort(ag.tensor([3, 1, 2])).toArray();                        // [1, 2, 0]
+ * ag.argsort(ag.tensor([3, 1, 2]), 0, { descending: true }).toArray(); // [0, 2, 1]
+ */
+export const argsort = op({
+  name: 'argsort', args: custom(sortArgs),
+  forward: (x, axis, descending): Tensor => tensor(sortPermutation('argsort', x, axis, descending).data, { shape: x.shape.slice(), dtype: 'int32' }),
+}).constant();
+
+/** Options of `topk`. */
+export interface TopkOptions {
+  /** The axis to pick along (default -1). */
+  axis?: number;
+  /** The k largest (default true) or, when false, the k smallest. */
+  largest?: boolean;
+}
+
+function topkArgs(op: string, x: Tensor, k: number, options?: TopkOptions): [Tensor, number, number, boolean] {
+  checkTensor(op, x);
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new ArgumentError(`${op}: options must be an object like { axis: 0, largest: false }, got ${describe(options)}`);
+  }
+  if (x.ndim === 0) throw new ShapeError(`${op}: x is 0-d (a scalar); there is no axis to pick along`);
+  const axisIn = options?.axis ?? -1;
+  if (typeof axisIn !== 'number') throw new ArgumentError(`${op}: axis must be one integer, got ${describe(axisIn)}`);
+  const axis = normalizeAxis(op, axisIn, x.ndim);
+  const largest = options?.largest ?? true;
+  if (typeof largest !== 'boolean') throw new ArgumentError(`${op}: largest must be a boolean, got ${describe(largest)}`);
+  const n = x.shape[axis];
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k > n) {
+    throw new ArgumentError(`${op}: k must be an integer from 0 to ${n} (the length of axis ${axis} of x ${shapeString(x.shape)}), got ${describe(k)}`);
+  }
+  return [x, k, axis, largest];
+}
+
+/**
+ * The `k` largest entries of x along `options.axis` (default -1), largest
+ * first, and their indices (PyTorch's `topk`): `[values, indices]`, both of
+ * x's shape with that axis cut to k, the indices int32. `{ largest: false }`
+ * gives the k smallest, smallest first. Ties keep their order; NaN counts as
+ * the largest. The values are differentiable: each gradient goes back to the
+ * entry it came from.
+ *
+ * @example
+ * const [values, indices] = ag.topk(ag.tensor([1, 5, 3, 4]), 2);
+ * values.toArray();  // [5, 4]
+ * indices.toArray(); // [1, 3]
+ */
+export const topk = compose({ name: 'topk', args: custom(topkArgs) }).asMany((x, k, axis, largest): Tensor[] => {
+  const perm = sortPermutation('topk', x, axis, largest);
+  const [outer, n, inner] = around(x.shape, axis);
+  const shape = x.shape.slice();
+  shape[axis] = k;
+  const data = new Int32Array(outer * k * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < k; j++) data.set(perm.data.subarray((o * n + j) * inner, (o * n + j + 1) * inner), (o * k + j) * inner);
+  }
+  return [takeAlong(x, { data, shape }, axis), tensor(data, { shape, dtype: 'int32' })];
+});

@@ -1,4 +1,4 @@
-// Cumulative sums and products, sorting, einsum (issue 14).
+// Cumulative sums and products, sorting (sort, argsort, topk), einsum (issue 14).
 import * as ag from '../../src/index';
 import type { OpCase } from './harness';
 
@@ -28,6 +28,22 @@ export const cases: OpCase[] = [
       { label: 'descending', call: (x: ag.Tensor) => ag.sort(x, 0, { descending: true }), args: () => [ag.tensor([3, 1, 2])], expected: [3, 2, 1] },
       { label: 'NaN last, -Infinity first', call: (x: ag.Tensor) => ag.sort(x), args: () => [ag.tensor([2, NaN, -Infinity, 1])], expected: [-Infinity, 1, 2, NaN] },
       { label: 'gradient goes back to each origin, ties each their own', call: (x: ag.Tensor) => ag.grad((v: ag.Tensor) => ag.sum(ag.mul(ag.sort(v), ag.tensor([1, 2, 3, 4], f64))))(x), args: () => [ag.tensor([5, 1, 5, 0], f64)], expected: [3, 2, 4, 1] },
+    ],
+  },
+  {
+    name: 'argsort', fn: (x: ag.Tensor) => ag.argsort(x, 0), inputs: () => [randn([4, 3])], order: 0, noFloat32Check: true,
+    values: [
+      { label: 'stable, last axis', call: (x: ag.Tensor) => ag.argsort(x), args: () => [ag.tensor([[3, 1, 2, 1], [0, 5, 4, 5]])], expected: [[1, 3, 2, 0], [0, 2, 1, 3]] },
+      { label: 'descending, NaN first', call: (x: ag.Tensor) => ag.argsort(x, 0, { descending: true }), args: () => [ag.tensor([1, NaN, 3])], expected: [1, 2, 0] },
+    ],
+  },
+  {
+    name: 'topk', fn: (x: ag.Tensor) => ag.topk(x, 2, { axis: 0 })[0], inputs: () => [randn([5, 3])],
+    values: [
+      { label: 'values', call: (x: ag.Tensor) => ag.topk(x, 2)[0], args: () => [ag.tensor([[1, 5, 3, 4], [9, 8, 7, 6]])], expected: [[5, 4], [9, 8]] },
+      { label: 'indices, int32', call: (x: ag.Tensor) => ag.topk(x, 2)[1], args: () => [ag.tensor([[1, 5, 3, 4], [9, 8, 7, 6]])], expected: [[1, 3], [0, 1]] },
+      { label: 'smallest', call: (x: ag.Tensor) => ag.topk(x, 3, { largest: false })[0], args: () => [ag.tensor([4, 1, 3, 2])], expected: [1, 2, 3] },
+      { label: 'k = 0', call: (x: ag.Tensor) => ag.topk(x, 0)[0], args: () => [ag.tensor([4, 1])], expected: [] },
     ],
   },
   {
