@@ -6,12 +6,13 @@
 // last (first when descending).
 
 import { empty, type Tensor } from '../runtime/tensor';
-import { tensor } from '../runtime/create';
+import { castCopy, tensor } from '../runtime/create';
+import { isFloat } from '../runtime/dtype';
 import { heapI32, kernelFor } from '../wasm/index';
 import { allocBytes, freeBytes } from '../runtime/storage';
 import { ArgumentError, ShapeError, describe } from '../runtime/errors';
 import { normalizeAxis, shapeSize, shapeString } from '../runtime/shape';
-import { checkTensor } from './args';
+import { checkAnyTensor, checkTensor } from './args';
 import { compose, custom, op } from './define';
 import { withInts } from './kernels';
 
@@ -103,8 +104,8 @@ function descendingOption(op: string, options: unknown): boolean {
   return d;
 }
 
-function sortArgs(op: string, x: Tensor, axis: number = -1, options?: SortOptions): [Tensor, number, boolean] {
-  checkTensor(op, x);
+function sortArgs(op: string, x: Tensor, axis: number = -1, options?: SortOptions, anyDType = false): [Tensor, number, boolean] {
+  if (!anyDType) checkTensor(op, x);
   if (x.ndim === 0) throw new ShapeError(`${op}: x is 0-d (a scalar); there is no axis to sort along, got shape ${shapeString(x.shape)}`);
   if (typeof axis !== 'number') throw new ArgumentError(`${op}: axis must be one integer, got ${describe(axis)}`);
   return [x, normalizeAxis(op, axis, x.ndim), descendingOption(op, options)];
@@ -129,15 +130,25 @@ export const sort = compose({ name: 'sort', args: custom(sortArgs) })
  * The indices that sort x along `axis` (default -1), as an int32 tensor of
  * x's shape: `takeAlongAxis(x, argsort(x, axis), axis)` is `sort(x, axis)`.
  * Stable (ties keep their order); NaN last, or first with
- * `{ descending: true }`. Not differentiable (indices).
+ * `{ descending: true }`. Takes int32 and bool tensors too. Not
+ * differentiable (indices).
  *
  * @example
  * ag.argsort(ag.tensor([3, 1, 2])).toArray();                        // [1, 2, 0]
  * ag.argsort(ag.tensor([3, 1, 2]), 0, { descending: true }).toArray(); // [0, 2, 1]
  */
 export const argsort = op({
-  name: 'argsort', args: custom(sortArgs),
-  forward: (x, axis, descending): Tensor => tensor(sortPermutation('argsort', x, axis, descending).data, { shape: x.shape.slice(), dtype: 'int32' }),
+  name: 'argsort',
+  args: custom((op: string, x: Tensor, axis?: number, options?: SortOptions) => sortArgs(op, checkAnyTensor(op, x), axis, options, true)),
+  forward: (x, axis, descending): Tensor => {
+    // int32 and bool sort as float64 (exact: every int32 is a float64).
+    const keys = isFloat(x.dtype) ? x : castCopy(x, 'float64');
+    try {
+      return tensor(sortPermutation('argsort', keys, axis, descending).data, { shape: x.shape.slice(), dtype: 'int32' });
+    } finally {
+      if (keys !== x) keys.dispose();
+    }
+  },
 }).constant();
 
 /** Options of `topk`. */

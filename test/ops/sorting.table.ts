@@ -35,6 +35,8 @@ export const cases: OpCase[] = [
     values: [
       { label: 'stable, last axis', call: (x: ag.Tensor) => ag.argsort(x), args: () => [ag.tensor([[3, 1, 2, 1], [0, 5, 4, 5]])], expected: [[1, 3, 2, 0], [0, 2, 1, 3]] },
       { label: 'descending, NaN first', call: (x: ag.Tensor) => ag.argsort(x, 0, { descending: true }), args: () => [ag.tensor([1, NaN, 3])], expected: [1, 2, 0] },
+      { label: 'int32, beyond 2^24', args: () => [ag.tensor([16777217, 16777216, -5], { dtype: 'int32' })], expected: [2, 1, 0] },
+      { label: 'bool', args: () => [ag.tensor([true, false, true, false])], expected: [1, 3, 0, 2] },
     ],
   },
   {
