@@ -5,12 +5,12 @@
 
 import { Tensor, alias, empty, markTemporary, type TensorLike } from '../runtime/tensor';
 import { tensor } from '../runtime/create';
-import type { DType } from '../runtime/dtype';
+import { isFloat, type DType } from '../runtime/dtype';
 import { kernelFor, kernels } from '../wasm/index';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
 import { broadcastShapes, normalizeAxes, normalizeAxis, sameShape, shapeSize, shapeString } from '../runtime/shape';
 import { nextDouble } from '../runtime/random';
-import { checkTensor, coerceFloatPair, readInts, type IntList } from './args';
+import { castTemp, checkAnyTensor, checkTensor, coerceFloatPair, readInts, type IntList } from './args';
 import { compose, custom, op, tensorArg } from './define';
 import { binaryForward, fill, withInts } from './kernels';
 import { raw } from './raw';
@@ -152,10 +152,12 @@ function parseLabels(op: string, scores: Tensor, labels: unknown, what: string):
   }
   const [n, c] = scores.shape;
   if (labels instanceof Tensor && labels.ndim === 2) {
-    checkTensor(op, labels, 'labels');
+    checkAnyTensor(op, labels, 'labels');
     if (!sameShape(labels.shape, scores.shape)) {
       throw new ShapeError(`${op}: probability labels must have the shape of ${what} ${shapeString(scores.shape)}, got ${shapeString(labels.shape)}`);
     }
+    // A bool or int32 one-hot matrix is a constant of the scores' dtype.
+    if (!isFloat(labels.dtype)) return { kind: 'dense', p: castTemp(labels, scores.dtype) };
     if (labels.dtype !== scores.dtype) {
       throw new DTypeError(`${op}: ${what} are ${scores.dtype} but the probability labels are ${labels.dtype}; cast one with ag.cast(x, dtype) first`);
     }
@@ -267,7 +269,8 @@ function bceArgs(op: string, logits: Tensor, targets: TensorLike, options?: Loss
   checkTensor(op, logits, 'logits');
   const reduction = reductionOf(op, options);
   if (targets instanceof Tensor) {
-    checkTensor(op, targets, 'targets');
+    // bool and int32 targets (a comparison's result) meet the logits' dtype below
+    checkAnyTensor(op, targets, 'targets');
     if (targets.ndim > 0 && !sameShape(targets.shape, logits.shape)) {
       throw new ShapeError(`${op}: targets must have the shape of logits ${shapeString(logits.shape)} (or be a number), got ${shapeString(targets.shape)}`);
     }
