@@ -595,7 +595,7 @@ const CHECKED_HERE = [
 const FORWARD = [
   'fill', 'cast_f64', 'copy_strided', 'count_nonfinite',
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'atan2', 'hypot', 'mod', 'floordiv',
-  'compare', 'isnan', 'isfinite', 'where',
+  'equal', 'not_equal', 'less', 'less_equal', 'greater', 'greater_equal', 'isnan', 'isfinite', 'where',
   // casts from int32 and bool (to float32 and to float64): test/dtype.test.ts
   'cast_i32', 'cast_u8',
   'neg', 'sqrt', 'abs', 'floor', 'ceil', 'round', 'trunc', 'reciprocal', 'relu', 'clamp', 'exp', 'log', 'tanh',

@@ -2,10 +2,15 @@
 // so that core/ imports nothing from ops/ or debug/.
 
 import type { Tensor } from '../runtime/tensor';
+import type { SparseGradient } from '../runtime/sparse';
 import type { Tape } from './tape';
 
-/** A gradient rule: `(dy, y, ...args) => gradient for one argument`, or null for none. */
-export type GradRule = ((dy: Tensor, y: Tensor, ...args: any[]) => Tensor | null) | null;
+/**
+ * A gradient rule: `(dy, y, ...args) => gradient for one argument`, or null
+ * for none. The library's rules for picking rows of a table may return a
+ * SparseGradient (the rows and their indices).
+ */
+export type GradRule = ((dy: Tensor, y: Tensor, ...args: any[]) => Tensor | SparseGradient | null) | null;
 
 export interface Profiler {
   now(): number;
@@ -14,8 +19,8 @@ export interface Profiler {
 }
 
 export const hooks: {
-  /** Differentiable `a + b`, used to accumulate gradients (recorded when nested). */
-  accumulate: (a: Tensor, b: Tensor) => Tensor;
+  /** Differentiable `a + b`, used to accumulate gradients (recorded when nested); two sparse gradients stay sparse. */
+  accumulate: (a: Tensor | SparseGradient, b: Tensor | SparseGradient) => Tensor | SparseGradient;
   /** The seed of the backward pass: ones shaped like the result. */
   onesLike: (t: Tensor) => Tensor;
   /** A differentiable copy (recorded when nested): a gradient that must not share another's buffer. */

@@ -9,8 +9,15 @@ import { shapeString, sameShape } from '../runtime/shape';
 import { hooks } from './hooks';
 import type { Primitive } from './primitive';
 import { brand } from '../runtime/copy';
+import { SparseGradient, addRows } from '../runtime/sparse';
 import { kernelFor } from '../wasm/index';
 import { castCopy } from '../runtime/create';
+
+/** A gradient as the tape holds it: a tensor, or (for rows picked from a table) its rows and their indices. */
+export type Grad = Tensor | SparseGradient;
+
+/** The tensor that holds a gradient's memory (a sparse one's values), for slot counting and ownership. */
+const held = (g: Grad): Tensor => (g instanceof Tensor ? g : g.values);
 
 /** One recorded value on one tape. Leaves (Params, function-form inputs) have no op. */
 export interface Node {
@@ -29,7 +36,7 @@ export interface Node {
    */
   readonly stamp: number;
   /** The gradient flowing into this node during (and, for leaves, after) the backward pass. */
-  grad: Tensor | null;
+  grad: Grad | null;
 }
 
 /** Tapes recording right now, outermost first. */
@@ -88,7 +95,7 @@ export class Tape {
   /** @internal */ _result: Tensor | number = NaN;
   /** @internal */ _disposed = false;
   /** @internal gradients of leaves and of the intermediates asked for, after a backward pass */
-  _grads: Map<Node, Tensor | null> | null = null;
+  _grads: Map<Node, Grad | null> | null = null;
 
   /** @internal use diff() */
   constructor() {
@@ -280,11 +287,11 @@ export function within<T>(scope: Scope, fn: () => T): T {
  * rules. A node's gradient is freed as soon as the node is processed (all its
  * consumers came later on the tape, so they are done): AutoGrad.jl's gcnode.
  * Gradients of leaves, and of `keepNode` when given, are stored on the tape,
- * which owns them.
+ * which owns them; a sparse one stays sparse unless it is `dense`'s.
  */
-export function backward(tape: Tape, keepNode: Node | null): void {
+export function backward(tape: Tape, keepNode: Node | null, dense: Node | null = null): void {
   const result = tape._result;
-  const grads = tape._grads ?? new Map<Node, Tensor | null>();
+  const grads = tape._grads ?? new Map<Node, Grad | null>();
   tape._grads = grads;
   if (typeof result === 'number') return;
   const root = tape.byTensor.get(result);
@@ -295,13 +302,15 @@ export function backward(tape: Tape, keepNode: Node | null): void {
   // How many node slots hold each gradient tensor (Tensor._gradSlots):
   // rules may pass `dy` through unchanged, so one tensor can flow into
   // several nodes, and it is freed when the last of them is done.
-  const take = (g: Tensor) => {
-    g._gradSlots++;
+  const take = (g: Grad) => {
+    held(g)._gradSlots++;
   };
-  const freeIfTemporary = (g: Tensor) => {
+  const freeIfTemporary = (grad: Grad) => {
+    const g = held(grad);
     if (g._owner === scope && !(g._recorded && trackedNow(g))) g.dispose(scope.freedBy);
   };
-  const drop = (g: Tensor) => {
+  const drop = (grad: Grad) => {
+    const g = held(grad);
     if (--g._gradSlots > 0) return;
     g._gradSlots = 0;
     freeIfTemporary(g);
@@ -313,9 +322,11 @@ export function backward(tape: Tape, keepNode: Node | null): void {
     take(root.grad);
     for (let i = root.index; i >= 0; i--) {
       const node = tape.nodes[i];
-      const dy = node.grad;
-      if (dy === null || node.op === null) continue;
+      const grad = node.grad;
+      if (grad === null || node.op === null) continue;
       checkVersions(node);
+      // A sparse gradient reaching an op is made dense: rules take tensors.
+      const dy = grad instanceof Tensor ? grad : grad.toDense();
       const parents = node.parents!;
       let value: Tensor | null = null;
       let args: readonly unknown[] | null = null;
@@ -330,18 +341,19 @@ export function backward(tape: Tape, keepNode: Node | null): void {
           take(dx);
         } else if (activeTapes.length === 0 && canAddInPlace(parent.grad, scope)) {
           addInPlace(parent.grad, dx);
-          if (dx._gradSlots === 0) freeIfTemporary(dx);
+          if (held(dx)._gradSlots === 0) freeIfTemporary(dx);
         } else {
           const sum = hooks.accumulate(parent.grad, dx);
           drop(parent.grad);
           parent.grad = sum;
           take(sum);
-          if (dx._gradSlots === 0) freeIfTemporary(dx);
+          if (held(dx)._gradSlots === 0) freeIfTemporary(dx);
         }
       }
+      if (dy !== grad && dy._gradSlots === 0) freeIfTemporary(dy);
       if (node !== keepNode) {
         node.grad = null;
-        drop(dy);
+        drop(grad);
       }
     }
     // Leaves (and the node asked for) keep their gradients, each in a buffer
@@ -355,22 +367,25 @@ export function backward(tape: Tape, keepNode: Node | null): void {
       if (node.op !== null && node !== keepNode) continue;
       let g = node.grad;
       node.grad = null;
-      if (g !== null) g._gradSlots = 0;
+      if (g !== null) held(g)._gradSlots = 0;
       if (grads.has(node)) continue; // kept from an earlier pass
+      if (node === dense && g instanceof SparseGradient) g = g.toDense(); // asked for as a tensor
       if (g !== null) {
-        if (g._owner !== scope || g._storage.refs > 1 || claimedStorage.has(g._storage)) {
+        const t = held(g);
+        if (t._owner !== scope || t._storage.refs > 1 || claimedStorage.has(t._storage)) {
           // While a tape records, the copy must be recorded too (a plain copy
           // would be a constant to it, losing higher-order terms).
-          g = activeTapes.length > 0 ? hooks.copy(g) : castCopy(g, g.dtype);
+          const copy = activeTapes.length > 0 ? hooks.copy(t) : castCopy(t, t.dtype);
+          g = g instanceof Tensor ? copy : new SparseGradient(g.shape, g.indices, copy);
         }
-        claimed.add(g);
-        claimedStorage.add(g._storage);
+        claimed.add(held(g));
+        claimedStorage.add(held(g)._storage);
       }
       grads.set(node, g);
     }
   } catch (error) {
     for (const node of tape.nodes) {
-      if (node.grad !== null) node.grad._gradSlots = 0;
+      if (node.grad !== null) held(node.grad)._gradSlots = 0;
       node.grad = null;
     }
     popScope(scope);
@@ -395,13 +410,15 @@ export function backward(tape: Tape, keepNode: Node | null): void {
  * invisible to everyone else. Saves an allocation and a free per sum, which
  * is most of the cost of accumulating into a parameter used many times.
  */
-function canAddInPlace(g: Tensor, scope: Scope): boolean {
+function canAddInPlace(g: Grad, scope: Scope): g is Tensor {
+  if (!(g instanceof Tensor)) return false; // a sparse sum is joined, never written in place
   return g._owner === scope && g._gradSlots === 1 && g._storage.refs === 1 && !g._recorded;
 }
 
-/** g += dx, same shape and dtype (the rule's result was checked): `1 * dx` is exact, so this is g + dx to the bit. */
-function addInPlace(g: Tensor, dx: Tensor): void {
-  kernelFor<(alpha: number, x: number, y: number, n: number) => void>('axpy', g.dtype)(1, dx._ptr, g._ptr, g.size);
+/** g += dx, same shape and dtype (the rule's result was checked): `1 * dx` is exact, so this is g + dx to the bit; sparse rows are added in. */
+function addInPlace(g: Tensor, dx: Grad): void {
+  if (dx instanceof SparseGradient) addRows(g, dx);
+  else kernelFor<(alpha: number, x: number, y: number, n: number) => void>('axpy', g.dtype)(1, dx._ptr, g._ptr, g.size);
 }
 
 /**
@@ -455,7 +472,13 @@ function versionError(node: Node, t: Tensor, what: string): never {
   );
 }
 
-function callRule(node: Node, j: number, dy: Tensor, value: Tensor, args: readonly unknown[]): Tensor | null {
+/** A handle of its own on a gradient's memory (a sparse one: on its values). */
+export function ownHandle(g: Grad): Grad {
+  if (g instanceof Tensor) return alias(g, g.shape);
+  return new SparseGradient(g.shape, g.indices, alias(g.values, g.values.shape));
+}
+
+function callRule(node: Node, j: number, dy: Tensor, value: Tensor, args: readonly unknown[]): Grad | null {
   const op = node.op!;
   const rule = op.rules![j]; // only ops with rules are recorded
   if (rule === undefined || rule === null) return null;
@@ -463,11 +486,11 @@ function callRule(node: Node, j: number, dy: Tensor, value: Tensor, args: readon
   // scope object is made per rule call.
   const scope = currentScope()!;
   const mark = scope.mark();
-  let dx: Tensor | null;
+  let dx: Grad | null;
   try {
     const t0 = hooks.profiler === null ? 0 : hooks.profiler.now();
     if (hooks.checkFinite !== null) hooks.ruleContext = `the gradient of ${op.name} for argument ${j + 1}, tape position ${node.index + 1}`;
-    dx = rule(dy, value, ...args) as Tensor | null;
+    dx = rule(dy, value, ...args) as Grad | null;
     hooks.ruleContext = null;
     if (hooks.profiler !== null) hooks.profiler.addBackward(op.name, j, hooks.profiler.now() - t0);
   } catch (error) {
@@ -477,8 +500,10 @@ function callRule(node: Node, j: number, dy: Tensor, value: Tensor, args: readon
   }
   // Temporaries of the rule go now; the gradient (and what a recording
   // tape tracked) stays in the backward scope.
-  endScope(scope.takeFrom(mark), scope.freedBy, (item) => item === dx);
+  const keep = dx instanceof SparseGradient ? dx.values : dx;
+  endScope(scope.takeFrom(mark), scope.freedBy, (item) => item === keep);
   if (dx === null || dx === undefined) return null;
+  if (dx instanceof SparseGradient) return dx; // made by the library's own rules (gather, embedding), shaped by construction
   if (!(dx instanceof Tensor)) {
     throw new AutogradError(`${op.name}: gradient rule for argument ${j + 1} returned ${typeof dx}, expected a Tensor or null`);
   }

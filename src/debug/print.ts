@@ -27,6 +27,7 @@ function gradText(tape: Tape, node: Node): string {
   const g = tape._grads?.get(node);
   if (g === undefined) return '';
   if (g === null) return ' ∇=nothing';
+  if (!(g instanceof Tensor)) return ` ∇=${g.dtype}[${g.shape.join(',')}] sparse (${g.indices.length} rows)`;
   return ` ∇=${describeValue(g)}`;
 }
 

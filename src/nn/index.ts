@@ -308,7 +308,8 @@ export interface Embedding {
  * A table of `numEmbeddings` vectors of size `embeddingDim` (initialized
  * N(0, 1), as PyTorch), looked up by integer ids: `emb(ids)` is
  * `ag.embedding(emb.weight, ids)`, of shape ids.shape + [embeddingDim]. The
- * gradient for the table is a scatter-add of the looked-up rows.
+ * gradient for the table is the looked-up rows, kept sparse (a
+ * SparseGradient) so that optimizers update only those rows.
  *
  * @example
  * const emb = new ag.nn.Embedding(1000, 64);

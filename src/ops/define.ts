@@ -8,11 +8,15 @@
 // tapes, in errors and in profiles.
 
 import type { Tensor, TensorLike } from '../runtime/tensor';
+import type { SparseGradient } from '../runtime/sparse';
 import { composite, invoke, type Primitive } from '../core/primitive';
 import { asTensor, castTemp, checkAnyTensor, checkTensor, coerceFloatPair, coercePair, rawPair } from './args';
 
-/** A gradient rule of an op whose forward takes `A`: `(dy, y, ...args) => gradient for one argument`. */
-export type Rule<A extends unknown[]> = (dy: Tensor, y: Tensor, ...args: A) => Tensor | null;
+/**
+ * A gradient rule of an op whose forward takes `A`: `(dy, y, ...args) =>
+ * gradient for one argument` (rows picked from a table may come back sparse).
+ */
+export type Rule<A extends unknown[]> = (dy: Tensor, y: Tensor, ...args: A) => Tensor | SparseGradient | null;
 /** One rule (or null, for an argument that is not differentiable: a shape, an option) per argument. */
 export type Rules<A extends unknown[]> = { [K in keyof A]: Rule<A> | null };
 

@@ -15,6 +15,8 @@ import { compose, custom, op, tensorArg } from './define';
 import { binaryForward, fill, withInts } from './kernels';
 import { raw } from './raw';
 import { axpy } from './inplace';
+import { activeTapes } from '../core/tape';
+import { pickedRows } from '../runtime/sparse';
 
 function optionsObject(op: string, options: unknown): Record<string, unknown> {
   if (options === undefined) return {};
@@ -542,11 +544,15 @@ function embeddingArgs(op: string, table: Tensor, ids: Ids): [Tensor, IntList] {
  * Rows of `table` [V, D] picked by integer `ids` in [0, V) (a number, a
  * nested array or an integer-valued tensor of any shape), giving
  * ids.shape + [D]. The gradient for the table is a scatter-add: rows picked
- * several times accumulate every contribution.
+ * several times accumulate every contribution. It is kept sparse (the rows
+ * picked and their ids) until something needs it dense: `grad(tape, table,
+ * { sparse: true })` gives it as it is, and optimizers update only those rows.
  *
  * @example
  * const table = ag.tensor([[0, 0], [1, 1], [2, 2]]);
  * ag.embedding(table, [[2, 0], [2, 2]]).toArray(); // [[[2, 2], [0, 0]], [[2, 2], [2, 2]]]
  */
 export const embedding = op({ name: 'embedding', args: custom(embeddingArgs), forward: embeddingForward })
-  .grads((dy, _y, table, ids) => embeddingScatter(dy, ids, table.shape[0]), null);
+  .grads((dy, _y, table, ids) => (activeTapes.length === 0
+    ? pickedRows(table.shape, ids.data, dy) // kept sparse while nothing records (higher orders need the op)
+    : embeddingScatter(dy, ids, table.shape[0])), null);

@@ -74,6 +74,32 @@ is<ag.Tensor>()(ag.sum(m, axes));
 is<ag.Tensor>()(m.mean(axes));
 is<ag.Tensor>()(ag.flip(m, axes));
 
+// dtypes: data() by dtype; int32 and bool tensors from the creation functions.
+is<Float32Array | Float64Array | Int32Array | Uint8Array>()(x.data());
+is<ag.TensorArray>()(x.data());
+is<ag.Tensor>()(ag.tensor([true, false]));
+is<ag.Tensor>()(ag.zeros([2], { dtype: 'int32' }));
+is<ag.Tensor>()(ag.full([2], true));
+is<'float32' | 'float64' | 'int32' | 'bool'>()(x.dtype);
+
+// Indexing: specs of every kind, as a function and as a method.
+is<ag.Tensor>()(ag.index(m, 0, ':', null, '...', [1, 0], [true, false], { start: 1, step: 2 }, ag.tensor([0], { dtype: 'int32' })));
+is<ag.Tensor>()(m.index('1:', [[0], [1]]));
+is<ag.Tensor>()(ag.indexPut(m, [0, '1:'], 5, { accumulate: true }));
+is<ag.Tensor>()(m.scatter(1, [[0]], 2, { reduce: 'add' }));
+is<ag.Tensor>()(m.takeAlongAxis([[0]], 1));
+is<ag.Tensor[]>()(ag.nonzero(m));
+is<ag.Tensor>()(ag.assign_(m, [0], 1));
+
+// Sparse gradients: grad(tape, x, { sparse: true }) may be a SparseGradient.
+const sparse = ag.grad(tape, x, { sparse: true });
+is<ag.Tensor | ag.SparseGradient | null>()(sparse);
+if (sparse instanceof ag.SparseGradient) {
+  is<Int32Array>()(sparse.indices);
+  is<ag.Tensor>()(sparse.values);
+  is<ag.Tensor>()(sparse.toDense());
+}
+
 // `using` frees a tensor or a tape at the end of the block (Symbol.dispose).
 {
   using scratch = ag.zeros([2]);
@@ -118,5 +144,11 @@ ag.primitive('three', (a: ag.Tensor) => ag.sqrt(a), () => 3);
 ag.tidy(async () => ag.sum(x));
 // @ts-expect-error the is<> helper itself rejects a wrong type
 is<number>()(x);
+// @ts-expect-error an unknown dtype
+ag.zeros([2], { dtype: 'int64' });
+// @ts-expect-error a sparse gradient is not a Tensor: make it dense first
+ag.axpy(-0.1, ag.grad(tape, x, { sparse: true })!, x);
+// @ts-expect-error reduce is 'set' or 'add'
+ag.scatter(m, 0, [[0]], 1, { reduce: 'mul' });
 
 export { s, wrong, named };
