@@ -8,7 +8,7 @@ export { type DType, type DTypeOptions } from './runtime/dtype';
 export { memory, resetPeak, type MemoryInfo } from './runtime/storage';
 export { seed } from './runtime/random';
 export { AutogradError, ShapeError, DTypeError, DisposedError, NotReadyError, OutOfMemoryError, ArgumentError } from './runtime/errors';
-export { Tape, primitive, zerograd, Param, isParam, value, diff, grad, gradloss, params, type GradRule } from './core/index';
+export { Tape, primitive, zerograd, multiPrimitive, Param, isParam, value, diff, grad, gradloss, params, type GradRule, type Cotangents } from './core/index';
 export type { Gradient, GradFn, GradLossFn, Differentiable } from './core/diff';
 export * from './ops/index';
 export * from './debug/index';

@@ -7,6 +7,13 @@ import type { Tape } from './tape';
 /** A gradient rule: `(dy, y, ...args) => gradient for one argument`, or null for none. */
 export type GradRule = ((dy: Tensor, y: Tensor, ...args: any[]) => Tensor | null) | null;
 
+/**
+ * A gradient rule of an op with several results: `(dys, ys, ...args) =>
+ * gradient for one argument`, where `dys[k]` is the gradient flowing into
+ * result `k`, or null when nothing used it.
+ */
+export type MultiGradRule = ((dys: readonly (Tensor | null)[], ys: readonly Tensor[], ...args: any[]) => Tensor | null) | null;
+
 export interface Profiler {
   now(): number;
   addForward(name: string, ms: number): void;

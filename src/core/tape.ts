@@ -7,13 +7,13 @@ import { Storage, stats, writes } from '../runtime/storage';
 import { AutogradError, DTypeError, DisposedError, ShapeError } from '../runtime/errors';
 import { shapeString, sameShape } from '../runtime/shape';
 import { hooks } from './hooks';
-import type { Primitive } from './primitive';
+import type { MultiPrimitive, Primitive } from './primitive';
 import { brand } from '../runtime/copy';
 
 /** One recorded value on one tape. Leaves (Params, function-form inputs) have no op. */
 export interface Node {
   readonly value: Tensor;
-  readonly op: Primitive | null;
+  readonly op: Primitive | MultiPrimitive | null;
   readonly args: readonly unknown[];
   /** parents[i] is the node of args[i] on this tape, or null when args[i] is constant here. */
   readonly parents: readonly (Node | null)[] | null;
@@ -28,6 +28,8 @@ export interface Node {
   readonly stamp: number;
   /** The gradient flowing into this node during (and, for leaves, after) the backward pass. */
   grad: Tensor | null;
+  /** For a result of an op with several results: the nodes of all its results on this tape, in order. */
+  readonly group: readonly Node[] | null;
 }
 
 /** Tapes recording right now, outermost first. */
@@ -167,7 +169,7 @@ export class Tape {
 
   /** @internal */
   addLeaf(t: Tensor): Node {
-    const node: Node = { value: t, op: null, args: [], parents: null, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null };
+    const node: Node = { value: t, op: null, args: [], parents: null, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null, group: null };
     this.nodes.push(node);
     this.byTensor.set(t, node);
     t._recorded = true;
@@ -184,10 +186,27 @@ export class Tape {
 
   /** @internal */
   record(op: Primitive, value: Tensor, args: readonly unknown[], parents: (Node | null)[]): void {
-    const node: Node = { value, op, args, parents, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null };
+    const node: Node = { value, op, args, parents, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null, group: null };
     this.nodes.push(node);
     this.byTensor.set(value, node);
     this.holdNode(node);
+  }
+
+  /**
+   * @internal The results of one call of an op with several results: one
+   * node each, consecutive, sharing the arguments and the group. The
+   * backward pass calls the op's rules once for the group, with the
+   * gradients of all its results.
+   */
+  recordGroup(op: MultiPrimitive, values: readonly Tensor[], args: readonly unknown[], parents: (Node | null)[]): void {
+    const group: Node[] = [];
+    for (const value of values) {
+      const node: Node = { value, op, args, parents, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null, group };
+      group.push(node);
+      this.nodes.push(node);
+      this.byTensor.set(value, node);
+      this.holdNode(node);
+    }
   }
 
   /**
@@ -304,6 +323,19 @@ export function backward(tape: Tape, keepNode: Node | null): void {
     g._gradSlots = 0;
     freeIfTemporary(g);
   };
+  // (the loop below inlines this for single-result nodes, the hot path)
+  const accumulate = (parent: Node, dx: Tensor) => {
+    if (parent.grad === null) {
+      parent.grad = dx;
+      take(dx);
+    } else {
+      const sum = hooks.accumulate(parent.grad, dx);
+      drop(parent.grad);
+      parent.grad = sum;
+      take(sum);
+      if (dx._gradSlots === 0) freeIfTemporary(dx);
+    }
+  };
 
   try {
     for (const node of tape.nodes) node.grad = null;
@@ -312,6 +344,14 @@ export function backward(tape: Tape, keepNode: Node | null): void {
     for (let i = root.index; i >= 0; i--) {
       const node = tape.nodes[i];
       const dy = node.grad;
+      if (node.group !== null) {
+        // The results of one call are consecutive and used only after it, so
+        // the first of them this walk meets (the last, or the root) has all
+        // of their gradients complete: the rules run once, there.
+        const group = node.group;
+        if (node === group[group.length - 1] || node === root) backwardGroup(node, group, keepNode, accumulate, drop);
+        continue;
+      }
       if (dy === null || node.op === null) continue;
       checkVersions(node);
       const parents = node.parents!;
@@ -372,6 +412,45 @@ export function backward(tape: Tape, keepNode: Node | null): void {
 }
 
 /**
+ * The backward step of one call of an op with several results: its rules
+ * get the gradients of all the results (null for those nothing used), then
+ * the results' gradients are let go (but the one asked for, `keepNode`).
+ */
+function backwardGroup(
+  node: Node, group: readonly Node[], keepNode: Node | null,
+  accumulate: (parent: Node, dx: Tensor) => void, drop: (g: Tensor) => void,
+): void {
+  let any = false;
+  for (let k = 0; k < group.length; k++) if (group[k].grad !== null) any = true;
+  if (!any || node.op === null) return;
+  const dys: (Tensor | null)[] = [];
+  const values: Tensor[] = [];
+  let args: readonly unknown[] | null = null;
+  for (let k = 0; k < group.length; k++) {
+    const sibling = group[k];
+    checkVersions(sibling);
+    dys.push(sibling.grad);
+    const [value, live] = liveOperands(sibling);
+    values.push(value);
+    if (args === null) args = live;
+  }
+  const parents = node.parents!;
+  for (let j = 0; j < parents.length; j++) {
+    const parent = parents[j];
+    if (parent === null) continue;
+    const dx = callRule(node, j, dys, values, args!);
+    if (dx !== null) accumulate(parent, dx);
+  }
+  for (let k = 0; k < group.length; k++) {
+    const sibling = group[k];
+    const dy = sibling.grad;
+    if (dy === null || sibling === keepNode) continue;
+    sibling.grad = null;
+    drop(dy);
+  }
+}
+
+/**
  * The node's value and arguments as live handles. A handle its owner freed
  * after recording (the tape held its memory) is read through a fresh view,
  * unless a tape recording now tracks that very handle: a view would be a
@@ -422,9 +501,12 @@ function versionError(node: Node, t: Tensor, what: string): never {
   );
 }
 
-function callRule(node: Node, j: number, dy: Tensor, value: Tensor, args: readonly unknown[]): Tensor | null {
+/** Calls `rule(dy, value, ...args)`; for an op with several results, dy and value are the lists of all of them. */
+function callRule(
+  node: Node, j: number, dy: Tensor | readonly (Tensor | null)[], value: Tensor | readonly Tensor[], args: readonly unknown[],
+): Tensor | null {
   const op = node.op!;
-  const rule = op.rules![j]; // only ops with rules are recorded
+  const rule = op.rules![j] as ((dy: unknown, y: unknown, ...args: unknown[]) => Tensor | null) | null | undefined; // only ops with rules are recorded
   if (rule === undefined || rule === null) return null;
   // The rule's temporaries land in the backward scope after this mark; no
   // scope object is made per rule call.
