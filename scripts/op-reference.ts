@@ -16,6 +16,7 @@ const FAMILIES: [string, string][] = [
   ['special', 'Special functions'],
   ['reduce', 'Reductions'],
   ['linalg', 'Linear algebra'],
+  ['factor', 'Factorizations (batched over leading axes)'],
   ['shape', 'Shape'],
   ['indexing', 'Indexing and joining'],
   ['conv', 'Convolution and pooling'],
