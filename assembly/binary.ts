@@ -27,9 +27,14 @@ const ATAN2 = 13;
 const HYPOT = 14;
 const MOD = 15;
 const FLOORDIV = 16;
+// Fused backward steps of activations whose rule reuses the result y:
+// dy * (1 - y²) for tanh, dy * (y (1 - y)) for sigmoid (a = dy, b = y), with
+// the roundings of the unfused rules, so gradients are the same to the bit.
+const TANH_GRAD = 17;
+const SIGMOID_GRAD = 18;
 
 @inline function hasVector(op: i32): bool {
-  return op < POW;
+  return op < POW || op >= TANH_GRAD;
 }
 
 // numpy's remainder (npy_divmod): fmod, then moved into the sign of b; a zero
@@ -85,6 +90,8 @@ const FLOORDIV = 16;
     return <T>Math.hypot(<f64>a, <f64>b);
   }
   if (op == MOD) return numpyMod<T>(a, b);
+  if (op == TANH_GRAD) return a * (<T>1 - b * b);
+  if (op == SIGMOID_GRAD) return a * (b * (<T>1 - b));
   return numpyFloorDiv<T>(a, b);
 }
 
@@ -97,6 +104,8 @@ const FLOORDIV = 16;
   if (op == MAXIMUM) return v128.max<T>(a, b);
   if (op == MINIMUM) return v128.min<T>(a, b);
   const one = v128.splat<T>(1);
+  if (op == TANH_GRAD) return v128.mul<T>(a, v128.sub<T>(one, v128.mul<T>(b, b)));
+  if (op == SIGMOID_GRAD) return v128.mul<T>(a, v128.mul<T>(b, v128.sub<T>(one, b)));
   if (op == EQ) return v128.and(v128.eq<T>(a, b), one);
   if (op == NE) return v128.and(v128.ne<T>(a, b), one);
   if (op == LT) return v128.and(v128.lt<T>(a, b), one);
@@ -183,6 +192,10 @@ export function atan2_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usiz
 export function atan2_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(ATAN2, a, b, out, ndim, shape, sa, sb); }
 export function hypot_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(HYPOT, a, b, out, ndim, shape, sa, sb); }
 export function hypot_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(HYPOT, a, b, out, ndim, shape, sa, sb); }
+export function tanh_grad_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(TANH_GRAD, a, b, out, ndim, shape, sa, sb); }
+export function tanh_grad_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(TANH_GRAD, a, b, out, ndim, shape, sa, sb); }
+export function sigmoid_grad_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(SIGMOID_GRAD, a, b, out, ndim, shape, sa, sb); }
+export function sigmoid_grad_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(SIGMOID_GRAD, a, b, out, ndim, shape, sa, sb); }
 export function mod_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(MOD, a, b, out, ndim, shape, sa, sb); }
 export function mod_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(MOD, a, b, out, ndim, shape, sa, sb); }
 export function floordiv_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(FLOORDIV, a, b, out, ndim, shape, sa, sb); }

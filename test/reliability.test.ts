@@ -93,6 +93,35 @@ oom('an allocation beyond what memory can grow to names the bytes, and the libra
   assert.is(r.big, 4 * 1024 * 1024);
 });
 
+oom('small blocks recycled on the JavaScript side go back to the allocator before an allocation fails', () => {
+  // Fill memory with 256-byte tensors, free a thousand of them (they wait in
+  // the small-block pool), then ask for a thousand 128-byte ones: only the
+  // pooled blocks can hold them.
+  const script = `
+    import * as ag from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)};
+    const held = [];
+    let full = '';
+    for (;;) {
+      try { held.push(ag.zeros([64])); } catch (e) { full = e.constructor.name; break; }
+    }
+    for (let i = 0; i < 1000; i++) held.pop().dispose();
+    const small = [];
+    let error = '';
+    try { for (let i = 0; i < 1000; i++) small.push(ag.zeros([32])); } catch (e) { error = e.message; }
+    console.log(JSON.stringify({ full, error, made: small.length, live: ag.memory().liveTensors, expected: held.length + small.length }));
+  `;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { ...process.env, AUTOGRAD_MAX_MEMORY_MB: '16' },
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    encoding: 'utf8',
+  });
+  const r = JSON.parse(out.trim().split('\n').pop()!);
+  assert.is(r.full, 'OutOfMemoryError');
+  assert.is(r.error, '');
+  assert.is(r.made, 1000);
+  assert.is(r.live, r.expected);
+});
+
 oom('even without a limit, a request beyond 4 GiB fails cleanly', () => {
   const before = snapshot();
   assert.throws(() => ag.zeros([2 ** 31 - 1, 1], f64), (e: Error) => e instanceof ag.OutOfMemoryError && /zeros: shape \[2147483647, 1\] of float64 needs 17179869176 bytes; a single tensor holds at most 1073741820 bytes/.test(e.message));

@@ -34,13 +34,16 @@ export function writeInts(...arrays: number[][]): number[] {
   return ptrs;
 }
 
-let flat: [number, number, number] | null = null;
-function flatScratch(): [number, number, number] {
-  if (flat === null) {
-    const base = scratchInts();
-    flat = [base, base + 64 * 4, base + 128 * 4];
+// The same-shape case of binary kernels: a shape [n] and unit strides, in a
+// block of their own (writeInts reuses the shared one), so a call writes n only.
+let flatShape = 0;
+function flatRow(n: number): number {
+  if (flatShape === 0) {
+    flatShape = kernels().alloc(16); // once, like the scratch block: not a tensor's memory
+    heapI32().set([0, 1, 1], flatShape >>> 2);
   }
-  return flat;
+  heapI32()[flatShape >>> 2] = n;
+  return flatShape;
 }
 
 /** Largest rank the strided kernels accept after collapsing axes. */
@@ -58,20 +61,17 @@ export function binaryForward(op: string, a: Tensor, b: Tensor, kernelName: stri
   checkLive(a, op);
   checkLive(b, op);
   if (a.dtype !== b.dtype) throw new DTypeError(`${op}: operands have different dtypes (${a.dtype} and ${b.dtype})`);
-  const outShape = broadcastShapes(op, a.shape, b.shape);
   const fn = kernelFor<StridedBinary>(kernelName, a.dtype);
   if (sameShape(a.shape, b.shape)) {
-    // The common case: one flat row, no shape arrays to build.
-    const out = empty(outShape, a.dtype, op);
+    // The common case: one flat row, and the result shares a's shape array
+    // (shapes are never written after a tensor is made).
+    const out = empty(a.shape, a.dtype, op);
     if (out.size === 0) return out;
-    const [pShape, pA, pB] = flatScratch();
-    const view = heapI32();
-    view[pShape >>> 2] = out.size;
-    view[pA >>> 2] = 1;
-    view[pB >>> 2] = 1;
-    fn(a._ptr, b._ptr, out._ptr, 1, pShape, pA, pB);
+    const p = flatRow(out.size);
+    fn(a._ptr, b._ptr, out._ptr, 1, p, p + 4, p + 8);
     return out;
   }
+  const outShape = broadcastShapes(op, a.shape, b.shape);
   const c = collapseAxes(outShape, [
     broadcastStrides(a.shape, outShape),
     broadcastStrides(b.shape, outShape),
@@ -106,7 +106,7 @@ export function stridedCopy(op: string, x: Tensor, shape: number[], strides: num
 /** The forward computation of an elementwise unary kernel. */
 export function unaryForward(op: string, kernelName: string, x: Tensor): Tensor {
   checkLive(x, op);
-  const out = empty(x.shape.slice(), x.dtype, op);
+  const out = empty(x.shape, x.dtype, op); // shapes are never written: the result shares x's
   const fn = kernelFor<(x: number, out: number, n: number) => void>(kernelName, x.dtype);
   fn(x._ptr, out._ptr, x.size);
   return out;

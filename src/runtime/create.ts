@@ -262,7 +262,7 @@ export function randn(shape: readonly number[], options?: DTypeOptions): Tensor 
   }
 }
 
-function checkFinite(op: string, name: string, v: unknown): number {
+function finiteNumber(op: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {
     throw new ArgumentError(`${op}: ${name} must be a finite number, got ${describe(v)}`);
   }
@@ -281,9 +281,9 @@ export function arange(start: number, stop?: number, step = 1, options?: DTypeOp
     stop = start;
     start = 0;
   }
-  checkFinite('arange', 'start', start);
-  checkFinite('arange', 'stop', stop);
-  checkFinite('arange', 'step', step);
+  finiteNumber('arange', 'start', start);
+  finiteNumber('arange', 'stop', stop);
+  finiteNumber('arange', 'step', step);
   if (step === 0) throw new ArgumentError('arange: step must not be 0');
   const n = Math.max(0, Math.ceil((stop - start) / step));
   if (n > 2 ** 31 - 1) throw new ArgumentError(`arange: ${n} elements is too many`);
@@ -299,8 +299,8 @@ export function arange(start: number, stop?: number, step = 1, options?: DTypeOp
  * ag.linspace(0, 1, 5).toArray(); // [0, 0.25, 0.5, 0.75, 1]
  */
 export function linspace(start: number, stop: number, num: number, options?: DTypeOptions): Tensor {
-  checkFinite('linspace', 'start', start);
-  checkFinite('linspace', 'stop', stop);
+  finiteNumber('linspace', 'start', start);
+  finiteNumber('linspace', 'stop', stop);
   if (typeof num !== 'number' || !Number.isInteger(num) || num < 0) {
     throw new ArgumentError(`linspace: num must be a non-negative integer, got ${describe(num)}`);
   }

@@ -221,16 +221,8 @@ export function kernel<F extends (...args: never[]) => unknown>(name: string): F
   return fn as F;
 }
 
-export function isReady(): boolean {
-  return instance !== null;
-}
-
 export function memoryBytes(): number {
   return wasmMemory === null ? 0 : wasmMemory.buffer.byteLength;
-}
-
-export function memoryPages(): number {
-  return memoryBytes() / PAGE;
 }
 
 // Views are cached per ArrayBuffer: growing memory detaches the old buffer,
@@ -243,11 +235,6 @@ let u8View = new Uint8Array(0);
 
 // Growing memory detaches the old ArrayBuffer (its byteLength becomes 0):
 // checking that is cheaper than asking the Memory for its buffer each time.
-/** Kept for callers that know memory may have grown; the check below is exact anyway. */
-export function markViewsStale(): void {
-  viewBuffer = null;
-}
-
 function refreshViews(): void {
   if (viewBuffer !== null && viewBuffer.byteLength !== 0) return;
   const buffer = wasmMemory!.buffer;
