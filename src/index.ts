@@ -10,6 +10,8 @@ export { seed } from './runtime/random';
 export { AutogradError, ShapeError, DTypeError, DisposedError, NotReadyError, OutOfMemoryError, ArgumentError } from './runtime/errors';
 export { Tape, primitive, zerograd, multiPrimitive, Param, isParam, value, diff, grad, gradloss, params, type GradRule, type Cotangents } from './core/index';
 export type { Gradient, GradFn, GradLossFn, Differentiable } from './core/diff';
+export { vjp, jvp, linearize, jacobian, jacrev, jacfwd, hessian, hvp } from './core/index';
+export type { Transformable, Cotangent, Tangents, Pullback, Linearized, Jacobian, JacobianFn, HessianFn, HvpFn } from './core/transforms';
 export * from './ops/index';
 export * from './debug/index';
 export * as nn from './nn/index';

@@ -25,6 +25,12 @@ export const hooks: {
   accumulate: (a: Tensor, b: Tensor) => Tensor;
   /** The seed of the backward pass: ones shaped like the result. */
   onesLike: (t: Tensor) => Tensor;
+  /** Differentiable sum(a * b) of two tensors of one shape and dtype, as a float64 0-d tensor (transforms.ts). */
+  vdot: (a: Tensor, b: Tensor) => Tensor;
+  /** Differentiable stack of tensors of one shape along a new `axis` (transforms.ts builds Jacobians with it). */
+  stack: (ts: Tensor[], axis: number) => Tensor;
+  /** Differentiable reshape (no copy). */
+  reshape: (t: Tensor, shape: readonly number[]) => Tensor;
   formatTape: ((tape: Tape) => string) | null;
   /** Non-null only while profiling: the one check an op pays when it is off. */
   profiler: Profiler | null;
@@ -38,6 +44,15 @@ export const hooks: {
   },
   onesLike: () => {
     throw new Error('autograd-wasm internal error: onesLike is not installed');
+  },
+  vdot: () => {
+    throw new Error('autograd-wasm internal error: vdot is not installed');
+  },
+  stack: () => {
+    throw new Error('autograd-wasm internal error: stack is not installed');
+  },
+  reshape: () => {
+    throw new Error('autograd-wasm internal error: reshape is not installed');
   },
   formatTape: null,
   profiler: null,

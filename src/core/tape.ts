@@ -2,7 +2,7 @@
 // knows any particular op; every op reaches the tape through primitive().
 
 import { Tensor, alias, readItem } from '../runtime/tensor';
-import { Ledger, Scope, adopt, currentScope, endScope, popScope, pushScope, setNeededWhileRecording, type Owned } from '../runtime/scope';
+import { Ledger, Scope, adopt, currentScope, endScope, moveToCurrent, popScope, pushScope, setNeededWhileRecording, type Owned } from '../runtime/scope';
 import { Storage, stats, writes } from '../runtime/storage';
 import { AutogradError, DTypeError, DisposedError, ShapeError } from '../runtime/errors';
 import { shapeString, sameShape } from '../runtime/shape';
@@ -557,4 +557,40 @@ function callRule(
     );
   }
   return dx;
+}
+
+/**
+ * @internal The gradients of the scalar `result`, recorded on `tape`, with
+ * respect to the nodes `wrt` (null where `result` does not depend on one),
+ * for transforms that run several backward passes over one recording
+ * (vjp's pullback, Jacobians): the current scope (or the user) owns them,
+ * and the tape keeps nothing of the pass, so repeated passes do not pile up
+ * memory on it.
+ */
+export function pullback(tape: Tape, result: Tensor, wrt: readonly Node[]): (Tensor | null)[] {
+  const savedResult = tape._result;
+  const savedGrads = tape._grads;
+  const holds = tape._extra.length;
+  tape._result = result;
+  tape._grads = null;
+  try {
+    backward(tape, null);
+    const grads = tape._grads as Map<Node, Tensor | null> | null;
+    const out = wrt.map((node) => grads?.get(node) ?? null);
+    if (grads !== null) {
+      for (const g of grads.values()) if (g !== null && !out.includes(g)) g.dispose('the end of the pullback that computed it');
+    }
+    for (const g of out) if (g !== null) moveToCurrent(g);
+    // The pass held each gradient it computed for the tape (tape.hold): hand those holds back.
+    const collectable = tape._scope.collectable;
+    for (let i = tape._extra.length - 1; i >= holds; i--) {
+      tape._extra[i].release();
+      if (collectable) tape._ledger.held.pop();
+    }
+    tape._extra.length = holds;
+    return out;
+  } finally {
+    tape._result = savedResult;
+    tape._grads = savedGrads;
+  }
 }
