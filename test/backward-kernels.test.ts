@@ -595,13 +595,15 @@ const CHECKED_HERE = [
 const FORWARD = [
   'fill', 'cast_f64', 'copy_strided', 'count_nonfinite',
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'atan2', 'hypot', 'mod', 'floordiv',
-  'equal', 'not_equal', 'less', 'less_equal', 'greater', 'greater_equal', 'isnan', 'isfinite', 'where',
+  'compare', 'isnan', 'isfinite', 'where',
+  // casts from int32 and bool (to float32 and to float64): test/dtype.test.ts
+  'cast_i32', 'cast_u8',
   'neg', 'sqrt', 'abs', 'floor', 'ceil', 'round', 'trunc', 'reciprocal', 'relu', 'clamp', 'exp', 'log', 'tanh',
   'sigmoid', 'expm1', 'log1p', 'softplus', 'elu', 'cbrt', 'exp2', 'log2', 'log10', 'sin', 'cos', 'tan', 'asin',
   'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'gelu', 'erf', 'erfc', 'erfinv', 'lgamma',
   'digamma', 'polygamma',
   'sum', 'prod_axis', 'max_axis', 'min_axis', 'argmax_axis', 'argmin_axis', 'logsumexp_axis', 'variance_axis', 'norm_axis',
-  'matmul_batched', 'lu', 'lu_inv', 'lu_det', 'lu_logabsdet', 'slice_copy', 'slice_write', 'gather',
+  'matmul_batched', 'lu', 'lu_inv', 'lu_det', 'lu_logabsdet', 'slice_copy', 'slice_write', 'gather', 'scatter_set',
   'softmax', 'log_softmax', 'cross_entropy', 'nn_pick_sum', 'maxpool2d', 'avgpool2d', 'embedding_gather',
   // factorizations: both dtypes checked against references in factor-kernels.test.ts
   'cholesky', 'solve_triangular', 'qr', 'eigh', 'svd', 'lu_sign', 'symmetrize',

@@ -1,7 +1,8 @@
 // The user-facing interface of the tape: Param, diff, grad (both forms),
 // gradloss, value and params.
 
-import { Tensor, alias, checkLive } from '../runtime/tensor';
+import { Tensor, alias, checkLive, readItem } from '../runtime/tensor';
+import { isFloat } from '../runtime/dtype';
 import { keep, tidy } from '../runtime/tidy';
 import { tensor, zeros, type TensorData, type TensorOptions } from '../runtime/create';
 import { moveToCurrent, moveToUser, popScope, pushScope, recordingNow } from '../runtime/scope';
@@ -143,6 +144,11 @@ function record(tape: Tape, fn: () => unknown, op: string): void {
             `got a tensor of shape ${shapeString(result.shape)}; reduce it first, e.g. with ag.sum`,
         ),
       );
+    }
+    if (!isFloat(result.dtype)) {
+      // An int32 or bool result depends on no Param differentiably: a plain value.
+      tape._result = readItem(result);
+      return;
     }
     tape._result = result;
     tape.hold(result);

@@ -5,6 +5,7 @@
 // and nothing is recorded.
 
 import { Tensor, alias, temporaries } from '../runtime/tensor';
+import { isFloat } from '../runtime/dtype';
 import { ArgumentError, AutogradError, describe } from '../runtime/errors';
 import { Scope, currentScope, disposeAll, moveToCurrent, popScope, pushScope, type Owned } from '../runtime/scope';
 import { activeTapes, recording, nodeCount, type Node } from './tape';
@@ -67,7 +68,8 @@ export function invoke<A extends unknown[]>(p: Primitive<A>, prepare: Prepare<A>
   }
   // A result must be a handle this call made: the tape maps handles to nodes.
   if (!(y._owner === scope && y._slot >= mark) || y._param) y = alias(y, y.shape);
-  if (p.rules !== null && activeTapes.length > 0 && recording.suspended === 0) record(p, y, a);
+  // An int32 or bool result is a constant on every tape: no gradient flows through it.
+  if (p.rules !== null && activeTapes.length > 0 && recording.suspended === 0 && isFloat(y.dtype)) record(p, y, a);
   if (temporaries.pending !== 0) settleTemporaries(a, false);
   return y;
 }

@@ -9,6 +9,7 @@ import { shapeString, sameShape } from '../runtime/shape';
 import { hooks } from './hooks';
 import type { MultiPrimitive, Primitive } from './primitive';
 import { brand } from '../runtime/copy';
+import { isFloat } from '../runtime/dtype';
 import { kernelFor } from '../wasm/index';
 
 /** One recorded value on one tape. Leaves (Params, function-form inputs) have no op. */
@@ -205,7 +206,9 @@ export class Tape {
       const node: Node = { value, op, args, parents, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null, group };
       group.push(node);
       this.nodes.push(node);
-      this.byTensor.set(value, node);
+      // An int32 or bool result is a constant on the tape (as for any op):
+      // it has its place in the group, but nothing can find it.
+      if (isFloat(value.dtype)) this.byTensor.set(value, node);
       this.holdNode(node);
     }
   }

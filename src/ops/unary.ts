@@ -8,7 +8,7 @@ import { empty, type Tensor, type TensorLike } from '../runtime/tensor';
 import { kernelFor } from '../wasm/index';
 import { ArgumentError, describe } from '../runtime/errors';
 import { asTensor } from './args';
-import { custom, op, tensorArg, unary } from './define';
+import { custom, numeric, op, tensorArg, unary } from './define';
 import { binaryForward, unaryForward } from './kernels';
 import { raw } from './raw';
 
@@ -143,7 +143,7 @@ export const abs2 = op({ name: 'abs2', args: unary, forward: (x) => binaryForwar
  * Elementwise |x|. Its gradient is sign(x): ±1, and 0 at 0 (a subgradient).
  * @example ag.abs(ag.tensor([-3, 0, 2])).toArray() // [3, 0, 2]
  */
-export const abs = op({ name: 'abs', args: unary, forward: kernel('abs') })
+export const abs = op({ name: 'abs', args: numeric, forward: kernel('abs') })
   .grads((dy, _y, x) => raw.mul(dy, raw.sign(x)));
 
 /**
@@ -151,7 +151,7 @@ export const abs = op({ name: 'abs', args: unary, forward: kernel('abs') })
  * piecewise constant, so it passes no gradient (a constant on the tape).
  * @example ag.sign(ag.tensor([-3, 0, 2])).toArray() // [-1, 0, 1]
  */
-export const sign = op({ name: 'sign', args: unary, forward: kernel('sign') }).constant();
+export const sign = op({ name: 'sign', args: numeric, forward: kernel('sign') }).constant();
 
 // ---------------------------------------------------------------------------
 // Trigonometric functions (radians)

@@ -188,19 +188,27 @@ export function kernels(): Kernels {
   );
 }
 
-const pairCache: Record<string, [unknown, unknown]> = Object.create(null);
+type KernelDType = 'float32' | 'float64' | 'int32' | 'bool';
+const SUFFIX: Record<KernelDType, string> = { float32: '_f32', float64: '_f64', int32: '_i32', bool: '_u8' };
+const familyCache: Record<string, Partial<Record<KernelDType, unknown>>> = Object.create(null);
 
 /**
- * The float32 or float64 kernel `${base}_f32` / `${base}_f64`, cached per base
- * name so hot paths build no strings.
+ * The kernel `${base}_f32` / `_f64` / `_i32` / `_u8` for a dtype (bool is
+ * stored as u8), cached per base name so hot paths build no strings. Throws
+ * naming the kernel if the module has none for that dtype.
  */
-export function kernelFor<F extends (...args: never[]) => unknown>(base: string, dtype: 'float32' | 'float64'): F {
-  let pair = pairCache[base];
-  if (pair === undefined) {
-    pair = [kernel<F>(`${base}_f32`), kernel<F>(`${base}_f64`)];
-    pairCache[base] = pair;
+export function kernelFor<F extends (...args: never[]) => unknown>(base: string, dtype: KernelDType): F {
+  let family = familyCache[base];
+  if (family === undefined) {
+    family = {};
+    familyCache[base] = family;
   }
-  return (dtype === 'float32' ? pair[0] : pair[1]) as F;
+  let fn = family[dtype];
+  if (fn === undefined) {
+    fn = kernel<F>(base + SUFFIX[dtype]);
+    family[dtype] = fn;
+  }
+  return fn as F;
 }
 
 /**
