@@ -14,6 +14,10 @@
 
 import { loadavg } from 'node:os';
 import * as ag from '../src/index';
+import { projectile as simulate } from '../bench/ours';
+
+/** The simulation of the bench's Jacobian rows (bench/ours.ts), 400 steps. */
+const projectile = (p: ag.Tensor) => simulate(p, 400);
 
 type T = ag.Tensor;
 const f64 = { dtype: 'float64' as const };
@@ -23,25 +27,6 @@ const arg = (name: string) => {
 };
 const rounds = Number(arg('rounds') ?? 9);
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
-
-/** The simulation of the bench's Jacobian rows (bench/ours.ts): heights of a projectile with drag, from [speed, angle]. */
-export function projectile(p: T, steps = 400): T {
-  const [speed, angle] = ag.unstack(p);
-  let vx = ag.mul(speed, ag.cos(angle));
-  let vy = ag.mul(speed, ag.sin(angle));
-  let y: T | number = 0;
-  const heights: T[] = [];
-  for (let i = 0; i < steps; i++) {
-    const v = ag.sqrt(ag.add(ag.mul(vx, vx), ag.mul(vy, vy)));
-    const ax = ag.mul(ag.mul(v, vx), -0.05);
-    const ay = ag.sub(ag.mul(ag.mul(v, vy), -0.05), 9.81);
-    y = ag.add(y, ag.mul(vy, 0.01));
-    vx = ag.add(vx, ag.mul(ax, 0.01));
-    vy = ag.add(vy, ag.mul(ay, 0.01));
-    heights.push(y as T);
-  }
-  return ag.stack(heights);
-}
 
 interface Variant { name: string; call: () => unknown; times: number[] }
 

@@ -69,7 +69,7 @@ function flag(op: string, name: string, v: unknown, dflt: boolean): boolean {
 /** Where a batch's matrix number `q` sits, for error messages. */
 function which(shape: readonly number[], q: number): string {
   const batch = shape.slice(0, shape.length - 2);
-  if (batch.length === 0) return `the matrix ${shapeString(shape)}`;
+  if (batch.length === 0) return `the ${shapeString(shape)} matrix`;
   const index: number[] = [];
   for (let d = batch.length - 1; d >= 0; d--) {
     index.unshift(q % batch[d]);
