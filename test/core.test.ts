@@ -186,6 +186,37 @@ recording('sums of gradients that share memory (pass-through rules, views) are f
   t2.dispose();
 });
 
+recording('gradients of different tensors never share a buffer (add passes dy to both; an in-place update of one must not change the other)', () => {
+  const W = ag.Param([1, 2, 3], f64);
+  const D = ag.Param([0, 0, 0], f64);
+  const x = ag.tensor([2, 2, 2], f64);
+  let s!: Tensor;
+  const t = ag.diff(() => {
+    s = ag.add(W, D);
+    return ag.sum(ag.mul(s, x));
+  });
+  const gs = ag.grad(t, s)!;
+  const gW = ag.grad(t, W)!;
+  const gD = ag.grad(t, D)!;
+  ag.axpy(1, ag.ones([3], f64), gW);
+  closeArrays(gW.data(), [3, 3, 3]);
+  closeArrays(gD.data(), [2, 2, 2]);
+  closeArrays(gs.data(), [2, 2, 2]);
+  const g = ag.grad((v: { w: Tensor; d: Tensor }) => ag.sum(ag.add(v.w, v.d)))({ w: ag.tensor([1, 2], f64), d: ag.tensor([3, 4], f64) });
+  ag.axpy(1, ag.ones([2], f64), g.w);
+  closeArrays(g.d.data(), [1, 1]);
+  t.dispose();
+});
+
+recording('while an outer tape records, gradients that had to be copied stay on it (second order through a pass-through rule)', () => {
+  // g.w = g.d = p (add passes dy * p to both); d/dp [sum(g.d) + 2 sum(g.w)] = 3.
+  const outer = ag.grad((p: Tensor) => {
+    const g = ag.grad((v: { w: Tensor; d: Tensor }) => ag.sum(ag.mul(ag.add(v.w, v.d), p)))({ w: ag.ones([3], f64), d: ag.ones([3], f64) });
+    return ag.add(ag.sum(g.d), ag.mul(ag.sum(g.w), 2));
+  });
+  closeArrays(outer(ag.tensor([1, 2, 3], f64)).data(), [3, 3, 3]);
+});
+
 recording('the backward pass runs once and lazily', () => {
   let calls = 0;
   const counted = ag.primitive('counted', (x: Tensor) => ag.mul(x, 2), (dy) => {
@@ -411,6 +442,13 @@ model('axpy updates a Param in place and returns it', () => {
   assert.equal(w.toArray(), [0, 1, 2]);
   assert.throws(() => ag.axpy(1, ag.tensor([1, 2]), w), /axpy: x is float32 but y is float64/);
   assert.throws(() => ag.axpy(1, ag.tensor([1, 2], f64), w), /axpy: x has shape \[2\] but y has shape \[3\]/);
+});
+
+model('the function form differentiates only with respect to floats', () => {
+  assert.throws(
+    () => ag.grad((v: { w: Tensor; ids: Tensor }) => ag.sum(v.w))({ w: ag.tensor([1.5]), ids: ag.tensor([1, 2], { dtype: 'int32' }) }),
+    /grad: cannot differentiate with respect to the int32 tensor at argument 0\.ids/,
+  );
 });
 
 model('Param of a Tensor shares its memory', () => {

@@ -596,6 +596,35 @@ validation('every error class is an AutogradError and an Error', () => {
 
 fromData.run();
 fromTensor.run();
+creators('seed takes integers only, and seeds beyond 32 bits are not folded onto small ones', () => {
+  for (const bad of ['a', NaN, 1.5, Infinity, undefined]) {
+    assert.throws(() => ag.seed(bad as unknown as number), /^ArgumentError|seed: expected an integer/);
+  }
+  const draw = (n: number) => {
+    ag.seed(n);
+    return ag.rand([4]).toArray();
+  };
+  assert.equal(draw(7), draw(7));
+  assert.not.equal(draw(2 ** 32 + 1), draw(1));
+  assert.not.equal(draw(-1), draw(2 ** 32 - 1));
+});
+
 creators.run();
+readBack('a Tensor in JavaScript arithmetic or comparisons throws (not NaN); in strings it formats', () => {
+  const t = ag.tensor([1, 2]);
+  const loss = ag.tensor(3);
+  assert.throws(() => (loss as unknown as number) * 2, /a float32 Tensor of shape \[\] was used as a JavaScript number.*\.item\(\)/);
+  assert.throws(() => (t as unknown as number) > 0, /shape \[2\] was used as a JavaScript number/);
+  assert.is('t = ' + t, `t = ${t.toString()}`);
+  assert.is(`${loss}`, loss.toString());
+  // Inside an enclosing grad, gradloss's loss is a 0-d Tensor (documented): arithmetic on it says so.
+  ag.grad((x: ag.Tensor) => {
+    const [g, l] = ag.gradloss((z: ag.Tensor) => ag.sum(ag.mul(z, z)))(x);
+    assert.ok((l as unknown) instanceof ag.Tensor);
+    assert.throws(() => l * 2, /used as a JavaScript number/);
+    return ag.sum(g);
+  })(ag.tensor([1, 2]));
+});
+
 readBack.run();
 validation.run();

@@ -6,7 +6,7 @@ import { isFloat } from '../runtime/dtype';
 import { keep, tidy } from '../runtime/tidy';
 import { tensor, zeros, type TensorData, type TensorOptions } from '../runtime/create';
 import { moveToCurrent, moveToUser, popScope, pushScope, recordingNow } from '../runtime/scope';
-import { ArgumentError, DisposedError, ShapeError, describe } from '../runtime/errors';
+import { ArgumentError, DTypeError, DisposedError, ShapeError, describe } from '../runtime/errors';
 import { checkShape, shapeSize, shapeString } from '../runtime/shape';
 import { Tape, activeTapes, backward, recording, trackedNow, within } from './tape';
 import { primitive } from './primitive';
@@ -58,7 +58,7 @@ export function Param(data: TensorData, options?: TensorOptions): Tensor {
  * nothing; the tensors it returns (in an array) become Params, as they are.
  */
 export function makeParams<T extends readonly (Tensor | null)[]>(build: () => T): T {
-  const made = tidy(build);
+  const made = tidy<T>(build as Parameters<typeof tidy<T>>[0]);
   for (const t of made) {
     if (t === null) continue;
     moveToUser(t);
@@ -229,7 +229,10 @@ export type GradLossFn<F extends Differentiable, N extends number = 0> = <A exte
 
 /**
  * `grad(tape, x)`: the gradient of the tape's scalar with respect to `x` (a
- * Param or any tensor recorded on the tape), or `null` if `x` played no part.
+ * Param, or a tensor an op computed while the tape recorded), or `null` if
+ * `x` played no part — as for a plain tensor used as a constant (only
+ * Params and results of ops are on a tape; differentiate with respect to an
+ * input by making it a Param, or with the function form `grad(f)`).
  * The tape owns the result; `keep` it to outlive the tape.
  *
  * `grad(f, argnum = 0)`: a function computing the gradient of `f` with
@@ -256,6 +259,9 @@ export function grad(a: Tape | ((...args: any[]) => unknown), b?: Tensor | numbe
 
 /**
  * Like `grad(f, argnum)`, but the returned function gives `[gradient, loss]`.
+ * The loss is a number; inside an enclosing `grad` or `diff` that tracks
+ * the argument it is a 0-d Tensor instead, so the outer tape can
+ * differentiate through it.
  *
  * @example
  * const [g, loss] = ag.gradloss((x: ag.Tensor) => ag.sum(ag.abs2, x))(ag.tensor([1, 2]));
@@ -302,6 +308,12 @@ function substitute(x: unknown, leaves: Leaf[], op: string, path: string): unkno
   }
   if (x instanceof Tensor) {
     checkLive(x, op);
+    if (!isFloat(x.dtype)) {
+      throw new DTypeError(
+        `${op}: cannot differentiate with respect to the ${x.dtype} tensor at ${path} (shape ${shapeString(x.shape)}); ` +
+          'gradients are defined for float32 and float64 tensors: cast it, or pass it as another argument than the one differentiated',
+      );
+    }
     const handle = identity(x);
     leaves.push({ input: x, handle });
     return handle;

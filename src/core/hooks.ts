@@ -31,6 +31,8 @@ export const hooks: {
   stack: (ts: Tensor[], axis: number) => Tensor;
   /** Differentiable reshape (no copy). */
   reshape: (t: Tensor, shape: readonly number[]) => Tensor;
+  /** A differentiable copy (recorded when nested): a gradient that must not share another's buffer. */
+  copy: (t: Tensor) => Tensor;
   formatTape: ((tape: Tape) => string) | null;
   /** Non-null only while profiling: the one check an op pays when it is off. */
   profiler: Profiler | null;
@@ -53,6 +55,9 @@ export const hooks: {
   },
   reshape: () => {
     throw new Error('autograd-wasm internal error: reshape is not installed');
+  },
+  copy: () => {
+    throw new Error('autograd-wasm internal error: copy is not installed');
   },
   formatTape: null,
   profiler: null,

@@ -11,6 +11,7 @@ import type { MultiPrimitive, Primitive } from './primitive';
 import { brand } from '../runtime/copy';
 import { isFloat } from '../runtime/dtype';
 import { kernelFor } from '../wasm/index';
+import { castCopy } from '../runtime/create';
 
 /** One recorded value on one tape. Leaves (Params, function-form inputs) have no op. */
 export interface Node {
@@ -375,16 +376,28 @@ export function backward(tape: Tape, keepNode: Node | null): void {
         drop(dy);
       }
     }
-    // Leaves (and the node asked for) keep their gradients, each in a handle
-    // of its own that the tape owns, never one of the user's tensors.
+    // Leaves (and the node asked for) keep their gradients, each in a buffer
+    // of its own that the tape owns: rules that pass dy through (add,
+    // reshape, cast) leave several nodes' gradients on one buffer, and a
+    // user who updates one gradient in place (accumulating micro-batches
+    // with axpy) must not change another; nor may a gradient be a view of a
+    // user's tensor. Those get a copy; the usual gradient is taken as is.
+    const claimedStorage = new Set<Storage>();
     for (const node of tape.nodes) {
       if (node.op !== null && node !== keepNode) continue;
       let g = node.grad;
       node.grad = null;
       if (g !== null) g._gradSlots = 0;
       if (grads.has(node)) continue; // kept from an earlier pass
-      if (g !== null && (claimed.has(g) || g._owner !== scope)) g = alias(g, g.shape);
-      if (g !== null) claimed.add(g);
+      if (g !== null) {
+        if (g._owner !== scope || g._storage.refs > 1 || claimedStorage.has(g._storage)) {
+          // While a tape records, the copy must be recorded too (a plain copy
+          // would be a constant to it, losing higher-order terms).
+          g = activeTapes.length > 0 ? hooks.copy(g) : castCopy(g, g.dtype);
+        }
+        claimed.add(g);
+        claimedStorage.add(g._storage);
+      }
       grads.set(node, g);
     }
   } catch (error) {

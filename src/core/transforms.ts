@@ -27,7 +27,8 @@
 
 import { Tensor, alias, checkLive } from '../runtime/tensor';
 import { tensor, zeros } from '../runtime/create';
-import { tidy } from '../runtime/tidy';
+import { isFloat } from '../runtime/dtype';
+import { tidy, type SyncOnly } from '../runtime/tidy';
 import { moveToCurrent, popScope, pushScope, recordingNow } from '../runtime/scope';
 import { ArgumentError, DTypeError, DisposedError, ShapeError, describe } from '../runtime/errors';
 import { sameShape, shapeString } from '../runtime/shape';
@@ -78,14 +79,15 @@ function build(tree: Tree, leaves: readonly unknown[], at = { i: 0 }): unknown {
  */
 function guarded<R>(fn: () => R): R {
   const nodes = nodeCount.value;
-  return tidy(() => {
+  // (the transforms are synchronous: tidy's guard against async functions does not apply)
+  return tidy((() => {
     try {
       return fn();
     } catch (error) {
       if (nodeCount.value !== nodes) for (const tape of activeTapes) tape.truncateAfter(nodes);
       throw error;
     }
-  });
+  }) as () => R & SyncOnly);
 }
 
 /** Numbers stay numbers, unless an outer tape tracks the value (then it must stay a tensor). */
@@ -128,6 +130,14 @@ function record(op: string, f: (...args: any[]) => unknown, args: readonly unkno
   if (typeof f !== 'function') throw new ArgumentError(`${op}: expected a function, got ${describe(f)}`);
   if (recording.suspended > 0) throw new ArgumentError(`${op}: cannot differentiate inside the forward function of a primitive`);
   const [leaves, inTree] = flatten(op, 'the inputs', args);
+  leaves.forEach((x, i) => {
+    if (x instanceof Tensor && !isFloat(x.dtype)) {
+      throw new DTypeError(
+        `${op}: cannot differentiate with respect to a ${x.dtype} tensor (input leaf ${i + 1}, shape ${shapeString(x.shape)}); ` +
+          'derivatives are defined for float32 and float64 tensors: cast it, or close over it instead of passing it',
+      );
+    }
+  });
   const tape = new Tape();
   let inputs: { handle: Tensor; number: boolean }[];
   try {

@@ -24,6 +24,13 @@ export function checkAnyTensor(op: string, x: unknown, name = 'x'): Tensor {
   return x;
 }
 
+/** An operand that may be a number: the error says so. */
+function operand(op: string, x: unknown, name: string): Tensor {
+  if (!(x instanceof Tensor)) throw new ArgumentError(`${op}: ${name} must be a Tensor or a number, got ${describe(x)}`);
+  checkLive(x, op);
+  return x;
+}
+
 /** Checks `x` is a live float32 or float64 Tensor; names the op and the argument otherwise. */
 export function checkTensor(op: string, x: unknown, name = 'x'): Tensor {
   const t = checkAnyTensor(op, x, name);
@@ -81,8 +88,8 @@ export function numberDType(v: number, dtype: DType): DType {
  * are an error when both are not, rather than a silent promotion.
  */
 export function coercePair(op: string, a: unknown, b: unknown): [Tensor, Tensor] {
-  const ta = typeof a === 'number' ? null : checkAnyTensor(op, a, 'a');
-  const tb = typeof b === 'number' ? null : checkAnyTensor(op, b, 'b');
+  const ta = typeof a === 'number' ? null : operand(op, a, 'a');
+  const tb = typeof b === 'number' ? null : operand(op, b, 'b');
   if (ta === null && tb === null) return [temporary(a as number, 'float64'), temporary(b as number, 'float64')];
   if (ta === null) {
     const d = numberDType(a as number, tb!.dtype);

@@ -8,9 +8,10 @@ import { stack } from './indexing';
 import './methods';
 
 // The tape's own needs, which core/ (knowing no op) cannot import: the sum
-// of two gradients, and the seed of a backward pass.
+// of two gradients, the seed of a backward pass, and a recorded copy.
 hooks.accumulate = (a, b) => raw.add(a, b);
 hooks.onesLike = (t) => ones(t.shape, { dtype: t.dtype });
+hooks.copy = (t) => raw.mul(t, 1); // exact, and recorded like any op
 // What the transforms (core/transforms.ts) build their results with.
 hooks.vdot = (a, b) => {
   const s = raw.sum(raw.mul(a, b), a.shape.map((_, i) => i), false);

@@ -1225,6 +1225,12 @@ export function assign_(x: Tensor, specs: readonly IndexSpec[], values: Tensor |
       src = stridedCopy(op, src, shape.slice(), broadcastStrides(src.shape, shape));
       made.push(src);
     }
+    // numpy semantics when the values overlap x (x[::-1] = x): read them all
+    // before writing any.
+    if (src._storage === x._storage) {
+      src = castCopy(src, x.dtype);
+      made.push(src);
+    }
     writeAt(op, x, src, w.at.data, w.accumulate);
   } finally {
     for (const t of made) t.dispose();

@@ -6,7 +6,7 @@ import { Tensor, checkLive, empty } from '../runtime/tensor';
 import { castCopy, fillWith } from '../runtime/create';
 import type { DType } from '../runtime/dtype';
 import { kernel, kernelFor, kernels, heapI32 } from '../wasm/index';
-import { allocBytes, freeBytes, scratchInts } from '../runtime/storage';
+import { allocBytes, allocStatic, freeBytes, scratchInts } from '../runtime/storage';
 import { ArgumentError, DTypeError, ShapeError } from '../runtime/errors';
 import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, sameShape } from '../runtime/shape';
 
@@ -39,7 +39,7 @@ export function writeInts(...arrays: number[][]): number[] {
 let flatShape = 0;
 function flatRow(n: number): number {
   if (flatShape === 0) {
-    flatShape = kernels().alloc(16); // once, like the scratch block: not a tensor's memory
+    flatShape = allocStatic(16, 'kernel scratch space');
     heapI32().set([0, 1, 1], flatShape >>> 2);
   }
   heapI32()[flatShape >>> 2] = n;

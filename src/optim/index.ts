@@ -5,6 +5,7 @@
 
 import { Tensor, checkLive } from '../runtime/tensor';
 import { keep } from '../runtime/tidy';
+import { isFloat } from '../runtime/dtype';
 import { zeros } from '../runtime/create';
 import { kernel } from '../wasm/index';
 import { Tape } from '../core/tape';
@@ -120,6 +121,7 @@ function distinct(op: string, list: [Tensor, Tensor][]): [Tensor, Tensor][] {
 function check(op: string, p: Tensor, g: Tensor): void {
   checkLive(p, `${op}.step`);
   checkLive(g, `${op}.step`);
+  if (!isFloat(p.dtype)) throw new DTypeError(`${op}.step: cannot update a tensor of dtype ${p.dtype} (optimizers update float32 and float64 Params)`);
   if (p.dtype !== g.dtype) throw new DTypeError(`${op}.step: a ${p.dtype} Param got a ${g.dtype} gradient`);
   if (!sameShape(p.shape, g.shape)) {
     throw new ShapeError(`${op}.step: a Param of shape ${shapeString(p.shape)} got a gradient of shape ${shapeString(g.shape)}`);
@@ -317,6 +319,7 @@ export function gradNorm(gradients: unknown): number {
   const walk = (g: unknown): void => {
     if (g instanceof Tensor) {
       checkLive(g, 'gradNorm');
+      if (!isFloat(g.dtype)) throw new DTypeError(`gradNorm: gradients are float32 or float64 tensors, got one of dtype ${g.dtype} and shape ${shapeString(g.shape)}`);
       list.push([g, g]);
     } else if (Array.isArray(g)) g.forEach(walk);
     else if (g !== null && typeof g === 'object') Object.values(g).forEach(walk);

@@ -3,7 +3,7 @@
 // the raw allocator calls with their accounting, memory(), and the "ballast"
 // that lets the garbage collector notice memory only it will free.
 
-import { kernels, memoryBytes } from '../wasm/index';
+import { kernels, maximumSource, memoryBytes, memoryMaximumBytes } from '../wasm/index';
 import { OutOfMemoryError } from './errors';
 
 // ---- storage ----
@@ -146,16 +146,35 @@ export function allocBytes(bytes: number, op: string): number {
       ptr = allocOrDrain(k, bytes);
     }
   } catch (error) {
-    throw new OutOfMemoryError(
-      `${op}: out of WebAssembly memory allocating ${bytes} bytes ` +
-        `(${stats.bytesInUse} bytes in use by ${stats.liveTensors} tensors, memory is ${memoryBytes()} bytes): ` +
-        `${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw outOfMemory(op, bytes, error);
   }
   stats.bytesInUse += bytes;
   stats.buffers++;
   if (stats.bytesInUse > stats.peakBytes) stats.peakBytes = stats.bytesInUse;
   return ptr;
+}
+
+function outOfMemory(op: string, bytes: number, error: unknown): OutOfMemoryError {
+  // The allocator's trap says only "unreachable": say what limit was hit.
+  const reason = error instanceof WebAssembly.RuntimeError
+    ? `memory cannot grow beyond ${memoryMaximumBytes()} bytes (${maximumSource()})`
+    : error instanceof Error ? error.message : String(error);
+  return new OutOfMemoryError(
+    `${op}: out of WebAssembly memory allocating ${bytes} bytes ` +
+      `(${stats.bytesInUse} bytes in use by ${stats.liveTensors} tensors, memory is ${memoryBytes()} bytes): ${reason}`,
+  );
+}
+
+/**
+ * A block for the library's own use for as long as it runs (kernel scratch
+ * space): not a tensor's, so not counted in memory(), but failing like one.
+ */
+export function allocStatic(bytes: number, what: string): number {
+  try {
+    return allocOrDrain(kernels(), bytes);
+  } catch (error) {
+    throw outOfMemory(what, bytes, error);
+  }
 }
 
 // TLSF traps (unreachable) when memory cannot grow; it has changed no state
@@ -217,7 +236,7 @@ const SCRATCH_INTS = 4 * 64;
 let scratchPtr = 0;
 export function scratchInts(): number {
   if (scratchPtr === 0) {
-    scratchPtr = kernels().alloc(SCRATCH_INTS * 4);
+    scratchPtr = allocStatic(SCRATCH_INTS * 4, 'kernel scratch space');
   }
   return scratchPtr;
 }

@@ -194,6 +194,20 @@ Object.defineProperty(Tensor.prototype, disposeSymbol, {
   writable: true,
   configurable: true,
 });
+// JavaScript arithmetic and comparisons on a Tensor (`loss * 2`, `x > 0`)
+// would silently give NaN or false; they throw instead, saying what to use.
+// Strings (`'loss ' + t`, templates) still format the tensor.
+Object.defineProperty(Tensor.prototype, Symbol.toPrimitive, {
+  value: function (this: Tensor, hint: 'number' | 'string' | 'default') {
+    if (hint !== 'number') return formatTensor(this);
+    throw new ArgumentError(
+      `a ${this.dtype} Tensor of shape ${shapeString(this.shape)} was used as a JavaScript number (arithmetic or a comparison); ` +
+        'use ops (ag.mul, ag.greater...) to stay differentiable, or .item() for a 1-element tensor\'s number',
+    );
+  },
+  writable: true,
+  configurable: true,
+});
 Object.defineProperty(Tensor.prototype, Symbol.for('nodejs.util.inspect.custom'), {
   value: inspectTensor,
   writable: true,
@@ -222,7 +236,14 @@ export const tensorDebug: { sites: Map<Tensor, string> | null } = { sites: null 
 
 /** The first stack frame outside this library: the user's line that created a tensor. */
 function creationSite(): string {
-  const lines = (new Error().stack ?? '').split('\n').slice(1).map((l) => l.trim());
+  // The library's own frames (an op through a Tensor method, grad's backward
+  // pass) can outnumber V8's default 10: look deeper while tracking.
+  const E = Error as { stackTraceLimit?: number };
+  const limit = E.stackTraceLimit;
+  E.stackTraceLimit = 64;
+  const stack = new Error().stack ?? '';
+  E.stackTraceLimit = limit;
+  const lines = stack.split('\n').slice(1).map((l) => l.trim());
   const first = lines[0] ?? '';
   const path = /\(?((?:file:\/\/)?[^()]*?):\d+:\d+\)?$/.exec(first)?.[1] ?? '';
   const cut = path.lastIndexOf('/src/');

@@ -4,7 +4,7 @@
 import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { KERNELS_WASM_DEFLATED, KERNELS_WASM_SIZE } from './kernels.generated';
 import { inflateRaw } from './inflate';
-import { NotReadyError } from '../runtime/errors';
+import { ArgumentError, NotReadyError } from '../runtime/errors';
 
 type Ptr = number;
 type BinaryKernel = (a: Ptr, b: Ptr, out: Ptr, ndim: number, shape: Ptr, stridesA: Ptr, stridesB: Ptr) => void;
@@ -47,12 +47,33 @@ const PAGE = 65536;
  * `globalThis.AUTOGRAD_MAX_MEMORY_MB` in browsers), e.g. to keep a page from
  * taking all memory, or to test running out of it.
  */
-function maximumPages(): number {
+function memorySetting(): unknown {
   const g = globalThis as { AUTOGRAD_MAX_MEMORY_MB?: unknown; process?: { env?: Record<string, string | undefined> } };
-  const setting = g.AUTOGRAD_MAX_MEMORY_MB ?? g.process?.env?.AUTOGRAD_MAX_MEMORY_MB;
-  const mb = Number(setting);
-  if (setting === undefined || !Number.isFinite(mb) || mb <= 0) return 65536;
+  return g.AUTOGRAD_MAX_MEMORY_MB ?? g.process?.env?.AUTOGRAD_MAX_MEMORY_MB;
+}
+
+function maximumPages(): number {
+  const setting = memorySetting();
+  if (setting === undefined || setting === '') return 65536;
+  const mb = typeof setting === 'number' ? setting : typeof setting === 'string' && /^\s*[0-9.eE+]+\s*$/.test(setting) ? Number(setting) : NaN;
+  if (!Number.isFinite(mb) || mb <= 0) {
+    // A limit silently ignored is worse than none: say so at load.
+    throw new ArgumentError(
+      `AUTOGRAD_MAX_MEMORY_MB must be a positive number of megabytes (e.g. 512), got ${JSON.stringify(String(setting))}`,
+    );
+  }
   return Math.max(INITIAL_PAGES, Math.min(65536, Math.floor((mb * 1024 * 1024) / PAGE)));
+}
+
+/** The most bytes the kernels' memory may grow to. */
+export function memoryMaximumBytes(): number {
+  return maximumPages() * PAGE;
+}
+
+/** Where that limit comes from, for error messages. */
+export function maximumSource(): string {
+  const setting = memorySetting();
+  return setting === undefined || setting === '' ? "wasm32's 4 GiB" : `AUTOGRAD_MAX_MEMORY_MB=${String(setting)}`;
 }
 const INITIAL_PAGES = 16;
 

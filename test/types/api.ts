@@ -118,6 +118,11 @@ is<{ a: ag.Tensor; b: ag.Tensor }>()(halves(x));
 // Errors carry their classes.
 is<typeof ag.ShapeError.prototype>()(new ag.ShapeError('x'));
 
+// A primitive's rules are typed from its forward function; tidy returns fn's result type.
+const scaled = ag.primitive('scaled', (a: ag.Tensor, k: number) => ag.mul(a, k), (dy, _y, _a, k) => ag.mul(dy, k), null);
+is<ag.Tensor>()(scaled(x, 2));
+is<[ag.Tensor, number]>()(ag.tidy((): [ag.Tensor, number] => [ag.sum(x), 3]));
+
 // ---- what must not compile ----
 
 // @ts-expect-error a typo is caught: the gradient is a Tensor, not `any`
@@ -146,6 +151,12 @@ ag.jvp(sq, [x], ['v']);
 const [, , noThird] = ag.eigh(x);
 // @ts-expect-error solveTriangular's options are named
 ag.solveTriangular(x, x, { upper: true });
+// @ts-expect-error a primitive's rules get the forward function's argument types (a typo is caught)
+ag.primitive('halfSqrt', (a: ag.Tensor) => ag.sqrt(a), (dy, _y, a) => ag.div(dy, ag.mul(2, a.sqrtt())));
+// @ts-expect-error a rule returns a Tensor or null, not a number
+ag.primitive('three', (a: ag.Tensor) => ag.sqrt(a), () => 3);
+// @ts-expect-error tidy takes a synchronous function
+ag.tidy(async () => ag.sum(x));
 // @ts-expect-error the is<> helper itself rejects a wrong type
 is<number>()(x);
 
