@@ -16,3 +16,7 @@ export * from "./nn";
 export * from "./optim";
 export * from "./adjugate";
 export * from "./factor";
+export * from "./elementary";
+export * from "./specialx";
+export * from "./bessel";
+export * from "./sort";

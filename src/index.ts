@@ -7,6 +7,7 @@ export { tidy, keep } from './runtime/tidy';
 export { type DType, type FloatDType, type DTypeOptions } from './runtime/dtype';
 export { memory, resetPeak, type MemoryInfo } from './runtime/storage';
 export { seed } from './runtime/random';
+export { randint, permutation } from './runtime/sample';
 export { AutogradError, ShapeError, DTypeError, DisposedError, NotReadyError, OutOfMemoryError, ArgumentError } from './runtime/errors';
 export { Tape, primitive, zerograd, multiPrimitive, Param, isParam, value, diff, grad, gradloss, params, type GradRule, type Cotangents } from './core/index';
 export type { Gradient, GradFn, GradLossFn, Differentiable } from './core/diff';
@@ -15,4 +16,5 @@ export type { Transformable, Cotangent, Tangents, Pullback, Linearized, Jacobian
 export * from './ops/index';
 export * from './debug/index';
 export * as nn from './nn/index';
-export { sgd, adam, rmsprop, gradNorm, type Optimizer, type SGDOptions, type AdamOptions, type RMSpropOptions } from './optim/index';
+export { sgd, adam, rmsprop, gradNorm, type Optimizer, type OptimizerState, type OptimizerStateData, type SGDOptions, type AdamOptions, type RMSpropOptions } from './optim/index';
+export { stateDict, loadStateDict, saveState, loadState, type StateDict, type StateEntry } from './state';

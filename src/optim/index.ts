@@ -6,7 +6,7 @@
 import { Tensor, checkLive } from '../runtime/tensor';
 import { keep } from '../runtime/tidy';
 import { isFloat } from '../runtime/dtype';
-import { zeros } from '../runtime/create';
+import { tensor, zeros } from '../runtime/create';
 import { kernel } from '../wasm/index';
 import { Tape } from '../core/tape';
 import { grad as gradOf } from '../core/diff';
@@ -62,6 +62,26 @@ export interface Optimizer {
   readonly lastGradNorm: number;
   /** Frees the optimizer's state buffers. */
   dispose(): void;
+  /** Its state (for `ag.saveState`): kind, steps, learning rate and each Param's slots (momentum, moments), live. */
+  state(): OptimizerState;
+  /** Replaces its state with copies of `data` (for `ag.loadState`); checks every slot first, writes nothing on a mismatch. */
+  loadState(data: OptimizerStateData): void;
+}
+
+/** An optimizer's state: its slots are its own tensors (do not dispose them). */
+export interface OptimizerState {
+  kind: string;
+  steps: number;
+  lr: number;
+  slots: ReadonlyMap<Tensor, readonly Tensor[]>;
+}
+
+/** An optimizer's state as saved: each Param's slots as typed arrays. */
+export interface OptimizerStateData {
+  kind: string;
+  steps: number;
+  lr: number;
+  slots: ReadonlyMap<Tensor, readonly (Float32Array | Float64Array)[]>;
 }
 
 function checkNumber(op: string, name: string, v: unknown, min: number, max = Infinity): number {
@@ -138,7 +158,7 @@ abstract class Base implements Optimizer {
   steps = 0;
   private rate = 0;
   lastGradNorm = NaN;
-  protected readonly state = new Map<Tensor, Tensor[]>();
+  protected readonly slots = new Map<Tensor, Tensor[]>();
   private disposed = false;
 
   constructor(protected readonly name: string, protected readonly clipNorm: number | undefined, lr: number) {
@@ -165,7 +185,7 @@ abstract class Base implements Optimizer {
     const fresh: [Tensor, Tensor[]][] = [];
     try {
       for (const [p] of list) {
-        if (this.state.has(p)) continue;
+        if (this.slots.has(p)) continue;
         const s: Tensor[] = [];
         fresh.push([p, s]);
         for (let i = 0; i < this.stateCount(); i++) s.push(keep(zeros(p.shape.slice(), { dtype: p.dtype })));
@@ -174,20 +194,53 @@ abstract class Base implements Optimizer {
       for (const [, s] of fresh) for (const t of s) t.dispose();
       throw error;
     }
-    for (const [p, s] of fresh) this.state.set(p, s);
+    for (const [p, s] of fresh) this.slots.set(p, s);
     this.lastGradNorm = globalNorm(list);
     const scale = this.clipNorm !== undefined && this.lastGradNorm > this.clipNorm ? this.clipNorm / this.lastGradNorm : 1;
     this.steps++;
     for (const [p, g] of list) {
-      this.update(p, g, this.state.get(p)!, scale);
+      this.update(p, g, this.slots.get(p)!, scale);
       p._storage.markWritten();
     }
   }
 
   dispose(): void {
-    for (const s of this.state.values()) for (const t of s) t.dispose();
-    this.state.clear();
+    for (const s of this.slots.values()) for (const t of s) t.dispose();
+    this.slots.clear();
     this.disposed = true;
+  }
+
+  state(): OptimizerState {
+    return { kind: this.name, steps: this.steps, lr: this.lr, slots: this.slots };
+  }
+
+  loadState(data: OptimizerStateData): void {
+    const op = `${this.name}.loadState`;
+    if (this.disposed) throw new ArgumentError(`${op}: the optimizer was disposed`);
+    if (data.kind !== this.name) throw new ArgumentError(`${op}: the state is ${describe(data.kind)} state, this optimizer is ${this.name}`);
+    if (!Number.isInteger(data.steps) || data.steps < 0) throw new ArgumentError(`${op}: steps must be a non-negative integer, got ${describe(data.steps)}`);
+    for (const [p, arrays] of data.slots) {
+      checkLive(p, op);
+      if (arrays.length !== this.stateCount()) {
+        throw new ArgumentError(`${op}: a Param of shape ${shapeString(p.shape)} has ${arrays.length} state slot(s) in the state and ${this.stateCount()} in this optimizer (check its options, e.g. momentum)`);
+      }
+      for (const a of arrays) {
+        const ok = p.dtype === 'float32' ? a instanceof Float32Array : a instanceof Float64Array;
+        if (!ok || a.length !== p.size) throw new ArgumentError(`${op}: a ${p.dtype} Param of shape ${shapeString(p.shape)} got state ${describe(a)}`);
+      }
+    }
+    const fresh = new Map<Tensor, Tensor[]>();
+    try {
+      for (const [p, arrays] of data.slots) fresh.set(p, arrays.map((a) => keep(tensor(a, { shape: p.shape.slice(), dtype: p.dtype }))));
+    } catch (error) {
+      for (const s of fresh.values()) for (const t of s) t.dispose();
+      throw error;
+    }
+    for (const s of this.slots.values()) for (const t of s) t.dispose();
+    this.slots.clear();
+    for (const [p, s] of fresh) this.slots.set(p, s);
+    this.steps = data.steps;
+    this.lr = data.lr;
   }
 }
 
