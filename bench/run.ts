@@ -29,6 +29,7 @@ import {
   FULL, QUICK, chainData, hvpData, matmulData, mlpData, vecData,
   type Lib, type Prepared, type Sizes,
 } from './workloads';
+import { choleskyData, simulationData } from './workloads';
 
 // ---- options ----
 
@@ -123,6 +124,8 @@ const data = {
   mlp: mlpData(rng, sizes.mlp),
   chain: chainData(rng, sizes.chain),
   hvp: hvpData(rng, sizes.hvp),
+  cholesky: new Map(sizes.cholesky.map((n) => [n, choleskyData(rng, n)])),
+  simulation: simulationData(sizes.simulationSteps),
 };
 
 const M = (n: number) => (n >= 1 << 20 && n % (1 << 20) === 0 ? `${n >> 20}M` : n >= 1024 && n % 1024 === 0 ? `${n >> 10}K` : String(n));
@@ -234,6 +237,39 @@ function timedRows(f64: boolean): Timed[] {
     f64,
     jit: !f64,
   });
+  if (!f64) rows.push(...factorizationRows());
+  return rows;
+}
+
+/** Issue 13: Cholesky + triangular solves, and a Jacobian by columns and by rows. */
+function factorizationRows(): Timed[] {
+  const rows: Timed[] = [];
+  const missing = (what: string) => {
+    throw new NotAvailable(`no ${what}`);
+  };
+  for (const n of sizes.cholesky) {
+    rows.push({
+      id: `cholesky-solve-${n}`,
+      label: `cholesky + 2 triangular solves, A x = b, SPD N=${n}, ms`,
+      unit: 'ms',
+      better: 'lower',
+      convert: identity,
+      make: (lib, jit) => lib.choleskySolve?.(data.cholesky.get(n)!, jit) ?? missing('Cholesky'),
+      jit: true,
+    });
+  }
+  const steps = sizes.simulationSteps;
+  for (const mode of ['fwd', 'rev'] as const) {
+    rows.push({
+      id: `jacobian-${mode}`,
+      label: `Jacobian [${steps}, 2] of a 2-input ${steps}-step simulation, ${mode === 'fwd' ? 'forward mode (jacfwd)' : 'reverse mode (jacrev)'}, ms`,
+      unit: 'ms',
+      better: 'lower',
+      convert: identity,
+      make: (lib, jit) => lib.simulationJacobian?.(data.simulation, mode, jit) ?? missing('Jacobian transform'),
+      jit: true,
+    });
+  }
   return rows;
 }
 

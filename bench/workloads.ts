@@ -58,6 +58,27 @@ export interface Prepared {
 }
 
 export type ChainMode = 'grad' | 'forward' | 'taped-forward';
+
+/** A symmetric positive definite system A x = b (issue 13: Cholesky + triangular solves). */
+export interface CholeskyData {
+  n: number;
+  /** row-major n x n, X Xᵀ / n + I for a Gaussian X */
+  a: Float32Array;
+  b: Float32Array;
+}
+
+/**
+ * The projectile of issue 13's Jacobian rows: from p = [speed, angle], the
+ * heights over `steps` Euler steps (dt 0.01, gravity 9.81, quadratic drag
+ * 0.05), written with scalar ops; its Jacobian is [steps, 2].
+ */
+export interface SimulationData {
+  steps: number;
+  p: Float32Array;
+}
+
+/** A Jacobian by columns (forward mode) or by rows (reverse mode). */
+export type JacobianMode = 'fwd' | 'rev';
 /** crossEntropy: each library's own cross-entropy op; composed: logsumexp(z) - sum(z * onehot), the same composition everywhere */
 export type LossKind = 'crossEntropy' | 'composed';
 export type UnaryName = 'exp' | 'tanh';
@@ -71,6 +92,10 @@ export interface Lib {
   mlp(d: MlpData, loss: LossKind, jit?: boolean): Prepared | Promise<Prepared>;
   chain(d: ChainData, mode: ChainMode, jit?: boolean): Prepared | Promise<Prepared>;
   hvp(d: HvpData, jit?: boolean): Prepared | Promise<Prepared>;
+  /** L = cholesky(A), then L z = b and Lᵀ x = z (absent: the library has no Cholesky). */
+  choleskySolve?(d: CholeskyData, jit?: boolean): Prepared | Promise<Prepared>;
+  /** The Jacobian of the simulation's heights with respect to [speed, angle] (absent: no Jacobian transform). */
+  simulationJacobian?(d: SimulationData, mode: JacobianMode, jit?: boolean): Prepared | Promise<Prepared>;
   /** has a jit mode (jax-js): its rows get a second figure */
   hasJit?: boolean;
   /** activate this library's backend before its workloads */
@@ -85,6 +110,9 @@ export interface Sizes {
   chain: number;
   hvp: number;
   memorySteps: number;
+  /** issue 13 */
+  cholesky: number[];
+  simulationSteps: number;
 }
 
 export const FULL: Sizes = {
@@ -95,6 +123,8 @@ export const FULL: Sizes = {
   chain: 250,
   hvp: 256,
   memorySteps: 1000,
+  cholesky: [256, 512],
+  simulationSteps: 400,
 };
 
 export const QUICK: Sizes = {
@@ -105,6 +135,8 @@ export const QUICK: Sizes = {
   chain: 8,
   hvp: 32,
   memorySteps: 30,
+  cholesky: [16],
+  simulationSteps: 10,
 };
 
 export function matmulData(rng: Rng, n: number): MatmulData {
@@ -140,4 +172,21 @@ export function chainData(rng: Rng, steps: number): ChainData {
 
 export function hvpData(rng: Rng, n: number): HvpData {
   return { n, w: rng.normal(n * n, 1 / Math.sqrt(n)), x: rng.uniform(n, -1, 1), v: rng.uniform(n, -1, 1) };
+}
+
+export function choleskyData(rng: Rng, n: number): CholeskyData {
+  const x = rng.normal(n * n, 1);
+  const a = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let t = 0;
+      for (let k = 0; k < n; k++) t += x[i * n + k] * x[j * n + k];
+      a[i * n + j] = a[j * n + i] = t / n + (i === j ? 1 : 0);
+    }
+  }
+  return { n, a, b: rng.uniform(n, -1, 1) };
+}
+
+export function simulationData(steps: number): SimulationData {
+  return { steps, p: Float32Array.from([20, 0.8]) };
 }

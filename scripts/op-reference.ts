@@ -21,6 +21,7 @@ const FAMILIES: [string, string][] = [
   ['einsum', 'Einstein summation'],
   ['random', 'Sampling'],
   ['linalg', 'Linear algebra'],
+  ['factor', 'Factorizations (batched over leading axes)'],
   ['shape', 'Shape'],
   ['indexing', 'Indexing and joining'],
   ['conv', 'Convolution and pooling'],

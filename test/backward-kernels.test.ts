@@ -611,7 +611,7 @@ const FORWARD = [
   'matmul_batched', 'lu', 'lu_inv', 'lu_det', 'lu_logabsdet', 'slice_copy', 'slice_write', 'gather', 'scatter_set',
   'softmax', 'log_softmax', 'cross_entropy', 'nn_pick_sum', 'maxpool2d', 'avgpool2d', 'embedding_gather',
   // factorizations: both dtypes checked against references in factor-kernels.test.ts
-  'cholesky', 'solve_triangular', 'qr', 'eigh', 'svd', 'lu_sign',
+  'cholesky', 'solve_triangular', 'qr', 'eigh', 'svd', 'lu_sign', 'symmetrize',
 ];
 
 const coverage = suite('backward kernels: coverage');

@@ -2,14 +2,15 @@
 // knows any particular op; every op reaches the tape through primitive().
 
 import { Tensor, alias, readItem } from '../runtime/tensor';
-import { Ledger, Scope, adopt, currentScope, endScope, popScope, pushScope, setNeededWhileRecording, type Owned } from '../runtime/scope';
+import { Ledger, Scope, adopt, currentScope, endScope, moveToCurrent, popScope, pushScope, setNeededWhileRecording, type Owned } from '../runtime/scope';
 import { Storage, stats, writes } from '../runtime/storage';
 import { AutogradError, DTypeError, DisposedError, ShapeError } from '../runtime/errors';
 import { shapeString, sameShape } from '../runtime/shape';
 import { hooks } from './hooks';
-import type { Primitive } from './primitive';
+import type { MultiPrimitive, Primitive } from './primitive';
 import { brand } from '../runtime/copy';
 import { SparseGradient, addRows } from '../runtime/sparse';
+import { isFloat } from '../runtime/dtype';
 import { kernelFor } from '../wasm/index';
 import { castCopy } from '../runtime/create';
 
@@ -22,7 +23,7 @@ const held = (g: Grad): Tensor => (g instanceof Tensor ? g : g.values);
 /** One recorded value on one tape. Leaves (Params, function-form inputs) have no op. */
 export interface Node {
   readonly value: Tensor;
-  readonly op: Primitive | null;
+  readonly op: Primitive | MultiPrimitive | null;
   readonly args: readonly unknown[];
   /** parents[i] is the node of args[i] on this tape, or null when args[i] is constant here. */
   readonly parents: readonly (Node | null)[] | null;
@@ -37,6 +38,8 @@ export interface Node {
   readonly stamp: number;
   /** The gradient flowing into this node during (and, for leaves, after) the backward pass. */
   grad: Grad | null;
+  /** For a result of an op with several results: the nodes of all its results on this tape, in order. */
+  readonly group: readonly Node[] | null;
 }
 
 /** Tapes recording right now, outermost first. */
@@ -176,7 +179,7 @@ export class Tape {
 
   /** @internal */
   addLeaf(t: Tensor): Node {
-    const node: Node = { value: t, op: null, args: [], parents: null, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null };
+    const node: Node = { value: t, op: null, args: [], parents: null, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null, group: null };
     this.nodes.push(node);
     this.byTensor.set(t, node);
     t._recorded = true;
@@ -193,10 +196,29 @@ export class Tape {
 
   /** @internal */
   record(op: Primitive, value: Tensor, args: readonly unknown[], parents: (Node | null)[]): void {
-    const node: Node = { value, op, args, parents, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null };
+    const node: Node = { value, op, args, parents, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null, group: null };
     this.nodes.push(node);
     this.byTensor.set(value, node);
     this.holdNode(node);
+  }
+
+  /**
+   * @internal The results of one call of an op with several results: one
+   * node each, consecutive, sharing the arguments and the group. The
+   * backward pass calls the op's rules once for the group, with the
+   * gradients of all its results.
+   */
+  recordGroup(op: MultiPrimitive, values: readonly Tensor[], args: readonly unknown[], parents: (Node | null)[]): void {
+    const group: Node[] = [];
+    for (const value of values) {
+      const node: Node = { value, op, args, parents, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null, group };
+      group.push(node);
+      this.nodes.push(node);
+      // An int32 or bool result is a constant on the tape (as for any op):
+      // it has its place in the group, but nothing can find it.
+      if (isFloat(value.dtype)) this.byTensor.set(value, node);
+      this.holdNode(node);
+    }
   }
 
   /**
@@ -315,6 +337,21 @@ export function backward(tape: Tape, keepNode: Node | null, dense: Node | null =
     g._gradSlots = 0;
     freeIfTemporary(g);
   };
+  const accumulate = (parent: Node, dx: Grad) => {
+    if (parent.grad === null) {
+      parent.grad = dx;
+      take(dx);
+    } else if (activeTapes.length === 0 && canAddInPlace(parent.grad, scope)) {
+      addInPlace(parent.grad, dx);
+      if (held(dx)._gradSlots === 0) freeIfTemporary(dx);
+    } else {
+      const sum = hooks.accumulate(parent.grad, dx);
+      drop(parent.grad);
+      parent.grad = sum;
+      take(sum);
+      if (held(dx)._gradSlots === 0) freeIfTemporary(dx);
+    }
+  };
 
   try {
     for (const node of tape.nodes) node.grad = null;
@@ -323,6 +360,14 @@ export function backward(tape: Tape, keepNode: Node | null, dense: Node | null =
     for (let i = root.index; i >= 0; i--) {
       const node = tape.nodes[i];
       const grad = node.grad;
+      if (node.group !== null) {
+        // The results of one call are consecutive and used only after it, so
+        // the first of them this walk meets (the last, or the root) has all
+        // of their gradients complete: the rules run once, there.
+        const group = node.group;
+        if (node === group[group.length - 1] || node === root) backwardGroup(node, group, keepNode, accumulate, drop, freeIfTemporary);
+        continue;
+      }
       if (grad === null || node.op === null) continue;
       checkVersions(node);
       // A sparse gradient reaching an op is made dense: rules take tensors.
@@ -335,20 +380,7 @@ export function backward(tape: Tape, keepNode: Node | null, dense: Node | null =
         if (parent === null) continue;
         if (args === null) [value, args] = liveOperands(node);
         const dx = callRule(node, j, dy, value!, args);
-        if (dx === null) continue;
-        if (parent.grad === null) {
-          parent.grad = dx;
-          take(dx);
-        } else if (activeTapes.length === 0 && canAddInPlace(parent.grad, scope)) {
-          addInPlace(parent.grad, dx);
-          if (held(dx)._gradSlots === 0) freeIfTemporary(dx);
-        } else {
-          const sum = hooks.accumulate(parent.grad, dx);
-          drop(parent.grad);
-          parent.grad = sum;
-          take(sum);
-          if (held(dx)._gradSlots === 0) freeIfTemporary(dx);
-        }
+        if (dx !== null) accumulate(parent, dx);
       }
       if (dy !== grad && dy._gradSlots === 0) freeIfTemporary(dy);
       if (node !== keepNode) {
@@ -401,6 +433,49 @@ export function backward(tape: Tape, keepNode: Node | null, dense: Node | null =
     }
   }
   endScope(items.filter((item) => !(item instanceof Tensor && claimed.has(item))), scope.freedBy);
+}
+
+/**
+ * The backward step of one call of an op with several results: its rules
+ * get the gradients of all the results (null for those nothing used), then
+ * the results' gradients are let go (but the one asked for, `keepNode`).
+ */
+function backwardGroup(
+  node: Node, group: readonly Node[], keepNode: Node | null,
+  accumulate: (parent: Node, dx: Grad) => void, drop: (g: Grad) => void, freeIfTemporary: (g: Grad) => void,
+): void {
+  let any = false;
+  for (let k = 0; k < group.length; k++) if (group[k].grad !== null) any = true;
+  if (!any || node.op === null) return;
+  const dys: (Tensor | null)[] = [];
+  const values: Tensor[] = [];
+  let args: readonly unknown[] | null = null;
+  for (let k = 0; k < group.length; k++) {
+    const sibling = group[k];
+    checkVersions(sibling);
+    // A sparse gradient reaching an op is made dense: rules take tensors.
+    const g = sibling.grad;
+    dys.push(g === null || g instanceof Tensor ? g : g.toDense());
+    const [value, live] = liveOperands(sibling);
+    values.push(value);
+    if (args === null) args = live;
+  }
+  const parents = node.parents!;
+  for (let j = 0; j < parents.length; j++) {
+    const parent = parents[j];
+    if (parent === null) continue;
+    const dx = callRule(node, j, dys, values, args!);
+    if (dx !== null) accumulate(parent, dx);
+  }
+  for (let k = 0; k < group.length; k++) {
+    const sibling = group[k];
+    const dy = sibling.grad;
+    const dense = dys[k];
+    if (dense !== null && dense !== dy && dense._gradSlots === 0) freeIfTemporary(dense);
+    if (dy === null || sibling === keepNode) continue;
+    sibling.grad = null;
+    drop(dy);
+  }
 }
 
 /**
@@ -478,9 +553,12 @@ export function ownHandle(g: Grad): Grad {
   return new SparseGradient(g.shape, g.indices, alias(g.values, g.values.shape));
 }
 
-function callRule(node: Node, j: number, dy: Tensor, value: Tensor, args: readonly unknown[]): Grad | null {
+/** Calls `rule(dy, value, ...args)`; for an op with several results, dy and value are the lists of all of them. */
+function callRule(
+  node: Node, j: number, dy: Tensor | readonly (Tensor | null)[], value: Tensor | readonly Tensor[], args: readonly unknown[],
+): Grad | null {
   const op = node.op!;
-  const rule = op.rules![j]; // only ops with rules are recorded
+  const rule = op.rules![j] as ((dy: unknown, y: unknown, ...args: unknown[]) => Grad | null) | null | undefined; // only ops with rules are recorded
   if (rule === undefined || rule === null) return null;
   // The rule's temporaries land in the backward scope after this mark; no
   // scope object is made per rule call.
@@ -524,4 +602,46 @@ function callRule(node: Node, j: number, dy: Tensor, value: Tensor, args: readon
     );
   }
   return dx;
+}
+
+/**
+ * @internal The gradients of the scalar `result`, recorded on `tape`, with
+ * respect to the nodes `wrt` (null where `result` does not depend on one),
+ * for transforms that run several backward passes over one recording
+ * (vjp's pullback, Jacobians): the current scope (or the user) owns them,
+ * and the tape keeps nothing of the pass, so repeated passes do not pile up
+ * memory on it.
+ */
+export function pullback(tape: Tape, result: Tensor, wrt: readonly Node[]): (Tensor | null)[] {
+  const savedResult = tape._result;
+  const savedGrads = tape._grads;
+  const holds = tape._extra.length;
+  tape._result = result;
+  tape._grads = null;
+  try {
+    backward(tape, null);
+    const grads = tape._grads as Map<Node, Grad | null> | null;
+    // Transforms build dense results: rows picked from a table are spread out here.
+    const out = wrt.map((node) => {
+      const g = grads?.get(node) ?? null;
+      return g === null || g instanceof Tensor ? g : g.toDense();
+    });
+    if (grads !== null) {
+      for (const g of grads.values()) {
+        if (g !== null && !out.includes(held(g))) held(g).dispose('the end of the pullback that computed it');
+      }
+    }
+    for (const g of out) if (g !== null) moveToCurrent(g);
+    // The pass held each gradient it computed for the tape (tape.hold): hand those holds back.
+    const collectable = tape._scope.collectable;
+    for (let i = tape._extra.length - 1; i >= holds; i--) {
+      tape._extra[i].release();
+      if (collectable) tape._ledger.held.pop();
+    }
+    tape._extra.length = holds;
+    return out;
+  } finally {
+    tape._result = savedResult;
+    tape._grads = savedGrads;
+  }
 }

@@ -16,3 +16,4 @@ export * from './indexing';
 export * from './nn';
 export { axpy } from './inplace';
 export * from './conv';
+export * from './factor';

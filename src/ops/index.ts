@@ -6,7 +6,7 @@ import { Tensor } from '../runtime/tensor';
 import { SparseGradient, addSparse } from '../runtime/sparse';
 import { hooks } from '../core/hooks';
 import { raw } from './raw';
-import { concat } from './indexing';
+import { concat, stack } from './indexing';
 import './methods';
 
 // The tape's own needs, which core/ (knowing no op) cannot import: the sum
@@ -26,5 +26,12 @@ hooks.accumulate = (a, b) => {
 };
 hooks.onesLike = (t) => ones(t.shape, { dtype: t.dtype });
 hooks.copy = (t) => raw.mul(t, 1); // exact, and recorded like any op
+// What the transforms (core/transforms.ts) build their results with.
+hooks.vdot = (a, b) => {
+  const s = raw.sum(raw.mul(a, b), a.shape.map((_, i) => i), false);
+  return s.dtype === 'float64' ? s : raw.cast(s, 'float64');
+};
+hooks.stack = (ts, axis) => stack(ts, axis);
+hooks.reshape = (t, shape) => raw.reshape(t, shape.slice());
 
 export * from './all';

@@ -108,6 +108,39 @@ if (sparse instanceof ag.SparseGradient) {
   is<ag.Tape>()(recorded);
 }
 
+// Transforms: results keep the structure of the function's result and arguments.
+const sq = (t: ag.Tensor) => ag.mul(t, t);
+const [jy, jdy] = ag.jvp(sq, [x], [x]);
+is<ag.Tensor>()(jy);
+is<ag.Tensor>()(jdy);
+const [vy, pullback] = ag.vjp(sq, x);
+is<ag.Tensor>()(vy);
+is<ag.Tensor>()(pullback(x));
+is<ag.Tensor>()(pullback(1));
+const [, pb2] = ag.vjp(two, x, 2);
+is<[ag.Tensor, number]>()(pb2(x));
+is<ag.Tensor>()(ag.jacobian(sq)(x));
+is<ag.Tensor>()(ag.jacfwd(sq)(x));
+is<ag.Tensor>()(ag.jacrev(sq)(x));
+is<number>()(ag.hessian(cube)(2));
+is<ag.Tensor>()(ag.hessian(f)(x));
+is<ag.Tensor>()(ag.hvp(f)(x, x));
+is<{ w: ag.Tensor; b: ag.Tensor; layers: ag.Tensor[] }>()(ag.jacobian(model)({ w: x, b: 1, layers: [x] }));
+is<{ w: ag.Tensor; b: number; layers: ag.Tensor[] }>()(ag.hvp(model)({ w: x, b: 1, layers: [x] }, { w: x, b: 1, layers: [x] }));
+// a generic function (grad(f)) passed inline keeps its type (up to Tensor | number)
+is<ag.Tensor | number>()(ag.jvp(ag.grad(f), [x], [x])[1]);
+
+// Factorizations with several results are tuples.
+is<[ag.Tensor, ag.Tensor]>()(ag.eigh(x));
+is<[ag.Tensor, ag.Tensor, ag.Tensor]>()(ag.svd(x));
+is<[ag.Tensor, ag.Tensor]>()(x.qr());
+is<[ag.Tensor, ag.Tensor]>()(ag.slogdet(x));
+is<ag.Tensor>()(x.cholesky());
+is<ag.Tensor>()(ag.solveTriangular(x, x, { lower: false }));
+// several results from a user primitive: an array or an object
+const halves = ag.multiPrimitive('halves', (t: ag.Tensor) => ({ a: t, b: t }), (dys) => dys.a);
+is<{ a: ag.Tensor; b: ag.Tensor }>()(halves(x));
+
 // Errors carry their classes.
 is<typeof ag.ShapeError.prototype>()(new ag.ShapeError('x'));
 
@@ -136,6 +169,14 @@ const wrong: { w: ag.Tensor; b: ag.Tensor; layers: ag.Tensor[] } = ag.grad(model
 ag.grad(tape, x).toArray();
 // @ts-expect-error shapes are numbers
 ag.zeros(['2']);
+// @ts-expect-error jvp takes one tangent per primal
+ag.jvp(sq, [x], []);
+// @ts-expect-error a tangent of a Tensor argument is a Tensor or a number
+ag.jvp(sq, [x], ['v']);
+// @ts-expect-error eigh gives two results, not three
+const [, , noThird] = ag.eigh(x);
+// @ts-expect-error solveTriangular's options are named
+ag.solveTriangular(x, x, { upper: true });
 // @ts-expect-error a primitive's rules get the forward function's argument types (a typo is caught)
 ag.primitive('halfSqrt', (a: ag.Tensor) => ag.sqrt(a), (dy, _y, a) => ag.div(dy, ag.mul(2, a.sqrtt())));
 // @ts-expect-error a rule returns a Tensor or null, not a number
@@ -151,4 +192,4 @@ ag.axpy(-0.1, ag.grad(tape, x, { sparse: true })!, x);
 // @ts-expect-error reduce is 'set' or 'add'
 ag.scatter(m, 0, [[0]], 1, { reduce: 'mul' });
 
-export { s, wrong, named };
+export { s, wrong, named, noThird };
