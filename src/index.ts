@@ -17,5 +17,5 @@ export type { Transformable, Cotangent, Tangents, Pullback, Linearized, Jacobian
 export * from './ops/index';
 export * from './debug/index';
 export * as nn from './nn/index';
-export { sgd, adam, rmsprop, gradNorm, type Optimizer, type OptimizerState, type OptimizerStateData, type SGDOptions, type AdamOptions, type RMSpropOptions } from './optim/index';
+export { sgd, adam, rmsprop, gradNorm, type Optimizer, type GradientsOf, type OptimizerState, type OptimizerStateData, type SGDOptions, type AdamOptions, type RMSpropOptions } from './optim/index';
 export { stateDict, loadStateDict, saveState, loadState, type StateDict, type StateEntry } from './state';

@@ -55,8 +55,22 @@ export interface RMSpropOptions extends Partial<Common> {
   momentum?: number;
 }
 
-/** What `step` updates: the Params, and their gradients from a tape or a container (of Tensors or SparseGradients). */
-export type Gradients = Tape | unknown;
+/**
+ * Gradients shaped like the params `P` (what `grad(f)` returns for them): a
+ * Tensor, a SparseGradient or null (no update) where `P` has a Param, and
+ * the same arrays and objects around them. Numbers in `P` are skipped.
+ */
+export type GradientsOf<P> = unknown extends P
+  ? unknown
+  : P extends Tensor
+    ? Tensor | SparseGradient | null
+    : P extends number
+      ? unknown
+      : P extends readonly unknown[]
+        ? { readonly [K in keyof P]: GradientsOf<P[K]> }
+        : P extends object
+          ? { readonly [K in keyof P]: GradientsOf<P[K]> }
+          : unknown;
 
 /** An optimizer: `step` updates Params in place; `dispose` frees its state. */
 export interface Optimizer {
@@ -66,7 +80,8 @@ export interface Optimizer {
    * alone) or a container of gradient tensors shaped like `params` (what
    * `grad(f)` returns for a container of Params).
    */
-  step(gradients: Gradients, params: unknown): void;
+  step(tape: Tape, params: Tensor | readonly Tensor[]): void;
+  step<P>(gradients: GradientsOf<P>, params: P): void;
   /** The learning rate; set it between steps (schedules, warm-up) without losing the optimizer's state. */
   lr: number;
   /** Steps taken so far. */
@@ -105,7 +120,7 @@ function checkNumber(op: string, name: string, v: unknown, min: number, max = In
 }
 
 /** Pairs of (param, gradient) from a tape or a container walked in parallel. */
-function pairs(op: string, gradients: Gradients, params: unknown): [Tensor, Gradient][] {
+function pairs(op: string, gradients: unknown, params: unknown): [Tensor, Gradient][] {
   const out: [Tensor, Gradient][] = [];
   if (gradients instanceof Tape) {
     const list = params instanceof Tensor ? [params] : Array.isArray(params) ? params : null;
@@ -225,7 +240,7 @@ abstract class Base implements Optimizer {
   /** The update of `n` elements from `p`, `g` and the state buffers (pointers, moved to a row for a sparse gradient). */
   protected abstract update(dtype: Tensor['dtype'], p: number, g: number, state: number[], n: number, scale: number): void;
 
-  step(gradients: Gradients, params: unknown): void {
+  step(gradients: unknown, params: unknown): void {
     if (this.disposed) throw new ArgumentError(`${this.name}.step: the optimizer was disposed`);
     const list = distinct(this.name, pairs(this.name, gradients, params));
     for (const [p, g] of list) check(this.name, p, g);

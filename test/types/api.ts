@@ -193,3 +193,26 @@ ag.axpy(-0.1, ag.grad(tape, x, { sparse: true })!, x);
 ag.scatter(m, 0, [[0]], 1, { reduce: 'mul' });
 
 export { s, wrong, named, noThird };
+
+// Optimizer steps: a tape with a Param or a list of them, or gradients shaped like the params.
+{
+  const w = ag.Param(ag.randn([3, 2]));
+  const b = ag.Param(ag.zeros([2]));
+  const model = { w, b, layers: [w] };
+  const opt = ag.adam({ lr: 0.01 });
+  const tape = ag.diff(() => ag.sum(ag.add(ag.matmul(ag.ones([1, 3]), w), b)));
+  opt.step(tape, [w, b]);
+  opt.step(tape, ag.params(model));
+  opt.step(tape, w);
+  const loss = (m: typeof model) => ag.sum(ag.add(ag.matmul(ag.ones([1, 3]), m.w), m.b));
+  opt.step(ag.grad(loss)(model), model);
+  opt.step({ w: ag.grad(tape, w), b: null, layers: [null] }, model); // null: no update for that Param
+  // @ts-expect-error with a tape, params are a Param or a list of Params, not a model object
+  opt.step(tape, model);
+  // @ts-expect-error gradients must have the params' structure (b missing)
+  opt.step({ w: ag.grad(tape, w) }, { w, b });
+  // @ts-expect-error a gradient is a tensor, not a number array
+  opt.step([[1, 2, 3]], [w]);
+  // @ts-expect-error the params come second
+  opt.step(tape);
+}
