@@ -14,3 +14,4 @@ export * from "./nn";
 export * from "./optim";
 export * from "./adjugate";
 export * from "./factor";
+export * from "./threads";

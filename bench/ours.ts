@@ -2,7 +2,7 @@
 
 import * as ag from '../src/index';
 import { NotAvailable, checkOf, checkScalar, joinChecks, type Check } from './util';
-import type { ChainData, ChainMode, HvpData, Lib, LossKind, MatmulData, MlpData, Prepared, UnaryName, VecData } from './workloads';
+import type { ChainData, CnnData, ChainMode, HvpData, Lib, LossKind, MatmulData, MlpData, Prepared, UnaryName, VecData } from './workloads';
 
 type Tensor = ag.Tensor;
 type DType = 'float32' | 'float64';
@@ -73,6 +73,38 @@ export function mlpModel(d: MlpData, dtype: DType): MlpModel {
 }
 
 const PARAM_NAMES = ['W1', 'b1', 'W2', 'b2'];
+
+export interface CnnModel {
+  params: Tensor[]; // w1, b1, w2, b2, w3, b3 (Params)
+  loss: () => Tensor;
+  dispose(): void;
+}
+
+export function cnnModel(d: CnnData, dtype: DType): CnnModel {
+  const x = t(d.x, [d.batch, 1, d.side, d.side], dtype);
+  const labels = Array.from(d.labels);
+  const flat = d.c2 * (d.side / 4) ** 2;
+  const w1 = param(d.w1, [d.c1, 1, 3, 3], dtype);
+  const b1 = param(d.b1, [d.c1], dtype);
+  const w2 = param(d.w2, [d.c2, d.c1, 3, 3], dtype);
+  const b2 = param(d.b2, [d.c2], dtype);
+  const w3 = param(d.w3, [flat, d.nout], dtype);
+  const b3 = param(d.b3, [d.nout], dtype);
+  const block = (h: Tensor, w: Tensor, b: Tensor) =>
+    ag.maxPool2d(ag.relu(ag.add(ag.conv2d(h, w, { padding: 1 }), ag.reshape(b, [1, b.shape[0], 1, 1]))), 2);
+  return {
+    params: [w1, b1, w2, b2, w3, b3],
+    loss: () => {
+      const h = block(block(x, w1, b1), w2, b2);
+      return ag.crossEntropy(ag.add(ag.matmul(ag.reshape(h, [d.batch, flat]), w3), b3), labels);
+    },
+    dispose() {
+      for (const p of [x, w1, b1, w2, b2, w3, b3]) p.dispose();
+    },
+  };
+}
+
+const CNN_NAMES = ['W1', 'b1', 'W2', 'b2', 'W3', 'b3'];
 
 export function ours(dtype: DType): Lib {
   return {
@@ -171,6 +203,25 @@ export function ours(dtype: DType): Lib {
             );
           }),
         dispose: () => (x0.dispose(), w.dispose(), b.dispose()),
+      };
+    },
+
+    cnn(d: CnnData): Prepared {
+      const m = cnnModel(d, dtype);
+      return {
+        run: () =>
+          ag.tidy(() => {
+            const tape = ag.diff(m.loss);
+            for (const p of m.params) ag.grad(tape, p);
+          }),
+        check: () =>
+          ag.tidy(() => {
+            const tape = ag.diff(m.loss);
+            const checks = [checkScalar('loss', tape.value)];
+            m.params.forEach((p, i) => checks.push(checkOf(`∇${CNN_NAMES[i]}`, ag.grad(tape, p)!.data())));
+            return joinChecks(...checks);
+          }),
+        dispose: () => m.dispose(),
       };
     },
 

@@ -37,6 +37,25 @@ export interface ChainData {
   b: number;
 }
 
+/** conv(1→16, 3x3, pad 1), relu, maxpool 2, conv(16→32, 3x3, pad 1), relu, maxpool 2, linear 1568→10, cross-entropy. */
+export interface CnnData {
+  batch: number;
+  /** image side (28: MNIST) */
+  side: number;
+  c1: number;
+  c2: number;
+  nout: number;
+  x: Float32Array; // batch x 1 x side x side
+  w1: Float32Array; // c1 x 1 x 3 x 3
+  b1: Float32Array; // c1
+  w2: Float32Array; // c2 x c1 x 3 x 3
+  b2: Float32Array; // c2
+  w3: Float32Array; // (c2 * (side/4)²) x nout
+  b3: Float32Array; // nout
+  labels: Int32Array; // batch, in [0, nout)
+  onehot: Float32Array; // batch x nout
+}
+
 export interface HvpData {
   n: number;
   w: Float32Array; // n x n
@@ -71,6 +90,8 @@ export interface Lib {
   mlp(d: MlpData, loss: LossKind, jit?: boolean): Prepared | Promise<Prepared>;
   chain(d: ChainData, mode: ChainMode, jit?: boolean): Prepared | Promise<Prepared>;
   hvp(d: HvpData, jit?: boolean): Prepared | Promise<Prepared>;
+  /** the CNN training step (fwd+bwd of every parameter) */
+  cnn?(d: CnnData): Prepared | Promise<Prepared>;
   /** has a jit mode (jax-js): its rows get a second figure */
   hasJit?: boolean;
   /** activate this library's backend before its workloads */
@@ -85,6 +106,9 @@ export interface Sizes {
   chain: number;
   hvp: number;
   memorySteps: number;
+  cnn: { batch: number; side: number; c1: number; c2: number };
+  /** the larger MLP of issue 15: 784-1024-1024-10 */
+  mlpLarge: { batch: number; nin: number; nh: number; nh2: number; nout: number };
 }
 
 export const FULL: Sizes = {
@@ -95,6 +119,8 @@ export const FULL: Sizes = {
   chain: 250,
   hvp: 256,
   memorySteps: 1000,
+  cnn: { batch: 64, side: 28, c1: 16, c2: 32 },
+  mlpLarge: { batch: 256, nin: 784, nh: 1024, nh2: 1024, nout: 10 },
 };
 
 export const QUICK: Sizes = {
@@ -105,6 +131,8 @@ export const QUICK: Sizes = {
   chain: 8,
   hvp: 32,
   memorySteps: 30,
+  cnn: { batch: 4, side: 8, c1: 4, c2: 8 },
+  mlpLarge: { batch: 16, nin: 64, nh: 48, nh2: 32, nout: 10 },
 };
 
 export function matmulData(rng: Rng, n: number): MatmulData {
@@ -140,4 +168,25 @@ export function chainData(rng: Rng, steps: number): ChainData {
 
 export function hvpData(rng: Rng, n: number): HvpData {
   return { n, w: rng.normal(n * n, 1 / Math.sqrt(n)), x: rng.uniform(n, -1, 1), v: rng.uniform(n, -1, 1) };
+}
+
+export function cnnData(rng: Rng, s: Sizes['cnn']): CnnData {
+  const { batch, side, c1, c2 } = s;
+  const nout = 10;
+  const flat = c2 * (side / 4) ** 2;
+  const labels = rng.ints(batch, nout);
+  const onehot = new Float32Array(batch * nout);
+  for (let i = 0; i < batch; i++) onehot[i * nout + labels[i]] = 1;
+  return {
+    batch, side, c1, c2, nout,
+    x: rng.uniform(batch * side * side, 0, 1),
+    w1: rng.normal(c1 * 9, Math.sqrt(2 / 9)),
+    b1: rng.normal(c1, 0.1),
+    w2: rng.normal(c2 * c1 * 9, Math.sqrt(2 / (9 * c1))),
+    b2: rng.normal(c2, 0.1),
+    w3: rng.normal(flat * nout, Math.sqrt(1 / flat)),
+    b3: rng.normal(nout, 0.1),
+    labels,
+    onehot,
+  };
 }
