@@ -2,7 +2,7 @@
 
 import * as ag from '../src/index';
 import { NotAvailable, checkOf, checkScalar, joinChecks, type Check } from './util';
-import type { ChainData, CnnData, ChainMode, HvpData, Lib, LossKind, MatmulData, MlpData, Prepared, UnaryName, VecData } from './workloads';
+import type { ChainData, CnnData, Mlp3Data, TinyData, TinyMode, ChainMode, HvpData, Lib, LossKind, MatmulData, MlpData, Prepared, UnaryName, VecData } from './workloads';
 
 type Tensor = ag.Tensor;
 type DType = 'float32' | 'float64';
@@ -133,7 +133,7 @@ export function ours(dtype: DType): Lib {
 
     unary(op: UnaryName, d: VecData): Prepared {
       const x = t(d.x, [d.n], dtype);
-      const f = op === 'exp' ? ag.exp : ag.tanh;
+      const f = { exp: ag.exp, tanh: ag.tanh, gelu: ag.gelu, erf: ag.erf }[op];
       return {
         run: () => f(x).dispose(),
         check: () => ag.tidy(() => checkOf(`${op}(x)`, f(x).data())),
@@ -222,6 +222,69 @@ export function ours(dtype: DType): Lib {
             return joinChecks(...checks);
           }),
         dispose: () => m.dispose(),
+      };
+    },
+
+    mlp3(d: Mlp3Data): Prepared {
+      const x = t(d.x, [d.batch, d.nin], dtype);
+      const labels = Array.from(d.labels);
+      const params = [
+        param(d.w1, [d.nin, d.nh], dtype), param(d.b1, [d.nh], dtype),
+        param(d.w2, [d.nh, d.nh2], dtype), param(d.b2, [d.nh2], dtype),
+        param(d.w3, [d.nh2, d.nout], dtype), param(d.b3, [d.nout], dtype),
+      ];
+      const [w1, b1, w2, b2, w3, b3] = params;
+      const loss = () => {
+        const h1 = ag.relu(ag.add(ag.matmul(x, w1), b1));
+        const h2 = ag.relu(ag.add(ag.matmul(h1, w2), b2));
+        return ag.crossEntropy(ag.add(ag.matmul(h2, w3), b3), labels);
+      };
+      return {
+        run: () =>
+          ag.tidy(() => {
+            const tape = ag.diff(loss);
+            for (const p of params) ag.grad(tape, p);
+          }),
+        check: () =>
+          ag.tidy(() => {
+            const tape = ag.diff(loss);
+            const checks = [checkScalar('loss', tape.value)];
+            params.forEach((p, i) => checks.push(checkOf(`∇${CNN_NAMES[i]}`, ag.grad(tape, p)!.data())));
+            return joinChecks(...checks);
+          }),
+        dispose: () => {
+          x.dispose();
+          for (const p of params) p.dispose();
+        },
+      };
+    },
+
+    tiny(d: TinyData, mode: TinyMode): Prepared {
+      const a = t(d.a, [d.n], dtype);
+      const b = t(d.b, [d.n], dtype);
+      const w = param(d.b, [d.n], dtype);
+      const chain = (step: Tensor) => {
+        let x = a;
+        for (let i = 0; i < d.steps; i++) x = ag.add(x, step);
+        return x;
+      };
+      const run =
+        mode === 'forward'
+          ? () => ag.tidy(() => void chain(b))
+          : () =>
+              ag.tidy(() => {
+                const tape = ag.diff(() => ag.sum(chain(w)));
+                ag.grad(tape, w);
+              });
+      return {
+        run,
+        check: () =>
+          ag.tidy(() => {
+            if (mode === 'forward') return checkOf('x', chain(b).data());
+            const tape = ag.diff(() => ag.sum(chain(w)));
+            return joinChecks(checkScalar('sum(x)', tape.value), checkOf('∇w', ag.grad(tape, w)!.data()));
+          }),
+        dispose: () => (a.dispose(), b.dispose(), w.dispose()),
       };
     },
 

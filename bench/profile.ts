@@ -2,11 +2,12 @@
 // the V8 sampling profiler (node:inspector, the same data as --cpu-prof) and
 // prints the functions with the most self time, wasm kernels included.
 //
-//   node --import tsx bench/profile.ts <mlp|mlp-composed|cnn|chain|hvp|matmul|tanh|exp|add> [seconds] [--f64] [--save file.cpuprofile]
+//   node --import tsx bench/profile.ts <mlp|mlp-composed|cnn|chain|hvp|matmul|tanh|exp|add> [seconds] [--f64] [--threads n] [--save file.cpuprofile]
 
 import { Session } from 'node:inspector';
 import { writeFileSync } from 'node:fs';
 import { exportNames, kernels } from '../src/wasm/index';
+import { setThreads } from '../src/wasm/pool';
 import { ours } from './ours';
 import { Rng } from './util';
 import { FULL, chainData, cnnData, hvpData, matmulData, mlpData, vecData, type Prepared } from './workloads';
@@ -30,6 +31,9 @@ const what = argv[0] ?? 'mlp';
 const seconds = Number(argv[1]) > 0 ? Number(argv[1]) : 3;
 const f64 = argv.includes('--f64');
 const saveAt = argv.indexOf('--save');
+const threadsAt = argv.indexOf('--threads');
+// one thread unless asked: a profile of the main thread alone is what it says
+setThreads(threadsAt >= 0 ? Number(argv[threadsAt + 1]) : 1);
 const lib = ours(f64 ? 'float64' : 'float32');
 const rng = new Rng(20240605);
 

@@ -37,6 +37,32 @@ export interface ChainData {
   b: number;
 }
 
+/** An MLP with two hidden layers: nin-nh-nh2-nout, relu, cross-entropy. */
+export interface Mlp3Data {
+  batch: number;
+  nin: number;
+  nh: number;
+  nh2: number;
+  nout: number;
+  x: Float32Array; // batch x nin
+  w1: Float32Array; // nin x nh
+  b1: Float32Array;
+  w2: Float32Array; // nh x nh2
+  b2: Float32Array;
+  w3: Float32Array; // nh2 x nout
+  b3: Float32Array;
+  labels: Int32Array;
+  onehot: Float32Array; // batch x nout
+}
+
+/** Tiny ops: `steps` adds of two [n] tensors (x = x + b), per op. */
+export interface TinyData {
+  n: number;
+  steps: number;
+  a: Float32Array;
+  b: Float32Array;
+}
+
 /** conv(1→16, 3x3, pad 1), relu, maxpool 2, conv(16→32, 3x3, pad 1), relu, maxpool 2, linear 1568→10, cross-entropy. */
 export interface CnnData {
   batch: number;
@@ -79,7 +105,9 @@ export interface Prepared {
 export type ChainMode = 'grad' | 'forward' | 'taped-forward';
 /** crossEntropy: each library's own cross-entropy op; composed: logsumexp(z) - sum(z * onehot), the same composition everywhere */
 export type LossKind = 'crossEntropy' | 'composed';
-export type UnaryName = 'exp' | 'tanh';
+export type UnaryName = 'exp' | 'tanh' | 'gelu' | 'erf';
+/** 'forward': a chain of adds in a scope; 'grad': the same recorded, then the gradient */
+export type TinyMode = 'forward' | 'grad';
 
 /** One library (or one backend of it). Any method may throw NotAvailable. */
 export interface Lib {
@@ -92,6 +120,10 @@ export interface Lib {
   hvp(d: HvpData, jit?: boolean): Prepared | Promise<Prepared>;
   /** the CNN training step (fwd+bwd of every parameter) */
   cnn?(d: CnnData): Prepared | Promise<Prepared>;
+  /** the two-hidden-layer MLP training step */
+  mlp3?(d: Mlp3Data): Prepared | Promise<Prepared>;
+  /** a chain of tiny adds, forward in a scope or with its gradient */
+  tiny?(d: TinyData, mode: TinyMode): Prepared | Promise<Prepared>;
   /** has a jit mode (jax-js): its rows get a second figure */
   hasJit?: boolean;
   /** activate this library's backend before its workloads */
@@ -189,4 +221,27 @@ export function cnnData(rng: Rng, s: Sizes['cnn']): CnnData {
     labels,
     onehot,
   };
+}
+
+export function mlp3Data(rng: Rng, s: Sizes['mlpLarge']): Mlp3Data {
+  const { batch, nin, nh, nh2, nout } = s;
+  const labels = rng.ints(batch, nout);
+  const onehot = new Float32Array(batch * nout);
+  for (let i = 0; i < batch; i++) onehot[i * nout + labels[i]] = 1;
+  return {
+    ...s,
+    x: rng.uniform(batch * nin, 0, 1),
+    w1: rng.normal(nin * nh, Math.sqrt(2 / nin)),
+    b1: rng.normal(nh, 0.1),
+    w2: rng.normal(nh * nh2, Math.sqrt(2 / nh)),
+    b2: rng.normal(nh2, 0.1),
+    w3: rng.normal(nh2 * nout, Math.sqrt(1 / nh2)),
+    b3: rng.normal(nout, 0.1),
+    labels,
+    onehot,
+  };
+}
+
+export function tinyData(rng: Rng, steps: number): TinyData {
+  return { n: 4, steps, a: rng.uniform(4, -1, 1), b: rng.uniform(4, -0.01, 0.01) };
 }
