@@ -80,7 +80,12 @@ pool('Node has shared memory: threads() defaults to the cores, setThreads change
   assert.is(await threadsReady(), 3);
   assert.is(readyWorkers(), 2, 'two workers beside the main thread');
   assert.is(ag.setThreads(1), 1);
-  assert.is(readyWorkers(), 0, 'one thread: no workers');
+  assert.is(readyWorkers(), 0, 'one thread: no worker takes part');
+  const jobs = poolHooks.jobs;
+  ag.tidy(() => ag.matmul(ag.ones([300, 300]), ag.ones([300, 300])));
+  assert.is(poolHooks.jobs, jobs, 'one thread: nothing is dispatched');
+  assert.is(ag.setThreads(2), 2);
+  assert.is(readyWorkers(), 1, 'back to two: a started worker takes part again at once');
   for (const bad of [0, -1, 1.5, NaN, '2' as unknown as number]) {
     assert.throws(() => ag.setThreads(bad), (e: Error) => e instanceof RangeError && /setThreads: n must be a positive integer/.test(e.message));
   }

@@ -29,6 +29,8 @@ export const READY = 11;
 export const STOP = 12;
 /** How many times an idle worker polls GEN before it sleeps. */
 export const SPIN = 13;
+/** Workers that take part in jobs: those whose slot is below this (setThreads(n) with n <= the pool). */
+export const ACTIVE = 14;
 /** Float64 index of the arguments (up to 20), and of each one's bytes per unit of work. */
 export const ARGS = 16;
 export const SCALES = 40;

@@ -90,6 +90,7 @@ class Pool {
     this.ctl = new Int32Array(control);
     this.f64 = new Float64Array(control);
     this.ctl[L.SPIN] = WORKER_SPIN;
+    this.ctl[L.ACTIVE] = size - 1;
   }
 }
 
@@ -184,7 +185,7 @@ function startPool(): Pool | null {
       p.scratch.push(block);
       const worker = spawn(fail);
       p.workers.push(worker);
-      worker.postMessage({ module: host.module, memory: host.memory, control: p.ctl.buffer, scratch: (block + 63) & ~63 });
+      worker.postMessage({ module: host.module, memory: host.memory, control: p.ctl.buffer, scratch: (block + 63) & ~63, slot: i - 1 });
     }
   } catch (error) {
     retire(p);
@@ -211,7 +212,9 @@ function retire(p: Pool): void {
  * returns the number that will: 1 where shared memory or workers are not
  * available (a browser page that is not cross-origin isolated, Node older
  * than 20.16). Workers start now, in the background; kernels use each one
- * as soon as it is ready. Results do not depend on the number of threads.
+ * as soon as it is ready. Asking for fewer threads than have started lets
+ * the others sleep (they are kept for later). Results do not depend on the
+ * number of threads.
  *
  * @example
  * ag.setThreads(2);
@@ -222,12 +225,13 @@ export function setThreads(n: number): number {
     throw new RangeError(`setThreads: n must be a positive integer, got ${typeof n === 'number' ? n : typeof n}`);
   }
   const next = Math.min(n, MAX_THREADS);
-  if (pool !== null && pool.size !== next) {
+  if (pool !== null && pool.size < next) {
     retire(pool);
     pool = null;
   }
   wanted = next;
-  if (next > 1) startPool();
+  if (pool !== null) Atomics.store(pool.ctl, L.ACTIVE, next - 1);
+  else if (next > 1) startPool();
   return threads();
 }
 
@@ -248,9 +252,9 @@ export function threadsUnavailable(): string | null {
   return unavailable;
 }
 
-/** @internal Workers that serve jobs now (0 before they start). */
+/** @internal Workers that serve jobs now (0 before they start), at most threads() - 1. */
 export function readyWorkers(): number {
-  return pool === null ? 0 : Atomics.load(pool.ctl, L.READY);
+  return pool === null ? 0 : Math.min(Atomics.load(pool.ctl, L.READY), wanted - 1);
 }
 
 /**
@@ -260,7 +264,7 @@ export function readyWorkers(): number {
 export async function threadsReady(timeoutMs = 10_000): Promise<number> {
   const p = wanted > 1 ? startPool() : null;
   const started = Date.now();
-  while (p !== null && unavailable === null && Atomics.load(p.ctl, L.READY) < p.workers.length) {
+  while (p !== null && unavailable === null && Atomics.load(p.ctl, L.READY) < wanted - 1) {
     if (Date.now() - started > timeoutMs) throw new Error(`threadsReady: ${Atomics.load(p.ctl, L.READY)} of ${p.workers.length} workers ready after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
@@ -277,7 +281,7 @@ export function threadsFor(ns: number): number {
   if (ns < poolHooks.minParallelNs || wanted <= 1 || unavailable !== null) return 1;
   const p = pool ?? startPool();
   if (p === null) return 1;
-  return 1 + Atomics.load(p.ctl, L.READY);
+  return 1 + Math.min(Atomics.load(p.ctl, L.READY), wanted - 1);
 }
 
 /**

@@ -4,7 +4,7 @@
 // It is plain JavaScript, independent of the bundle's module format, and
 // its layout constants come from ./pool-layout.
 
-import { ARGS, ERROR, ERROR_TEXT, ERROR_TEXT_LENGTH, GEN, KERNEL, LEN_INDEX, RANGE, READY, SCALES, SLEEPERS, SPIN, STOP, TICKET, UNITS, GRAIN, ARGC, DONE } from './pool-layout';
+import { ACTIVE, ARGS, ERROR, ERROR_TEXT, ERROR_TEXT_LENGTH, GEN, KERNEL, LEN_INDEX, RANGE, READY, SCALES, SLEEPERS, SPIN, STOP, TICKET, UNITS, GRAIN, ARGC, DONE } from './pool-layout';
 
 /**
  * A worker instantiates the kernel module on the shared memory, takes its
@@ -60,6 +60,7 @@ export const WORKER_SOURCE = `"use strict";
       }
       seen = Atomics.load(ctl, ${GEN});
       if (Atomics.load(ctl, ${STOP}) !== 0) break;
+      if (init.slot >= Atomics.load(ctl, ${ACTIVE})) continue;
       for (;;) {
         const t = Atomics.load(ctl, ${TICKET});
         const count = t >>> 16, next = t & 0xffff;
