@@ -2,8 +2,9 @@
 // output shape and, per operand, element strides (0 along broadcast axes) and
 // merges adjacent axes that are contiguous in all three arrays, so the common
 // cases reach the kernel as one flat row. Arithmetic (src/ops/arithmetic.ts)
-// and comparisons (src/ops/compare.ts) share this machinery: one op code per
-// operation, SIMD where wasm has the instruction, scalar otherwise.
+// shares this machinery: one op code per operation, SIMD where wasm has the
+// instruction, scalar otherwise. (Comparisons, whose results are bool, are
+// in ./compare.ts; int32 arithmetic in ./integer.ts.)
 
 import { axpyRun, lanes } from "./simd";
 import { offA, offB, rowLength, rowStride, step, walkRows } from "./strided";
@@ -15,22 +16,20 @@ const MUL = 2;
 const DIV = 3;
 const MAXIMUM = 4;
 const MINIMUM = 5;
-// Comparisons give 1 or 0 in the operands' dtype (NaN compares unequal to everything).
-const EQ = 6;
-const NE = 7;
-const LT = 8;
-const LE = 9;
-const GT = 10;
-const GE = 11;
 // Scalar only (no SIMD instruction): transcendentals and numpy's mod / floor division.
-const POW = 12;
-const ATAN2 = 13;
-const HYPOT = 14;
-const MOD = 15;
-const FLOORDIV = 16;
+const POW = 6;
+const ATAN2 = 7;
+const HYPOT = 8;
+const MOD = 9;
+const FLOORDIV = 10;
+// Fused backward steps of activations whose rule reuses the result y:
+// dy * (1 - y²) for tanh, dy * (y (1 - y)) for sigmoid (a = dy, b = y), with
+// the roundings of the unfused rules, so gradients are the same to the bit.
+const TANH_GRAD = 11;
+const SIGMOID_GRAD = 12;
 
 @inline function hasVector(op: i32): bool {
-  return op < POW;
+  return op < POW || op >= TANH_GRAD;
 }
 
 // numpy's remainder (npy_divmod): fmod, then moved into the sign of b; a zero
@@ -67,12 +66,6 @@ const FLOORDIV = 16;
   if (op == DIV) return a / b;
   if (op == MAXIMUM) return max<T>(a, b);
   if (op == MINIMUM) return min<T>(a, b);
-  if (op == EQ) return select<T>(1, 0, a == b);
-  if (op == NE) return select<T>(1, 0, a != b);
-  if (op == LT) return select<T>(1, 0, a < b);
-  if (op == LE) return select<T>(1, 0, a <= b);
-  if (op == GT) return select<T>(1, 0, a > b);
-  if (op == GE) return select<T>(1, 0, a >= b);
   if (op == POW) {
     if (sizeof<T>() == 4) return <T>Mathf.pow(<f32>a, <f32>b);
     return <T>Math.pow(<f64>a, <f64>b);
@@ -86,6 +79,8 @@ const FLOORDIV = 16;
     return <T>Math.hypot(<f64>a, <f64>b);
   }
   if (op == MOD) return numpyMod<T>(a, b);
+  if (op == TANH_GRAD) return a * (<T>1 - b * b);
+  if (op == SIGMOID_GRAD) return a * (b * (<T>1 - b));
   return numpyFloorDiv<T>(a, b);
 }
 
@@ -98,12 +93,8 @@ const FLOORDIV = 16;
   if (op == MAXIMUM) return v128.max<T>(a, b);
   if (op == MINIMUM) return v128.min<T>(a, b);
   const one = v128.splat<T>(1);
-  if (op == EQ) return v128.and(v128.eq<T>(a, b), one);
-  if (op == NE) return v128.and(v128.ne<T>(a, b), one);
-  if (op == LT) return v128.and(v128.lt<T>(a, b), one);
-  if (op == LE) return v128.and(v128.le<T>(a, b), one);
-  if (op == GT) return v128.and(v128.gt<T>(a, b), one);
-  return v128.and(v128.ge<T>(a, b), one);
+  if (op == TANH_GRAD) return v128.mul<T>(a, v128.sub<T>(one, v128.mul<T>(b, b)));
+  return v128.mul<T>(a, v128.mul<T>(b, v128.sub<T>(one, b)));
 }
 
 // One contiguous output row; each input either walks with unit stride,
@@ -186,24 +177,14 @@ export function atan2_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usiz
 export function atan2_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(ATAN2, a, b, out, ndim, shape, sa, sb); }
 export function hypot_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(HYPOT, a, b, out, ndim, shape, sa, sb); }
 export function hypot_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(HYPOT, a, b, out, ndim, shape, sa, sb); }
+export function tanh_grad_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(TANH_GRAD, a, b, out, ndim, shape, sa, sb); }
+export function tanh_grad_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(TANH_GRAD, a, b, out, ndim, shape, sa, sb); }
+export function sigmoid_grad_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(SIGMOID_GRAD, a, b, out, ndim, shape, sa, sb); }
+export function sigmoid_grad_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(SIGMOID_GRAD, a, b, out, ndim, shape, sa, sb); }
 export function mod_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(MOD, a, b, out, ndim, shape, sa, sb); }
 export function mod_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(MOD, a, b, out, ndim, shape, sa, sb); }
 export function floordiv_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(FLOORDIV, a, b, out, ndim, shape, sa, sb); }
 export function floordiv_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(FLOORDIV, a, b, out, ndim, shape, sa, sb); }
-
-// Comparisons (src/ops/compare.ts): 1 where true, 0 where false.
-export function equal_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(EQ, a, b, out, ndim, shape, sa, sb); }
-export function equal_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(EQ, a, b, out, ndim, shape, sa, sb); }
-export function not_equal_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(NE, a, b, out, ndim, shape, sa, sb); }
-export function not_equal_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(NE, a, b, out, ndim, shape, sa, sb); }
-export function less_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(LT, a, b, out, ndim, shape, sa, sb); }
-export function less_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(LT, a, b, out, ndim, shape, sa, sb); }
-export function less_equal_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(LE, a, b, out, ndim, shape, sa, sb); }
-export function less_equal_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(LE, a, b, out, ndim, shape, sa, sb); }
-export function greater_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(GT, a, b, out, ndim, shape, sa, sb); }
-export function greater_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(GT, a, b, out, ndim, shape, sa, sb); }
-export function greater_equal_f32(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f32>(GE, a, b, out, ndim, shape, sa, sb); }
-export function greater_equal_f64(a: usize, b: usize, out: usize, ndim: i32, shape: usize, sa: usize, sb: usize): void { binary<f64>(GE, a, b, out, ndim, shape, sa, sb); }
 
 // y += alpha * x, in place (the seed's axpy!, and the SGD step).
 export function axpy_f32(alpha: f32, x: usize, y: usize, n: i32): void { axpyRun<f32>(alpha, x, y, n); }

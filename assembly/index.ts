@@ -2,6 +2,8 @@
 // allocator itself) and never validate: src/ checks shapes first.
 export * from "./memory";
 export * from "./fill";
+export * from "./dtype";
+export * from "./integer";
 export * from "./binary";
 export * from "./compare";
 export * from "./unary";

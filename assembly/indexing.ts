@@ -10,6 +10,10 @@
 // Gather and scatter-add along one axis: the array is viewed as
 // [outer, n, inner] and an int32 index list (validated by the front end, all
 // in 0..n-1) picks rows of `inner` elements.
+//
+// Copies only move bits, so the f32 instances serve int32 too (exported
+// again under _i32 names); bool (u8) has its own. Adding needs the i32
+// instances of its own.
 
 import { addRun } from "./simd";
 import { offA, rowLength, rowStride, step, walkRows } from "./strided";
@@ -65,11 +69,19 @@ export function slice_copy_f64(src: usize, out: usize, ndim: i32, shape: usize, 
   strided<f64>(READ, src, out, ndim, shape, strides, offset);
 }
 
+export function slice_copy_u8(src: usize, out: usize, ndim: i32, shape: usize, strides: usize, offset: i32): void {
+  strided<u8>(READ, src, out, ndim, shape, strides, offset);
+}
+
 export function copy_strided_f32(src: usize, out: usize, ndim: i32, shape: usize, strides: usize): void {
   strided<f32>(READ, src, out, ndim, shape, strides, 0);
 }
 export function copy_strided_f64(src: usize, out: usize, ndim: i32, shape: usize, strides: usize): void {
   strided<f64>(READ, src, out, ndim, shape, strides, 0);
+}
+
+export function copy_strided_u8(src: usize, out: usize, ndim: i32, shape: usize, strides: usize): void {
+  strided<u8>(READ, src, out, ndim, shape, strides, 0);
 }
 
 // dst viewed from `offset` with `strides` = src (contiguous, `shape`).
@@ -80,12 +92,20 @@ export function slice_write_f64(dst: usize, src: usize, ndim: i32, shape: usize,
   strided<f64>(WRITE, dst, src, ndim, shape, strides, offset);
 }
 
+export function slice_write_u8(dst: usize, src: usize, ndim: i32, shape: usize, strides: usize, offset: i32): void {
+  strided<u8>(WRITE, dst, src, ndim, shape, strides, offset);
+}
+
 // dst viewed from `offset` with `strides` += src (contiguous, `shape`).
 export function slice_add_f32(dst: usize, src: usize, ndim: i32, shape: usize, strides: usize, offset: i32): void {
   strided<f32>(ADD, dst, src, ndim, shape, strides, offset);
 }
 export function slice_add_f64(dst: usize, src: usize, ndim: i32, shape: usize, strides: usize, offset: i32): void {
   strided<f64>(ADD, dst, src, ndim, shape, strides, offset);
+}
+
+export function slice_add_i32(dst: usize, src: usize, ndim: i32, shape: usize, strides: usize, offset: i32): void {
+  strided<i32>(ADD, dst, src, ndim, shape, strides, offset);
 }
 
 // x is [outer, n, inner], idx holds m int32 indices in 0..n-1, out is
@@ -117,6 +137,10 @@ export function gather_f64(x: usize, idx: usize, out: usize, outer: i32, n: i32,
   gather<f64>(x, idx, out, outer, n, inner, m);
 }
 
+export function gather_u8(x: usize, idx: usize, out: usize, outer: i32, n: i32, inner: i32, m: i32): void {
+  gather<u8>(x, idx, out, outer, n, inner, m);
+}
+
 // The transpose of gather, adding into `out` (the caller zeroes it first):
 // src is [outer, m, inner], out is [outer, n, inner],
 // out[o, idx[j], :] += src[o, j, :]. Repeated indices accumulate.
@@ -141,3 +165,38 @@ export function scatter_add_f32(src: usize, idx: usize, out: usize, outer: i32, 
 export function scatter_add_f64(src: usize, idx: usize, out: usize, outer: i32, n: i32, inner: i32, m: i32): void {
   scatterAdd<f64>(src, idx, out, outer, n, inner, m);
 }
+export function scatter_add_i32(src: usize, idx: usize, out: usize, outer: i32, n: i32, inner: i32, m: i32): void {
+  scatterAdd<i32>(src, idx, out, outer, n, inner, m);
+}
+
+// The same with `=` for `+=`: out[o, idx[j], :] = src[o, j, :]; of repeated
+// indices the last write stays (indexPut, scatter). Moves bits only.
+@inline function scatterSet<T>(src: usize, idx: usize, out: usize, outer: i32, n: i32, inner: i32, m: i32): void {
+  const shift = alignof<T>();
+  const rowBytes = <usize>inner << shift;
+  let from = src;
+  for (let o = 0; o < outer; o++) {
+    const base = out + <usize>o * <usize>n * rowBytes;
+    for (let j = 0; j < m; j++) {
+      const dst = base + <usize>load<i32>(idx + (<usize>j << 2)) * rowBytes;
+      if (inner == 1) store<T>(dst, load<T>(from));
+      else memory.copy(dst, from, rowBytes);
+      from += rowBytes;
+    }
+  }
+}
+
+export function scatter_set_f32(src: usize, idx: usize, out: usize, outer: i32, n: i32, inner: i32, m: i32): void {
+  scatterSet<f32>(src, idx, out, outer, n, inner, m);
+}
+export function scatter_set_f64(src: usize, idx: usize, out: usize, outer: i32, n: i32, inner: i32, m: i32): void {
+  scatterSet<f64>(src, idx, out, outer, n, inner, m);
+}
+export function scatter_set_u8(src: usize, idx: usize, out: usize, outer: i32, n: i32, inner: i32, m: i32): void {
+  scatterSet<u8>(src, idx, out, outer, n, inner, m);
+}
+
+export {
+  slice_copy_f32 as slice_copy_i32, copy_strided_f32 as copy_strided_i32,
+  slice_write_f32 as slice_write_i32, gather_f32 as gather_i32, scatter_set_f32 as scatter_set_i32,
+};

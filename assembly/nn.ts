@@ -377,7 +377,8 @@ export function conv2d_weight_grad_sum_f64(partials: usize, dw: usize, parts: i3
 // 0 elsewhere (no zeroing, no scatter), with the rule of windowArgmax below:
 // the first tap equal to y in (0,0) (0,1) (1,0) (1,1) order, NaN matching NaN.
 @inline function isPool2x2<T>(kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32): bool {
-  return kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && dh == 1 && dw == 1;
+  // (float32 only: float64 pooling takes the general path, which keeps the module smaller)
+  return sizeof<T>() == 4 && kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && dh == 1 && dw == 1;
 }
 
 // max of the four taps of one window, the way the vector path takes it.

@@ -17,8 +17,8 @@ import {
 // ---------------------------------------------------------------------------
 // Ops that are one SIMD instruction (or a few) per vector. One generic loop
 // serves them all; `op` is a compile-time constant at each call site, so
-// every exported kernel is a straight loop. The elementwise tests of
-// src/ops/compare.ts (isnan, isfinite) are ops here too.
+// every exported kernel is a straight loop. (The elementwise tests of
+// src/ops/compare.ts, isnan and isfinite, give bool: they are in ./compare.ts.)
 
 const NEG = 0;
 const SQRT = 1;
@@ -35,8 +35,6 @@ const RELU_MASK = 9; // 1 where x > 0, else 0: the derivative of relu
 // lo < x < hi, else 0.
 const CLAMP = 10;
 const CLAMP_MASK = 11;
-const ISNAN = 12; // 1 where x is NaN, else 0
-const ISFINITE = 13; // 1 where x - x is 0 (not NaN, not ±Infinity), else 0
 
 @inline function vectorOp<T>(op: i32, v: v128, lo: v128, hi: v128): v128 {
   const zero = splat<T>(0);
@@ -52,9 +50,7 @@ const ISFINITE = 13; // 1 where x - x is 0 (not NaN, not ±Infinity), else 0
   if (op == RELU) return v128.max<T>(v, zero);
   if (op == RELU_MASK) return v128.and(v128.gt<T>(v, zero), one);
   if (op == CLAMP) return v128.min<T>(v128.max<T>(v, lo), hi);
-  if (op == CLAMP_MASK) return v128.and(v128.and(v128.gt<T>(v, lo), v128.lt<T>(v, hi)), one);
-  if (op == ISNAN) return v128.and(v128.ne<T>(v, v), one);
-  return v128.and(v128.eq<T>(v128.sub<T>(v, v), zero), one);
+  return v128.and(v128.and(v128.gt<T>(v, lo), v128.lt<T>(v, hi)), one);
 }
 
 @inline function scalarOp<T>(op: i32, v: T, lo: T, hi: T): T {
@@ -69,9 +65,7 @@ const ISFINITE = 13; // 1 where x - x is 0 (not NaN, not ±Infinity), else 0
   if (op == RELU) return max<T>(v, <T>0);
   if (op == RELU_MASK) return select<T>(<T>1, <T>0, v > <T>0);
   if (op == CLAMP) return min<T>(max<T>(v, lo), hi);
-  if (op == CLAMP_MASK) return select<T>(<T>1, <T>0, v > lo && v < hi);
-  if (op == ISNAN) return select<T>(<T>1, <T>0, v != v);
-  return select<T>(<T>1, <T>0, v - v == <T>0);
+  return select<T>(<T>1, <T>0, v > lo && v < hi);
 }
 
 @inline function simdMap<T>(op: i32, x: usize, out: usize, n: i32, lo: T = 0, hi: T = 0): void {
@@ -113,10 +107,6 @@ export function clamp_f32(x: usize, out: usize, n: i32, lo: f32, hi: f32): void 
 export function clamp_f64(x: usize, out: usize, n: i32, lo: f64, hi: f64): void { simdMap<f64>(CLAMP, x, out, n, lo, hi); }
 export function clamp_mask_f32(x: usize, out: usize, n: i32, lo: f32, hi: f32): void { simdMap<f32>(CLAMP_MASK, x, out, n, lo, hi); }
 export function clamp_mask_f64(x: usize, out: usize, n: i32, lo: f64, hi: f64): void { simdMap<f64>(CLAMP_MASK, x, out, n, lo, hi); }
-export function isnan_f32(x: usize, out: usize, n: i32): void { simdMap<f32>(ISNAN, x, out, n); }
-export function isnan_f64(x: usize, out: usize, n: i32): void { simdMap<f64>(ISNAN, x, out, n); }
-export function isfinite_f32(x: usize, out: usize, n: i32): void { simdMap<f32>(ISFINITE, x, out, n); }
-export function isfinite_f64(x: usize, out: usize, n: i32): void { simdMap<f64>(ISFINITE, x, out, n); }
 
 // ---------------------------------------------------------------------------
 // Vectorized transcendentals: exp log tanh sigmoid expm1 log1p softplus elu.

@@ -44,13 +44,8 @@ async function backend(): Promise<Backend> {
     const w = await import('../src/wasm/index');
     await w.ready;
     const k = w.kernels();
-    // kernels().alloc bypasses the front end's allocator, which is what tells
-    // the cached views that memory may have grown: say so before each look.
-    const stale = (w as { markViewsStale?: () => void }).markViewsStale;
-    const buffer = () => {
-      stale?.();
-      return w.heapU8().buffer as ArrayBuffer;
-    };
+    // heapU8 notices a grown memory by itself (the old buffer is detached).
+    const buffer = () => w.heapU8().buffer as ArrayBuffer;
     return { f32: k.matmul_f32, f64: k.matmul_f64, alloc: (n) => k.alloc(n), buffer };
   }
   // Standalone module: its static data sits low, so operands start at 4 MiB.

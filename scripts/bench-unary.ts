@@ -13,7 +13,7 @@
 // module before a change) instead of the one src/wasm embeds.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { heapU8, kernel, kernels, markViewsStale } from '../src/wasm/index';
+import { heapU8, kernel, kernels } from '../src/wasm/index';
 import { allocBytes } from '../src/runtime/storage';
 
 type Ptr = number;
@@ -40,11 +40,8 @@ function loadModule(): Module {
   if (wasmPath === null) {
     const k = kernels() as unknown as Record<string, unknown>;
     return {
-      alloc: (b) => allocBytes(b, 'bench-unary'), // marks the heap views stale
-      memory: () => {
-        markViewsStale(); // fresh after any growth
-        return heapU8().buffer as ArrayBuffer;
-      },
+      alloc: (b) => allocBytes(b, 'bench-unary'),
+      memory: () => heapU8().buffer as ArrayBuffer, // heapU8 re-reads the buffer after any growth
       get: (name) => (typeof k[name] === 'function' ? kernel<Unary>(name) : null),
     };
   }

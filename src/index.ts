@@ -2,10 +2,10 @@
 
 export { ready } from './wasm/index';
 export { setThreads, threads } from './wasm/pool';
-export { Tensor, detach, type TensorLike, type NestedArray } from './runtime/tensor';
-export { tensor, zeros, ones, full, rand, randn, arange, linspace, eye, type TensorOptions, type TensorData } from './runtime/create';
+export { Tensor, detach, type TensorLike, type NestedArray, type TensorArray } from './runtime/tensor';
+export { tensor, zeros, ones, full, rand, randn, arange, linspace, eye, type TensorOptions, type TensorData, type NestedBooleans } from './runtime/create';
 export { tidy, keep } from './runtime/tidy';
-export { type DType, type DTypeOptions } from './runtime/dtype';
+export { type DType, type FloatDType, type DTypeOptions } from './runtime/dtype';
 export { memory, resetPeak, type MemoryInfo } from './runtime/storage';
 export { seed } from './runtime/random';
 export { AutogradError, ShapeError, DTypeError, DisposedError, NotReadyError, OutOfMemoryError, ArgumentError } from './runtime/errors';

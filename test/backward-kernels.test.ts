@@ -398,6 +398,32 @@ masks('unary_normcdf (the gradient of gelu): every length', () => {
   }
 });
 
+masks('tanh_grad, sigmoid_grad (the fused rules of tanh and sigmoid): every length, contiguous and broadcast y', () => {
+  const formulas: Record<string, (dy: number, y: number) => number> = {
+    tanh_grad: (dy, y) => dy * (1 - y * y),
+    sigmoid_grad: (dy, y) => dy * (y * (1 - y)),
+  };
+  for (const [name, formula] of Object.entries(formulas)) {
+    for (const n of LENGTHS) {
+      for (const yStride of [1, 0]) {
+        twin(`${name} n ${n} y stride ${yStride}`, (a) => {
+          const dyValues = a.values(n);
+          const yValues = a.values(yStride === 1 ? n : 1, -1, 1);
+          const out = a.fill(n, NaN);
+          a.k(name)(a.floats(dyValues), a.floats(yValues), out, 1, a.ints([n]), a.ints([1]), a.ints([yStride]));
+          const got = a.read(out, n);
+          if (a.dtype === 'float64') {
+            // The same roundings as the unfused rule, so float64 results equal the formula to the bit.
+            const expected = dyValues.map((dy, i) => formula(dy, yValues[yStride * i]));
+            assert.equal(got, expected, `${name} n ${n}: float64 equals the rule's formula`);
+          }
+          return { out: got };
+        });
+      }
+    }
+  }
+});
+
 masks('axpy (accumulating gradients, optimizers): every length', () => {
   for (const n of LENGTHS) {
     twin(`axpy n ${n}`, (a) => {
@@ -555,7 +581,7 @@ optim('rmsprop (with and without momentum) and sumsq (gradient norms for clippin
 const CHECKED_HERE = [
   'im2col', 'col2im', 'matmul', 'maxpool2d_scatter', 'maxpool2d_gather', 'avgpool2d_backward',
   'embedding_scatter_add', 'scatter_add', 'slice_add', 'nn_one_hot', 'diag_embed', 'diag_extract', 'tri',
-  'relu_mask', 'clamp_mask', 'sign', 'reduce_eq_mask', 'unary_normcdf', 'axpy',
+  'relu_mask', 'clamp_mask', 'sign', 'reduce_eq_mask', 'unary_normcdf', 'axpy', 'tanh_grad', 'sigmoid_grad',
   'sum_axis', 'scan_axis', 'shift_axis', 'scan_seed', 'lu_solve', 'lu_adjugate', 'sgd', 'adam', 'rmsprop', 'sumsq',
 ];
 
@@ -569,13 +595,15 @@ const CHECKED_HERE = [
 const FORWARD = [
   'fill', 'cast_f64', 'copy_strided', 'count_nonfinite',
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'atan2', 'hypot', 'mod', 'floordiv',
-  'equal', 'not_equal', 'less', 'less_equal', 'greater', 'greater_equal', 'isnan', 'isfinite', 'where',
+  'compare', 'isnan', 'isfinite', 'where',
+  // casts from int32 and bool (to float32 and to float64): test/dtype.test.ts
+  'cast_i32', 'cast_u8',
   'neg', 'sqrt', 'abs', 'floor', 'ceil', 'round', 'trunc', 'reciprocal', 'relu', 'clamp', 'exp', 'log', 'tanh',
   'sigmoid', 'expm1', 'log1p', 'softplus', 'elu', 'cbrt', 'exp2', 'log2', 'log10', 'sin', 'cos', 'tan', 'asin',
   'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'gelu', 'erf', 'erfc', 'erfinv', 'lgamma',
   'digamma', 'polygamma',
   'sum', 'prod_axis', 'max_axis', 'min_axis', 'argmax_axis', 'argmin_axis', 'logsumexp_axis', 'variance_axis', 'norm_axis',
-  'matmul_batched', 'lu', 'lu_inv', 'lu_det', 'lu_logabsdet', 'slice_copy', 'slice_write', 'gather',
+  'matmul_batched', 'lu', 'lu_inv', 'lu_det', 'lu_logabsdet', 'slice_copy', 'slice_write', 'gather', 'scatter_set',
   'softmax', 'log_softmax', 'cross_entropy', 'nn_pick_sum', 'maxpool2d', 'avgpool2d', 'embedding_gather',
   // parts of matmul for the worker pool: checked bit for bit against matmul in threads.test.ts
   'matmul_cols', 'matmul_rows', 'matmul_batch_range',

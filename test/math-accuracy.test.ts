@@ -27,7 +27,7 @@
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { heapF32, heapF64, kernel, markViewsStale } from '../src/wasm/index';
+import { heapF32, heapF64, kernel } from '../src/wasm/index';
 import { allocBytes, freeBytes } from '../src/runtime/storage';
 
 type DType = 'float32' | 'float64';
@@ -76,7 +76,6 @@ function run(name: Name, dtype: DType, xs: Float32Array | Float64Array): Float32
   const px = allocBytes(bytes, 'math-accuracy');
   const py = allocBytes(bytes, 'math-accuracy');
   try {
-    markViewsStale(); // re-read memory.buffer: whatever grew the memory, the views are fresh
     if (dtype === 'float32') heapF32().set(xs, px >> 2);
     else heapF64().set(xs, px >> 3);
     kernel<Kernel>(`${name}_${dtype === 'float32' ? 'f32' : 'f64'}`)(px, py, xs.length, ALPHA);
@@ -414,7 +413,6 @@ function runErf(name: ErfName, xs: Float32Array | Float64Array, dtype: DType): F
   const px = allocBytes(bytes, 'math-accuracy');
   const py = allocBytes(bytes, 'math-accuracy');
   try {
-    markViewsStale();
     if (dtype === 'float32') heapF32().set(xs, px >> 2);
     else heapF64().set(xs, px >> 3);
     kernel<(x: number, out: number, n: number) => void>(`${name}_${dtype === 'float32' ? 'f32' : 'f64'}`)(px, py, xs.length);

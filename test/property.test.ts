@@ -81,6 +81,7 @@ interface BinarySpec {
 }
 
 const COMPARE_DATA: DataOptions = { min: -3, max: 3, integers: 8, special: 1 };
+const COMPARISONS = new Set(['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual']);
 const BINARY: BinarySpec[] = [
   { name: 'add', a: {}, bound: EXACT },
   { name: 'sub', a: {}, bound: EXACT },
@@ -112,7 +113,8 @@ function checkBinary(spec: BinarySpec, c: BinaryCase, dtype: DType, bound: Bound
   const f = R.binaryRef[spec.name];
   const expected = R.broadcastMap(dtype === 'float32' ? (x, y) => fround(f(x, y)) : f, A.data, c.aShape, B.data, c.bShape);
   const what = `${spec.name}(${aNum ? 'number ' : ''}${show(A.data, c.aShape)}, ${bNum ? 'number ' : ''}${show(B.data, c.bShape)}) ${dtype}`;
-  expectTensor(what, got, expected.shape, expected.data, bound, dtype);
+  // comparisons give bool (0 or 1) whatever the operands' dtype
+  expectTensor(what, got, expected.shape, expected.data, bound, COMPARISONS.has(spec.name) ? 'bool' as DType : dtype);
 }
 
 const binary = suite('property: broadcasting binary ops');

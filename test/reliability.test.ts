@@ -33,6 +33,16 @@ anomaly('the first forward op producing NaN throws, naming the op, tape position
   assert.equal(snapshot(), before, 'the failed diff freed what it recorded');
 });
 
+anomaly('the position named is the one the tape display gives, when the failing op is the first to use a Param', () => {
+  const q = ag.Param([1e30, 1, 2]);
+  const k = ag.Param([1, 2, 3]);
+  // exp(k) is 2 (leaf k, then exp); mul(q, q) would be 4, after q's leaf at 3.
+  const shown = ag.diff(() => ag.sum(ag.mul(ag.exp(k), ag.mul(q, 1e-30)))).toString();
+  assert.match(shown, /4\. float32\[3\] = mul\(P\(float32\[3\]\)/);
+  ag.setDebug({ checkFinite: true });
+  assert.throws(() => ag.diff(() => ag.sum(ag.mul(ag.exp(k), ag.mul(q, q)))), /^mul at tape position 4 produced 1 non-finite/);
+});
+
 anomaly('a backward pass producing Infinity throws, naming the gradient rule', () => {
   ag.setDebug({ checkFinite: true });
   const w = ag.Param([0, 4]);
@@ -93,6 +103,74 @@ oom('an allocation beyond what memory can grow to names the bytes, and the libra
   assert.is(r.big, 4 * 1024 * 1024);
 });
 
+oom('small blocks recycled on the JavaScript side go back to the allocator before an allocation fails', () => {
+  // Fill memory with 256-byte tensors, free a thousand of them (they wait in
+  // the small-block pool), then ask for a thousand 128-byte ones: only the
+  // pooled blocks can hold them.
+  const script = `
+    import * as ag from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)};
+    const held = [];
+    let full = '';
+    for (;;) {
+      try { held.push(ag.zeros([64])); } catch (e) { full = e.constructor.name; break; }
+    }
+    for (let i = 0; i < 1000; i++) held.pop().dispose();
+    const small = [];
+    let error = '';
+    try { for (let i = 0; i < 1000; i++) small.push(ag.zeros([32])); } catch (e) { error = e.message; }
+    console.log(JSON.stringify({ full, error, made: small.length, live: ag.memory().liveTensors, expected: held.length + small.length }));
+  `;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { ...process.env, AUTOGRAD_MAX_MEMORY_MB: '16' },
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    encoding: 'utf8',
+  });
+  const r = JSON.parse(out.trim().split('\n').pop()!);
+  assert.is(r.full, 'OutOfMemoryError');
+  assert.is(r.error, '');
+  assert.is(r.made, 1000);
+  assert.is(r.live, r.expected);
+});
+
+oom('with memory full before the first op of its kind, the kernels\' own scratch space fails as an OutOfMemoryError naming the limit', () => {
+  const script = `
+    import * as ag from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)};
+    const a = ag.tensor([1, 2, 3]);
+    const hold = [];
+    try { for (;;) hold.push(ag.zeros([1000])); } catch {}
+    try { for (;;) hold.push(ag.zeros([1])); } catch {}
+    let error = null;
+    try { for (let i = 0; i < 3; i++) ag.add(a, ag.tensor([[1], [2]])); } catch (e) { error = { name: e.constructor.name, message: e.message, autograd: e instanceof ag.AutogradError }; }
+    console.log(JSON.stringify(error));
+  `;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { ...process.env, AUTOGRAD_MAX_MEMORY_MB: '16' },
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    encoding: 'utf8',
+  });
+  const r = JSON.parse(out.trim().split('\n').pop()!);
+  assert.is(r.name, 'OutOfMemoryError');
+  assert.ok(r.autograd);
+  assert.match(r.message, /memory cannot grow beyond 16777216 bytes \(AUTOGRAD_MAX_MEMORY_MB=16\)$/);
+});
+
+oom('a malformed AUTOGRAD_MAX_MEMORY_MB is an error at load, not a limit silently ignored', () => {
+  for (const bad of ['abc', '16MB', '-5']) {
+    let message = '';
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `import * as ag from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)}; ag.zeros([2]);`], {
+        env: { ...process.env, AUTOGRAD_MAX_MEMORY_MB: bad },
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+    } catch (e) {
+      message = String((e as { stderr?: string }).stderr);
+    }
+    assert.match(message, new RegExp(`AUTOGRAD_MAX_MEMORY_MB must be a positive number of megabytes \\(e\\.g\\. 512\\), got "${bad}"`), bad);
+  }
+});
+
 oom('even without a limit, a request beyond 4 GiB fails cleanly', () => {
   const before = snapshot();
   assert.throws(() => ag.zeros([2 ** 31 - 1, 1], f64), (e: Error) => e instanceof ag.OutOfMemoryError && /zeros: shape \[2147483647, 1\] of float64 needs 17179869176 bytes; a single tensor holds at most 1073741820 bytes/.test(e.message));
@@ -121,6 +199,24 @@ leaks('trackAllocations names the line that leaked', () => {
     ag.setDebug({ trackAllocations: false });
   }
   assert.throws(() => ag.leakReport(), /trackAllocations/);
+});
+
+leaks('tensors made by Tensor methods and by grad are traced to the user\'s line, however deep the library\'s frames', () => {
+  ag.setDebug({ trackAllocations: true });
+  try {
+    const a = ag.tensor([1, 2, 3]);
+    const b = a.mul(2).tanh().exp(); // methods: several library frames deep
+    const p = ag.Param([1, 2]);
+    const t = ag.diff(() => ag.sum(ag.tanh(p)));
+    const g = ag.grad(t, p)!;
+    const sites = ag.leakReport().entries.map((e) => e.site);
+    assert.ok(sites.length > 0);
+    for (const site of sites) assert.match(site, /reliability\.test\.ts:\d+/, `a tensor traced to ${site}`);
+    for (const x of [a, b, g, p]) x.dispose();
+    t.dispose();
+  } finally {
+    ag.setDebug({ trackAllocations: false });
+  }
 });
 
 leaks.run();

@@ -153,14 +153,13 @@ fromData('typed arrays: Float32Array -> float32, Float64Array -> float64', () =>
   b.dispose();
 });
 
-fromData('integer typed arrays become float32 with their values', () => {
+fromData('integer typed arrays but Int32Array become float32 with their values; Int32Array becomes int32', () => {
   const cases: [string, ArrayLike<number> & ArrayBufferView][] = [
     ['Int8Array', new Int8Array([-128, 0, 127])],
     ['Uint8Array', new Uint8Array([0, 1, 255])],
     ['Uint8ClampedArray', new Uint8ClampedArray([0, 128, 255])],
     ['Int16Array', new Int16Array([-32768, 5, 32767])],
     ['Uint16Array', new Uint16Array([0, 7, 65535])],
-    ['Int32Array', new Int32Array([-2147483648, 3, 2147483647])],
     ['Uint32Array', new Uint32Array([0, 9, 4294967295])],
   ];
   for (const [name, arr] of cases) {
@@ -173,6 +172,11 @@ fromData('integer typed arrays become float32 with their values', () => {
   const exact = ag.tensor(new Int32Array([-2147483648, 2147483647]), { dtype: 'float64' });
   assert.equal(Array.from(exact.data()), [-2147483648, 2147483647], 'float64 holds every int32 exactly');
   exact.dispose();
+  const ints = ag.tensor(new Int32Array([-2147483648, 3, 2147483647]));
+  assert.is(ints.dtype, 'int32');
+  assert.ok(ints.data() instanceof Int32Array);
+  assert.equal(Array.from(ints.data()), [-2147483648, 3, 2147483647]);
+  ints.dispose();
 });
 
 fromData('an explicit dtype overrides the typed array kind', () => {
@@ -492,7 +496,7 @@ validation('non-numeric data', () => {
 });
 
 validation('unknown dtypes, in every creation function', () => {
-  for (const bad of ['int32', 'float16']) {
+  for (const bad of ['int64', 'float16']) {
     const dtype = bad as ag.DType;
     const cases: [string, () => unknown][] = [
       ['tensor', () => ag.tensor([1, 2], { dtype })],
@@ -507,11 +511,11 @@ validation('unknown dtypes, in every creation function', () => {
       ['eye', () => ag.eye(2, { dtype })],
     ];
     for (const [name, fn] of cases) {
-      throwsCleanly(fn, ag.DTypeError, [`${name}:`, bad, 'float32', 'float64'], `${name} dtype ${bad}`);
+      throwsCleanly(fn, ag.DTypeError, [`${name}:`, bad, 'float32', 'float64', 'int32', 'bool'], `${name} dtype ${bad}`);
     }
   }
   const src = ag.ones([2]);
-  throwsCleanly(() => ag.tensor(src, { dtype: 'int32' as ag.DType }), ag.DTypeError, ['tensor', 'int32']);
+  throwsCleanly(() => ag.tensor(src, { dtype: 'int64' as ag.DType }), ag.DTypeError, ['tensor', 'int64']);
   src.dispose();
 });
 
@@ -592,6 +596,35 @@ validation('every error class is an AutogradError and an Error', () => {
 
 fromData.run();
 fromTensor.run();
+creators('seed takes integers only, and seeds beyond 32 bits are not folded onto small ones', () => {
+  for (const bad of ['a', NaN, 1.5, Infinity, undefined]) {
+    assert.throws(() => ag.seed(bad as unknown as number), /^ArgumentError|seed: expected an integer/);
+  }
+  const draw = (n: number) => {
+    ag.seed(n);
+    return ag.rand([4]).toArray();
+  };
+  assert.equal(draw(7), draw(7));
+  assert.not.equal(draw(2 ** 32 + 1), draw(1));
+  assert.not.equal(draw(-1), draw(2 ** 32 - 1));
+});
+
 creators.run();
+readBack('a Tensor in JavaScript arithmetic or comparisons throws (not NaN); in strings it formats', () => {
+  const t = ag.tensor([1, 2]);
+  const loss = ag.tensor(3);
+  assert.throws(() => (loss as unknown as number) * 2, /a float32 Tensor of shape \[\] was used as a JavaScript number.*\.item\(\)/);
+  assert.throws(() => (t as unknown as number) > 0, /shape \[2\] was used as a JavaScript number/);
+  assert.is('t = ' + t, `t = ${t.toString()}`);
+  assert.is(`${loss}`, loss.toString());
+  // Inside an enclosing grad, gradloss's loss is a 0-d Tensor (documented): arithmetic on it says so.
+  ag.grad((x: ag.Tensor) => {
+    const [g, l] = ag.gradloss((z: ag.Tensor) => ag.sum(ag.mul(z, z)))(x);
+    assert.ok((l as unknown) instanceof ag.Tensor);
+    assert.throws(() => l * 2, /used as a JavaScript number/);
+    return ag.sum(g);
+  })(ag.tensor([1, 2]));
+});
+
 readBack.run();
 validation.run();

@@ -28,13 +28,13 @@ function rng(seed: number): (n: number) => number {
 }
 
 /** Runs `fn` with n threads (workers warm), returns its result's bytes. */
-async function withThreads(n: number, fn: () => Tensor): Promise<Float32Array | Float64Array> {
+async function withThreads(n: number, fn: () => Tensor): Promise<ag.TensorArray> {
   ag.setThreads(n);
   await threadsReady();
   return ag.tidy(() => fn().data());
 }
 
-function sameBits(a: Float32Array | Float64Array, b: Float32Array | Float64Array): string | null {
+function sameBits(a: ag.TensorArray, b: ag.TensorArray): string | null {
   if (a.length !== b.length) return `lengths ${a.length} and ${b.length}`;
   const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -51,7 +51,7 @@ async function assertSameOnThreads(what: string, fn: () => Tensor): Promise<void
   for (const n of [2, 3]) {
     const jobs = poolHooks.jobs;
     poolHooks.minParallelNs = 0;
-    let many: Float32Array | Float64Array;
+    let many: ag.TensorArray;
     try {
       many = await withThreads(n, fn);
     } finally {
@@ -269,7 +269,7 @@ pool('memory that grows during a dispatch, and between dispatches, is seen by th
     // grow memory while the workers run their chunks (blocks until one does not fit in the free space)
     while (memoryBytes() === before && blocks.length < 64) blocks.push(k.alloc(GROW));
   };
-  let during: Float32Array | Float64Array;
+  let during: ag.TensorArray;
   try {
     during = ag.tidy(() => ag.matmul(a, b).data());
   } finally {

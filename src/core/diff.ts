@@ -1,7 +1,8 @@
 // The user-facing interface of the tape: Param, diff, grad (both forms),
 // gradloss, value and params.
 
-import { Tensor, alias, checkLive } from '../runtime/tensor';
+import { Tensor, alias, checkLive, readItem } from '../runtime/tensor';
+import { isFloat } from '../runtime/dtype';
 import { keep, tidy } from '../runtime/tidy';
 import { tensor, zeros, type TensorData, type TensorOptions } from '../runtime/create';
 import { moveToCurrent, moveToUser, popScope, pushScope, recordingNow } from '../runtime/scope';
@@ -57,7 +58,7 @@ export function Param(data: TensorData, options?: TensorOptions): Tensor {
  * nothing; the tensors it returns (in an array) become Params, as they are.
  */
 export function makeParams<T extends readonly (Tensor | null)[]>(build: () => T): T {
-  const made = tidy(build);
+  const made = tidy<T>(build as Parameters<typeof tidy<T>>[0]);
   for (const t of made) {
     if (t === null) continue;
     moveToUser(t);
@@ -144,6 +145,11 @@ function record(tape: Tape, fn: () => unknown, op: string): void {
         ),
       );
     }
+    if (!isFloat(result.dtype)) {
+      // An int32 or bool result depends on no Param differentiably: a plain value.
+      tape._result = readItem(result);
+      return;
+    }
     tape._result = result;
     tape.hold(result);
     // A Param returned as it is: the result is a leaf, its gradient 1.
@@ -223,7 +229,10 @@ export type GradLossFn<F extends Differentiable, N extends number = 0> = <A exte
 
 /**
  * `grad(tape, x)`: the gradient of the tape's scalar with respect to `x` (a
- * Param or any tensor recorded on the tape), or `null` if `x` played no part.
+ * Param, or a tensor an op computed while the tape recorded), or `null` if
+ * `x` played no part — as for a plain tensor used as a constant (only
+ * Params and results of ops are on a tape; differentiate with respect to an
+ * input by making it a Param, or with the function form `grad(f)`).
  * The tape owns the result; `keep` it to outlive the tape.
  *
  * `grad(f, argnum = 0)`: a function computing the gradient of `f` with
@@ -250,6 +259,9 @@ export function grad(a: Tape | ((...args: any[]) => unknown), b?: Tensor | numbe
 
 /**
  * Like `grad(f, argnum)`, but the returned function gives `[gradient, loss]`.
+ * The loss is a number; inside an enclosing `grad` or `diff` that tracks
+ * the argument it is a 0-d Tensor instead, so the outer tape can
+ * differentiate through it.
  *
  * @example
  * const [g, loss] = ag.gradloss((x: ag.Tensor) => ag.sum(ag.abs2, x))(ag.tensor([1, 2]));

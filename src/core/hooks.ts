@@ -18,6 +18,8 @@ export const hooks: {
   accumulate: (a: Tensor, b: Tensor) => Tensor;
   /** The seed of the backward pass: ones shaped like the result. */
   onesLike: (t: Tensor) => Tensor;
+  /** A differentiable copy (recorded when nested): a gradient that must not share another's buffer. */
+  copy: (t: Tensor) => Tensor;
   formatTape: ((tape: Tape) => string) | null;
   /** Non-null only while profiling: the one check an op pays when it is off. */
   profiler: Profiler | null;
@@ -31,6 +33,9 @@ export const hooks: {
   },
   onesLike: () => {
     throw new Error('autograd-wasm internal error: onesLike is not installed');
+  },
+  copy: () => {
+    throw new Error('autograd-wasm internal error: copy is not installed');
   },
   formatTape: null,
   profiler: null,

@@ -5,9 +5,10 @@
 // and nothing is recorded.
 
 import { Tensor, alias, temporaries } from '../runtime/tensor';
+import { isFloat } from '../runtime/dtype';
 import { ArgumentError, AutogradError, describe } from '../runtime/errors';
 import { Scope, currentScope, disposeAll, moveToCurrent, popScope, pushScope, type Owned } from '../runtime/scope';
-import { activeTapes, recording, nodeCount, type Node } from './tape';
+import { activeTapes, recording, nodeCount, type Node, type Tape } from './tape';
 import { hooks, type GradRule } from './hooks';
 
 export type { GradRule };
@@ -55,7 +56,8 @@ export function invoke<A extends unknown[]>(p: Primitive<A>, prepare: Prepare<A>
   }
   // A result must be a handle this call made: the tape maps handles to nodes.
   if (!(y._owner === scope && y._slot >= mark) || y._param) y = alias(y, y.shape);
-  if (p.rules !== null && activeTapes.length > 0 && recording.suspended === 0) record(p, y, a);
+  // An int32 or bool result is a constant on every tape: no gradient flows through it.
+  if (p.rules !== null && activeTapes.length > 0 && recording.suspended === 0 && isFloat(y.dtype)) record(p, y, a);
   if (temporaries.pending !== 0) settleTemporaries(a, false);
   return y;
 }
@@ -111,9 +113,16 @@ function callForward<A extends unknown[]>(p: Primitive<A>, a: A): Tensor {
   }
   if (hooks.checkFinite !== null) {
     const tape = activeTapes.length > 0 ? activeTapes[activeTapes.length - 1] : null;
-    hooks.checkFinite(p.name, y, tape === null ? -1 : tape.nodes.length, a);
+    hooks.checkFinite(p.name, y, tape === null ? -1 : positionOnTape(tape, a), a);
   }
   return y;
+}
+
+/** Where this call's node will stand on `tape`: after the leaves its Params not yet seen will add. */
+function positionOnTape(tape: Tape, args: readonly unknown[]): number {
+  const fresh = new Set<Tensor>();
+  for (const x of args) if (x instanceof Tensor && x._param && !tape.byTensor.has(x)) fresh.add(x);
+  return tape.nodes.length + fresh.size;
 }
 
 /** A failed call: nodes recorded since `nodes` (a dtype cast while converting) come off the tapes; what it made is freed. */
@@ -237,7 +246,7 @@ function checkName(op: string, name: unknown): string {
 export function primitive<A extends any[]>(
   name: string,
   forward: (...args: A) => Tensor,
-  ...rules: GradRule[]
+  ...rules: (((dy: Tensor, y: Tensor, ...args: A) => Tensor | null) | null)[]
 ): (...args: A) => Tensor {
   checkName('primitive', name);
   if (typeof forward !== 'function') throw new ArgumentError(`primitive ${name}: forward must be a function, got ${describe(forward)}`);
@@ -246,7 +255,7 @@ export function primitive<A extends any[]>(
       throw new ArgumentError(`primitive ${name}: gradient rule ${i + 1} must be a function or null, got ${describe(rules[i])}`);
     }
   }
-  const p: Primitive<A> = { name, forward, rules };
+  const p: Primitive<A> = { name, forward, rules: rules as GradRule[] };
   const fn = (...args: A): Tensor => invoke(p, null, args);
   Object.defineProperty(fn, 'name', { value: name });
   return fn;

@@ -9,6 +9,8 @@ import { shapeString, sameShape } from '../runtime/shape';
 import { hooks } from './hooks';
 import type { Primitive } from './primitive';
 import { brand } from '../runtime/copy';
+import { kernelFor } from '../wasm/index';
+import { castCopy } from '../runtime/create';
 
 /** One recorded value on one tape. Leaves (Params, function-form inputs) have no op. */
 export interface Node {
@@ -326,6 +328,9 @@ export function backward(tape: Tape, keepNode: Node | null): void {
         if (parent.grad === null) {
           parent.grad = dx;
           take(dx);
+        } else if (activeTapes.length === 0 && canAddInPlace(parent.grad, scope)) {
+          addInPlace(parent.grad, dx);
+          if (dx._gradSlots === 0) freeIfTemporary(dx);
         } else {
           const sum = hooks.accumulate(parent.grad, dx);
           drop(parent.grad);
@@ -339,16 +344,28 @@ export function backward(tape: Tape, keepNode: Node | null): void {
         drop(dy);
       }
     }
-    // Leaves (and the node asked for) keep their gradients, each in a handle
-    // of its own that the tape owns, never one of the user's tensors.
+    // Leaves (and the node asked for) keep their gradients, each in a buffer
+    // of its own that the tape owns: rules that pass dy through (add,
+    // reshape, cast) leave several nodes' gradients on one buffer, and a
+    // user who updates one gradient in place (accumulating micro-batches
+    // with axpy) must not change another; nor may a gradient be a view of a
+    // user's tensor. Those get a copy; the usual gradient is taken as is.
+    const claimedStorage = new Set<Storage>();
     for (const node of tape.nodes) {
       if (node.op !== null && node !== keepNode) continue;
       let g = node.grad;
       node.grad = null;
       if (g !== null) g._gradSlots = 0;
       if (grads.has(node)) continue; // kept from an earlier pass
-      if (g !== null && (claimed.has(g) || g._owner !== scope)) g = alias(g, g.shape);
-      if (g !== null) claimed.add(g);
+      if (g !== null) {
+        if (g._owner !== scope || g._storage.refs > 1 || claimedStorage.has(g._storage)) {
+          // While a tape records, the copy must be recorded too (a plain copy
+          // would be a constant to it, losing higher-order terms).
+          g = activeTapes.length > 0 ? hooks.copy(g) : castCopy(g, g.dtype);
+        }
+        claimed.add(g);
+        claimedStorage.add(g._storage);
+      }
       grads.set(node, g);
     }
   } catch (error) {
@@ -369,6 +386,22 @@ export function backward(tape: Tape, keepNode: Node | null): void {
     }
   }
   endScope(items.filter((item) => !(item instanceof Tensor && claimed.has(item))), scope.freedBy);
+}
+
+/**
+ * Whether a gradient sum may be updated in place rather than replaced: when
+ * no tape records (nothing can see the sum being formed), a gradient this
+ * pass made, held by this one slot and viewed by no other handle, is
+ * invisible to everyone else. Saves an allocation and a free per sum, which
+ * is most of the cost of accumulating into a parameter used many times.
+ */
+function canAddInPlace(g: Tensor, scope: Scope): boolean {
+  return g._owner === scope && g._gradSlots === 1 && g._storage.refs === 1 && !g._recorded;
+}
+
+/** g += dx, same shape and dtype (the rule's result was checked): `1 * dx` is exact, so this is g + dx to the bit. */
+function addInPlace(g: Tensor, dx: Tensor): void {
+  kernelFor<(alpha: number, x: number, y: number, n: number) => void>('axpy', g.dtype)(1, dx._ptr, g._ptr, g.size);
 }
 
 /**

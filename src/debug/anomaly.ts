@@ -5,12 +5,13 @@ import { kernel } from '../wasm/index';
 import { hooks } from '../core/hooks';
 import { AutogradError, ArgumentError, describe } from '../runtime/errors';
 import { shapeString } from '../runtime/shape';
+import { bytesPerElement } from '../runtime/dtype';
 
 /** Thrown in anomaly mode by the first op whose result holds NaN or Infinity. */
 export class NonFiniteError extends AutogradError {}
 
 function countNonFinite(t: Tensor): number {
-  if (t._disposed || t.size === 0) return 0;
+  if (t._disposed || t.size === 0 || !(t.dtype === 'float32' || t.dtype === 'float64')) return 0;
   return kernel<(ptr: number, n: number) => number>(t.dtype === 'float32' ? 'count_nonfinite_f32' : 'count_nonfinite_f64')(t._ptr, t.size);
 }
 
@@ -90,7 +91,7 @@ export function leakReport(): { entries: LeakEntry[]; toString(): string } {
     if (t._disposed) continue;
     const entry = bySite.get(site) ?? { site, count: 0, bytes: 0 };
     entry.count++;
-    entry.bytes += t.size * (t.dtype === 'float32' ? 4 : 8);
+    entry.bytes += t.size * bytesPerElement(t.dtype);
     bySite.set(site, entry);
   }
   const entries = [...bySite.values()].sort((a, b) => b.count - a.count);

@@ -2,7 +2,7 @@
 // gradients back to each operand's shape.
 
 import type { Tensor } from '../runtime/tensor';
-import { op, pair, unary } from './define';
+import { floatPair, numeric, op, pair } from './define';
 import { binaryForward, unaryForward } from './kernels';
 import { raw } from './raw';
 
@@ -22,13 +22,13 @@ export const mul = op({ name: 'mul', args: pair, forward: binary('mul') })
   .grads((dy, _y, a, b) => raw.unbroadcast(a, raw.mul(dy, b)), (dy, _y, a, b) => raw.unbroadcast(b, raw.mul(dy, a)));
 
 /** Elementwise `a / b` with broadcasting. @example ag.div(1, ag.tensor([2, 4])).toArray() // [0.5, 0.25] */
-export const div = op({ name: 'div', args: pair, forward: binary('div') }).grads(
+export const div = op({ name: 'div', args: floatPair, forward: binary('div') }).grads(
   (dy, _y, a, b) => raw.unbroadcast(a, raw.div(dy, b)),
   (dy, y, _a, b) => raw.unbroadcast(b, raw.neg(raw.mul(dy, raw.div(y, b)))),
 );
 
 /** Elementwise `-x`. @example ag.neg(ag.tensor([1, -2])).toArray() // [-1, 2] */
-export const neg = op({ name: 'neg', args: unary, forward: (x) => unaryForward('neg', 'neg', x) })
+export const neg = op({ name: 'neg', args: numeric, forward: (x) => unaryForward('neg', 'neg', x) })
   .grads((dy) => raw.neg(dy));
 
 /** numpy's floor_divide, a constant on the tape: the gradient of mod for b. */
@@ -67,9 +67,9 @@ export const pow = op({ name: 'pow', args: pair, forward: binary('pow') }).grads
   (dy, y, a, b) => raw.unbroadcast(b, raw.mul(dy, powExponentGrad(y, a, b))),
 );
 
-// The share of the gradient of maximum(a, b) that goes to a, given 0/1 masks
-// of where a wins and where they tie: ties split the gradient half and half.
-const share = (wins: Tensor, ties: Tensor) => raw.add(wins, raw.mul(ties, 0.5));
+// The share of the gradient dy of maximum(a, b) that goes to a, given bool
+// masks of where a wins and where they tie: ties split it half and half.
+const share = (dy: Tensor, wins: Tensor, ties: Tensor) => raw.where(wins, dy, raw.where(ties, raw.mul(dy, 0.5), 0));
 
 /**
  * Elementwise larger of `a` and `b` with numpy broadcasting (NaN if either is
@@ -80,8 +80,8 @@ const share = (wins: Tensor, ties: Tensor) => raw.add(wins, raw.mul(ties, 0.5));
  * ag.maximum(ag.tensor([1, 5, -3]), 0).toArray(); // [1, 5, 0]
  */
 export const maximum = op({ name: 'maximum', args: pair, forward: binary('maximum') }).grads(
-  (dy, _y, a, b) => raw.unbroadcast(a, raw.mul(dy, share(raw.greater(a, b), raw.equal(a, b)))),
-  (dy, _y, a, b) => raw.unbroadcast(b, raw.mul(dy, share(raw.greater(b, a), raw.equal(a, b)))),
+  (dy, _y, a, b) => raw.unbroadcast(a, share(dy, raw.greater(a, b), raw.equal(a, b))),
+  (dy, _y, a, b) => raw.unbroadcast(b, share(dy, raw.greater(b, a), raw.equal(a, b))),
 );
 
 /**
@@ -93,8 +93,8 @@ export const maximum = op({ name: 'maximum', args: pair, forward: binary('maximu
  * ag.minimum(ag.tensor([1, 5, -3]), 0).toArray(); // [0, 0, -3]
  */
 export const minimum = op({ name: 'minimum', args: pair, forward: binary('minimum') }).grads(
-  (dy, _y, a, b) => raw.unbroadcast(a, raw.mul(dy, share(raw.less(a, b), raw.equal(a, b)))),
-  (dy, _y, a, b) => raw.unbroadcast(b, raw.mul(dy, share(raw.less(b, a), raw.equal(a, b)))),
+  (dy, _y, a, b) => raw.unbroadcast(a, share(dy, raw.less(a, b), raw.equal(a, b))),
+  (dy, _y, a, b) => raw.unbroadcast(b, share(dy, raw.less(b, a), raw.equal(a, b))),
 );
 
 /**
@@ -106,7 +106,7 @@ export const minimum = op({ name: 'minimum', args: pair, forward: binary('minimu
  * @example
  * ag.atan2(ag.tensor([1, 1, -1]), ag.tensor([1, -1, -1])).toArray(); // [π/4, 3π/4, -3π/4]
  */
-export const atan2 = op({ name: 'atan2', args: pair, forward: binary('atan2') }).grads(
+export const atan2 = op({ name: 'atan2', args: floatPair, forward: binary('atan2') }).grads(
   (dy, _z, y, x) => {
       const r = raw.hypot(y, x);
       return raw.unbroadcast(y, raw.mul(dy, raw.div(raw.div(x, r), r)));
@@ -125,7 +125,7 @@ export const atan2 = op({ name: 'atan2', args: pair, forward: binary('atan2') })
  * @example
  * ag.hypot(ag.tensor([3, 5]), 4).toArray(); // [5, 6.403...]
  */
-export const hypot = op({ name: 'hypot', args: pair, forward: binary('hypot') }).grads(
+export const hypot = op({ name: 'hypot', args: floatPair, forward: binary('hypot') }).grads(
   (dy, h, a) => raw.unbroadcast(a, raw.mul(dy, raw.div(a, h))),
   (dy, h, _a, b) => raw.unbroadcast(b, raw.mul(dy, raw.div(b, h))),
 );

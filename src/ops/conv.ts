@@ -96,7 +96,7 @@ function plan(xShape: readonly number[], wShape: readonly number[], spec: ConvSp
 }
 
 /** ns per flop of the products, to decide whether a convolution is worth the worker pool (see src/wasm/threaded.ts). */
-const NS_PER_FLOP = { float32: 0.03, float64: 0.06 };
+const nsPerFlop = (dtype: DType) => (dtype === 'float64' ? 0.06 : 0.03);
 
 /**
  * Runs a convolution kernel of assembly/nn.ts over `units` independent units
@@ -107,7 +107,7 @@ const NS_PER_FLOP = { float32: 0.03, float64: 0.06 };
  * independent, so the result does not depend on who ran which.
  */
 function byUnits(op: string, name: string, dtype: DType, args: number[], units: number, flops: number, chunkBytes: number): void {
-  const threads = threadsFor(flops * NS_PER_FLOP[dtype]);
+  const threads = threadsFor(flops * nsPerFlop(dtype));
   const grain = threads > 1 ? grainFor(units, threads, 1) : units;
   withBuffer(op, Math.max(8, chunkBytes * Math.ceil(units / grain)), (scratch) => {
     if (threads > 1) runParallel({ kernel: `${name}_${suffix(dtype)}`, args: [...args, scratch, grain], range: true, units, grain });

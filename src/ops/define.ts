@@ -9,7 +9,7 @@
 
 import type { Tensor, TensorLike } from '../runtime/tensor';
 import { composite, invoke, type Primitive } from '../core/primitive';
-import { asTensor, checkTensor, coercePair, rawPair } from './args';
+import { asTensor, castTemp, checkAnyTensor, checkTensor, coerceFloatPair, coercePair, rawPair } from './args';
 
 /** A gradient rule of an op whose forward takes `A`: `(dy, y, ...args) => gradient for one argument`. */
 export type Rule<A extends unknown[]> = (dy: Tensor, y: Tensor, ...args: A) => Tensor | null;
@@ -38,9 +38,20 @@ export interface Args<P extends unknown[], A extends unknown[], R extends unknow
   raw: ((op: string, args: R) => A) | null;
 }
 
-/** One tensor-or-number (numbers become float64 0-d tensors). */
+/** One tensor-or-number (numbers become float64 0-d tensors; int32 and bool tensors are computed on as float64). */
 export const unary: Args<[x: TensorLike], [Tensor], [x: Tensor]> = {
   parse: (op, args) => [asTensor(op, args[0], 'float64')],
+  raw: null,
+};
+
+/** One tensor-or-number for an op with an int32 kernel (neg, abs, sign): int32 stays int32, bool becomes int32. */
+export const numeric: Args<[x: TensorLike], [Tensor], [x: Tensor]> = {
+  parse: (op, args) => {
+    const x = args[0];
+    if (typeof x === 'number') return [asTensor(op, x, 'float64')];
+    const t = checkAnyTensor(op, x);
+    return [t.dtype === 'bool' ? castTemp(t, 'int32') : t];
+  },
   raw: null,
 };
 
@@ -53,6 +64,12 @@ export const tensorArg: Args<[x: Tensor], [Tensor], [x: Tensor]> = {
 /** Two broadcasting operands, tensors or numbers, brought to one dtype (see coercePair). */
 export const pair: Args<[a: TensorLike, b: TensorLike], [Tensor, Tensor], [a: TensorLike, b: TensorLike]> = {
   parse: (op, args) => coercePair(op, args[0], args[1]),
+  raw: (_op, args) => rawPair(args[0], args[1]),
+};
+
+/** Two broadcasting operands of an op that computes in floating point (div, atan2...): as `pair`, with int32 and bool as float64. */
+export const floatPair: Args<[a: TensorLike, b: TensorLike], [Tensor, Tensor], [a: TensorLike, b: TensorLike]> = {
+  parse: (op, args) => coerceFloatPair(op, args[0], args[1]),
   raw: (_op, args) => rawPair(args[0], args[1]),
 };
 

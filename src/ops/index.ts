@@ -7,8 +7,9 @@ import { raw } from './raw';
 import './methods';
 
 // The tape's own needs, which core/ (knowing no op) cannot import: the sum
-// of two gradients, and the seed of a backward pass.
+// of two gradients, the seed of a backward pass, and a recorded copy.
 hooks.accumulate = (a, b) => raw.add(a, b);
 hooks.onesLike = (t) => ones(t.shape, { dtype: t.dtype });
+hooks.copy = (t) => raw.mul(t, 1); // exact, and recorded like any op
 
 export * from './all';

@@ -10,7 +10,7 @@ import { kernelFor, kernels } from '../wasm/index';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
 import { broadcastShapes, normalizeAxes, normalizeAxis, sameShape, shapeSize, shapeString } from '../runtime/shape';
 import { nextDouble } from '../runtime/random';
-import { checkTensor, coercePair, readInts, type IntList } from './args';
+import { checkTensor, coerceFloatPair, readInts, type IntList } from './args';
 import { compose, custom, op, tensorArg } from './define';
 import { binaryForward, fill, withInts } from './kernels';
 import { raw } from './raw';
@@ -219,7 +219,7 @@ export const nll = compose({
 export const mse = compose({
   name: 'mse',
   args: custom((op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] => {
-    const [ta, tb] = coercePair(op, a, b);
+    const [ta, tb] = coerceFloatPair(op, a, b);
     broadcastShapes(op, ta.shape, tb.shape);
     return [ta, tb];
   }),
@@ -238,7 +238,7 @@ function bceArgs(op: string, logits: Tensor, targets: TensorLike): [Tensor, Tens
   } else if (typeof targets !== 'number') {
     throw new ArgumentError(`${op}: targets must be a Tensor or a number, got ${describe(targets)}`);
   }
-  return coercePair(op, logits, targets);
+  return coerceFloatPair(op, logits, targets);
 }
 
 /**

@@ -7,7 +7,7 @@ import { Tensor, alias, empty, type TensorLike } from '../runtime/tensor';
 import { kernelFor, kernels } from '../wasm/index';
 import { ArgumentError, ShapeError, describe } from '../runtime/errors';
 import { broadcastStrides, contiguousStrides, normalizeAxes, normalizeAxis, reducedShape, shapeSize, shapeString } from '../runtime/shape';
-import { asTensor, checkTensor } from './args';
+import { asTensor, checkAnyTensor, checkTensor } from './args';
 import { compose, custom, op, type OpFn } from './define';
 import { binaryForward, stridedCopy } from './kernels';
 import { raw } from './raw';
@@ -119,7 +119,7 @@ function checkKeepdims(op: string, keepdims: unknown): boolean {
 
 /** A tensor-or-number, its axes and keepdims; numbers become 0-d float64 tensors last. */
 function reduction(op: string, x: TensorLike, axis?: Axis, keepdims?: boolean): Reduced {
-  const ndim = typeof x === 'number' ? 0 : checkTensor(op, x).ndim;
+  const ndim = typeof x === 'number' ? 0 : checkAnyTensor(op, x).ndim;
   const kd = checkKeepdims(op, keepdims);
   const axes = normalizeAxes(op, axis, ndim);
   return [asTensor(op, x, 'float64'), axes, kd];
@@ -130,7 +130,7 @@ function reductionMaybeFn(op: string, args: unknown[]): Reduced {
   const [a, b, c, d] = args;
   if (typeof a !== 'function') return reduction(op, a as TensorLike, b as Axis | undefined, c as boolean | undefined);
   // Check everything before f runs, so a bad axis allocates nothing.
-  const ndim = typeof b === 'number' ? 0 : checkTensor(op, b).ndim;
+  const ndim = typeof b === 'number' ? 0 : checkAnyTensor(op, b).ndim;
   checkKeepdims(op, d);
   normalizeAxes(op, c as Axis | undefined, ndim);
   return reduction(op, (a as ElementwiseFn)(asTensor(op, b, 'float64')), c as Axis | undefined, d as boolean | undefined);

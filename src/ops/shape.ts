@@ -3,10 +3,10 @@
 
 import { Tensor, alias } from '../runtime/tensor';
 import { castCopy } from '../runtime/create';
-import { checkDType, type DType } from '../runtime/dtype';
+import { checkDType, isFloat, type DType } from '../runtime/dtype';
 import { ArgumentError, ShapeError, describe } from '../runtime/errors';
 import { broadcastShapes, broadcastStrides, contiguousStrides, normalizeAxis, sameShape, shapeSize, shapeString } from '../runtime/shape';
-import { checkTensor } from './args';
+import { checkAnyTensor, checkTensor } from './args';
 import { compose, custom, op } from './define';
 import { stridedCopy } from './kernels';
 import { raw } from './raw';
@@ -51,7 +51,7 @@ const reshapeBack = (dy: Tensor, _y: Tensor, x: Tensor) => raw.reshape(dy, x.sha
  */
 export const reshape = op({
   name: 'reshape', forward: view,
-  args: custom((op: string, x: Tensor, shape: readonly number[]): [Tensor, number[]] => [x, resolveShape(op, checkTensor(op, x), shape)]),
+  args: custom((op: string, x: Tensor, shape: readonly number[]): [Tensor, number[]] => [x, resolveShape(op, checkAnyTensor(op, x), shape)]),
 }).grads(reshapeBack, null);
 
 /** Normalised axes (number or array) against rank `ndim`, no repeats. */
@@ -75,11 +75,11 @@ function axisList(op: string, axis: unknown, ndim: number): number[] {
  */
 export const flatten = op({
   name: 'flatten', forward: view,
-  args: custom((op: string, x: Tensor): [Tensor, number[]] => [checkTensor(op, x), [x.size]]),
+  args: custom((op: string, x: Tensor): [Tensor, number[]] => [checkAnyTensor(op, x), [x.size]]),
 }).grads(reshapeBack, null);
 
 function squeezeArgs(op: string, x: Tensor, axis?: number | readonly number[]): [Tensor, number[]] {
-  checkTensor(op, x);
+  checkAnyTensor(op, x);
   let drop: number[];
   if (axis === undefined || axis === null) drop = x.shape.flatMap((d, i) => (d === 1 ? [i] : []));
   else {
@@ -104,7 +104,7 @@ function squeezeArgs(op: string, x: Tensor, axis?: number | readonly number[]): 
 export const squeeze = op({ name: 'squeeze', args: custom(squeezeArgs), forward: view }).grads(reshapeBack, null);
 
 function expandDimsArgs(op: string, x: Tensor, axis: number | readonly number[]): [Tensor, number[]] {
-  checkTensor(op, x);
+  checkAnyTensor(op, x);
   const rank = x.ndim + (Array.isArray(axis) ? axis.length : 1);
   const added = axisList(op, axis, rank);
   const shape: number[] = [];
@@ -125,7 +125,7 @@ function expandDimsArgs(op: string, x: Tensor, axis: number | readonly number[])
 export const expandDims = op({ name: 'expandDims', args: custom(expandDimsArgs), forward: view }).grads(reshapeBack, null);
 
 function broadcastToArgs(op: string, x: Tensor, shape: readonly number[]): [Tensor, number[]] {
-  checkTensor(op, x);
+  checkAnyTensor(op, x);
   if (!Array.isArray(shape)) throw new ArgumentError(`${op}: shape must be an array, got ${describe(shape)}`);
   const out = broadcastShapes(op, x.shape, shape);
   if (!sameShape(out, shape)) throw new ShapeError(`${op}: cannot broadcast ${shapeString(x.shape)} to ${shapeString(shape)}`);
@@ -205,7 +205,7 @@ function expandCopy(op: string, x: Tensor, shape: number[], strides: number[], o
 }
 
 function tileArgs(op: string, x: Tensor, reps: number | readonly number[]): [Tensor, number[]] {
-  checkTensor(op, x);
+  checkAnyTensor(op, x);
   const list = typeof reps === 'number' ? [reps] : reps;
   if (!Array.isArray(list)) throw new ArgumentError(`${op}: reps must be a non-negative integer or an array of them, got ${describe(reps)}`);
   const r = list.map((n) => checkCount(op, 'each of reps', n));
@@ -250,7 +250,7 @@ function repeatPlan(shape: readonly number[], repeats: number, axis: number): { 
 }
 
 function repeatArgs(op: string, x: Tensor, repeats: number, axis?: number): [Tensor, number, number | null] {
-  checkTensor(op, x);
+  checkAnyTensor(op, x);
   checkCount(op, 'repeats', repeats);
   const a = axis === undefined || axis === null ? null : normalizeAxis(op, axis, x.ndim);
   if (x.size * repeats > 2 ** 31 - 1) throw new ShapeError(`${op}: repeating ${shapeString(x.shape)} ${repeats} times gives more than 2^31-1 elements`);
@@ -288,7 +288,7 @@ function inversePermutation(perm: readonly number[]): number[] {
 }
 
 function transposeArgs(op: string, x: Tensor, perm?: readonly number[]): [Tensor, number[]] {
-  checkTensor(op, x);
+  checkAnyTensor(op, x);
   if (perm === undefined) return [x, x.shape.map((_, i) => x.ndim - 1 - i)];
   if (!Array.isArray(perm) || perm.length !== x.ndim) {
     throw new ArgumentError(`${op}: perm must list each of the ${x.ndim} axes once, got ${describe(perm)}`);
@@ -313,12 +313,16 @@ export const transpose = op({
 }).grads((dy, _y, _x, perm) => raw.transpose(dy, inversePermutation(perm)), null);
 
 /**
- * A copy of `x` as another dtype; differentiable (the gradient is cast back).
+ * A copy of `x` as another dtype. Between floats it is differentiable (the
+ * gradient is cast back); from int32 or bool there is no gradient. To int32,
+ * floats are truncated toward zero, saturating at the int32 range (NaN gives
+ * 0); to bool, nonzero is true (NaN included).
  *
  * @example
- * ag.cast(ag.tensor([1, 2]), 'float64').dtype; // 'float64'
+ * ag.cast(ag.tensor([1, 2]), 'float64').dtype;            // 'float64'
+ * ag.cast(ag.tensor([-1.7, 2.9]), 'int32').toArray();     // [-1, 2]
  */
 export const cast = op({
   name: 'cast', forward: castCopy,
-  args: custom((op: string, x: Tensor, dtype: DType): [Tensor, DType] => [checkTensor(op, x), checkDType(op, dtype)]),
-}).grads((dy, _y, x) => (dy.dtype === x.dtype ? dy : raw.cast(dy, x.dtype)), null);
+  args: custom((op: string, x: Tensor, dtype: DType): [Tensor, DType] => [checkAnyTensor(op, x), checkDType(op, dtype)]),
+}).grads((dy, _y, x) => (!isFloat(x.dtype) ? null : dy.dtype === x.dtype ? dy : raw.cast(dy, x.dtype)), null);

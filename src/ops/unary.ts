@@ -8,7 +8,7 @@ import { empty, type Tensor, type TensorLike } from '../runtime/tensor';
 import { kernelFor } from '../wasm/index';
 import { ArgumentError, describe } from '../runtime/errors';
 import { asTensor } from './args';
-import { custom, op, tensorArg, unary } from './define';
+import { custom, numeric, op, tensorArg, unary } from './define';
 import { binaryForward, unaryForward } from './kernels';
 import { raw } from './raw';
 
@@ -37,6 +37,17 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const normalDensity = (x: Tensor) => raw.mul(raw.exp(raw.mul(raw.mul(x, x), -0.5)), INV_SQRT_2PI);
 const normcdf = op({ name: 'normcdf', args: tensorArg, forward: (x) => unaryForward('normcdf', 'unary_normcdf', x), internal: true })
   .grads((dy, _y, x) => raw.mul(dy, normalDensity(x)));
+
+// The first-order rules of tanh and sigmoid as one kernel call each (they
+// run once per activation in every backward pass). Their own rules keep
+// second order exact: for g = dy (1 - y²), dg/d(dy) = 1 - y² and
+// dg/dy = -2 y dy; for g = dy y (1 - y), dg/d(dy) = y (1 - y) and
+// dg/dy = dy (1 - 2y).
+const resultRuleArgs = custom((_op: string, dy: Tensor, y: Tensor): [Tensor, Tensor] => [dy, y]);
+const tanhGrad = op({ name: 'tanh_grad', args: resultRuleArgs, forward: (dy, y) => binaryForward('tanh_grad', dy, y), internal: true })
+  .grads((g, _r, _dy, y) => tanhGrad(g, y), (g, _r, dy, y) => raw.mul(raw.mul(g, dy), raw.mul(y, -2)));
+const sigmoidGrad = op({ name: 'sigmoid_grad', args: resultRuleArgs, forward: (dy, y) => binaryForward('sigmoid_grad', dy, y), internal: true })
+  .grads((g, _r, _dy, y) => sigmoidGrad(g, y), (g, _r, dy, y) => raw.mul(raw.mul(g, dy), raw.sub(1, raw.mul(y, 2))));
 
 /** 1/√(1 - x²), written (1 - x)(1 + x) to stay accurate near ±1. */
 const invSqrtOneMinusSquare = (x: Tensor) => raw.div(1, raw.sqrt(raw.mul(raw.sub(1, x), raw.add(1, x))));
@@ -132,7 +143,7 @@ export const abs2 = op({ name: 'abs2', args: unary, forward: (x) => binaryForwar
  * Elementwise |x|. Its gradient is sign(x): ±1, and 0 at 0 (a subgradient).
  * @example ag.abs(ag.tensor([-3, 0, 2])).toArray() // [3, 0, 2]
  */
-export const abs = op({ name: 'abs', args: unary, forward: kernel('abs') })
+export const abs = op({ name: 'abs', args: numeric, forward: kernel('abs') })
   .grads((dy, _y, x) => raw.mul(dy, raw.sign(x)));
 
 /**
@@ -140,7 +151,7 @@ export const abs = op({ name: 'abs', args: unary, forward: kernel('abs') })
  * piecewise constant, so it passes no gradient (a constant on the tape).
  * @example ag.sign(ag.tensor([-3, 0, 2])).toArray() // [-1, 0, 1]
  */
-export const sign = op({ name: 'sign', args: unary, forward: kernel('sign') }).constant();
+export const sign = op({ name: 'sign', args: numeric, forward: kernel('sign') }).constant();
 
 // ---------------------------------------------------------------------------
 // Trigonometric functions (radians)
@@ -209,7 +220,7 @@ export const cosh = op({ name: 'cosh', args: unary, forward: kernel('cosh') })
  * @example ag.tanh(ag.tensor([0, 1])).toArray() // [0, 0.7615...]
  */
 export const tanh = op({ name: 'tanh', args: unary, forward: kernel('tanh') })
-  .grads((dy, y) => raw.mul(dy, raw.sub(1, raw.mul(y, y))));
+  .grads((dy, y) => tanhGrad(dy, y));
 
 /**
  * Elementwise inverse hyperbolic sine. d/dx = 1/√(x² + 1).
@@ -244,7 +255,7 @@ export const atanh = op({ name: 'atanh', args: unary, forward: kernel('atanh') }
  * @example ag.sigmoid(ag.tensor([0, 1000, -1000])).toArray() // [0.5, 1, 0]
  */
 export const sigmoid = op({ name: 'sigmoid', args: unary, forward: kernel('sigmoid') })
-  .grads((dy, y) => raw.mul(dy, raw.mul(y, raw.sub(1, y))));
+  .grads((dy, y) => sigmoidGrad(dy, y));
 
 /**
  * Elementwise max(x, 0) (NaN stays NaN). Its gradient is 1 where x > 0 and

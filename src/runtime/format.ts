@@ -6,8 +6,9 @@
 //
 //   Tensor([[1.0, 2.5, 3.0],
 //           [4.0, 5.0, 6.0]], dtype=float32, shape=[2, 3])
+//   Tensor([ true, false], dtype=bool, shape=[2])
 
-import type { Tensor } from './tensor';
+import type { Tensor, TensorArray } from './tensor';
 
 /** Above this many elements only the first and last EDGE entries of each axis are shown (numpy's defaults). */
 const THRESHOLD = 1000;
@@ -50,8 +51,11 @@ function numberFormat(values: number[]): (v: number) => string {
   return (v) => (Number.isFinite(v) ? v.toFixed(decimals) : special(v));
 }
 
+/** Booleans print as numpy's True and False would in JavaScript: true, false. */
+const booleanFormat = (v: number): string => (v !== 0 ? 'true' : 'false');
+
 /** The values as nested brackets, starting at column `indent` (the first line is already placed). */
-function layout(t: Tensor, data: Float32Array | Float64Array, style: Style): string {
+function layout(t: Tensor, data: TensorArray, style: Style): string {
   const shape = t.shape;
   const summarize = t.size > THRESHOLD;
   const axes = shape.map((n) => shown(n, summarize));
@@ -67,7 +71,7 @@ function layout(t: Tensor, data: Float32Array | Float64Array, style: Style): str
     for (const i of axes[axis]) collect(axis + 1, offset + i * strides[axis]);
   };
   collect(0, 0);
-  const format = numberFormat(picked);
+  const format = t.dtype === 'bool' ? booleanFormat : numberFormat(picked);
   const width = Math.max(...picked.map((v) => format(v).length));
   const cell = (v: number) => style(format(v).padStart(width));
 

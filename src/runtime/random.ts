@@ -2,6 +2,8 @@
 // splitmix32, so `seed(n)` makes rand, randn, dropout and initialisers
 // reproducible across runs and platforms.
 
+import { ArgumentError, describe } from './errors';
+
 let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
 // Box-Muller makes normals in pairs; the second waits here.
 let spare: number | null = null;
@@ -24,7 +26,11 @@ function splitmix32(state: number): [number, number] {
  * const b = ag.rand([3]).toArray(); // same numbers as a
  */
 export function seed(n: number): void {
-  let state = Math.floor(Number(n)) | 0;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n)) {
+    throw new ArgumentError(`seed: expected an integer, got ${describe(n)}`);
+  }
+  // Seeds beyond 32 bits fold their high word in (seed(2 ** 32 + 1) is not seed(1)).
+  let state = n >= -(2 ** 31) && n < 2 ** 31 ? n | 0 : (n | 0) ^ Math.imul((Math.floor(n / 2 ** 32) | 0) ^ 0x7f4a7c15, 0x9e3779b9);
   [state, s0] = splitmix32(state);
   [state, s1] = splitmix32(state);
   [state, s2] = splitmix32(state);

@@ -5,7 +5,7 @@
 import { MAX_TENSOR_BYTES, Storage, allocBytes, stats, collectableBytes } from './storage';
 import { adopt, moveToUser, type Scope } from './scope';
 import { bytesPerElement, type DType } from './dtype';
-import { heapF32, heapF64 } from '../wasm/index';
+import { heapF32, heapF64, heapI32, heapU8 } from '../wasm/index';
 import { ArgumentError, DisposedError, OutOfMemoryError, ShapeError, describe } from './errors';
 import { shapeSize, shapeString } from './shape';
 import { formatTensor, inspectTensor } from './format';
@@ -26,8 +26,9 @@ const registry =
       });
 
 /**
- * An n-dimensional array of float32 or float64 numbers in WebAssembly memory.
- * Create one with `tensor`, `zeros`, `rand`...; ops return new tensors.
+ * An n-dimensional array of float32, float64, int32 or bool elements in
+ * WebAssembly memory. Create one with `tensor`, `zeros`, `rand`...; ops
+ * return new tensors.
  *
  * @example
  * const x = ag.tensor([[1, 2], [3, 4]]);
@@ -122,22 +123,30 @@ export class Tensor {
     return detach(this);
   }
 
-  /** A copy of the data as a flat typed array (Float32Array or Float64Array). */
-  data(): Float32Array | Float64Array {
+  /**
+   * A copy of the data as a flat typed array: Float32Array, Float64Array,
+   * Int32Array, or Uint8Array of 0s and 1s for bool.
+   */
+  data(): TensorArray {
     return this.read('data');
   }
 
-  private read(op: string): Float32Array | Float64Array {
+  private read(op: string): TensorArray {
     checkLive(this, op);
-    if (this.dtype === 'float32') {
-      const start = this._ptr >>> 2;
-      return heapF32().slice(start, start + this.size);
+    const ptr = this._ptr;
+    switch (this.dtype) {
+      case 'float32':
+        return heapF32().slice(ptr >>> 2, (ptr >>> 2) + this.size);
+      case 'float64':
+        return heapF64().slice(ptr >>> 3, (ptr >>> 3) + this.size);
+      case 'int32':
+        return heapI32().slice(ptr >>> 2, (ptr >>> 2) + this.size);
+      case 'bool':
+        return heapU8().slice(ptr, ptr + this.size);
     }
-    const start = this._ptr >>> 3;
-    return heapF64().slice(start, start + this.size);
   }
 
-  /** The data as nested arrays of numbers (a number for a 0-d tensor). */
+  /** The data as nested arrays of numbers (a number for a 0-d tensor; bool as 0 and 1). */
   toArray(): NestedArray {
     const flat = this.read('toArray');
     if (this.shape.length === 0) return flat[0];
@@ -155,13 +164,13 @@ export class Tensor {
     return build(0);
   }
 
-  /** The single value of a one-element tensor, as a number. */
+  /** The single value of a one-element tensor, as a number (bool as 0 or 1). */
   item(): number {
     checkLive(this, 'item');
     if (this.size !== 1) {
       throw new ShapeError(`item: expected a tensor with one element, got shape ${shapeString(this.shape)} (${this.size} elements)`);
     }
-    return this.dtype === 'float32' ? heapF32()[this._ptr >>> 2] : heapF64()[this._ptr >>> 3];
+    return readItem(this);
   }
 
   /**
@@ -185,6 +194,20 @@ Object.defineProperty(Tensor.prototype, disposeSymbol, {
   writable: true,
   configurable: true,
 });
+// JavaScript arithmetic and comparisons on a Tensor (`loss * 2`, `x > 0`)
+// would silently give NaN or false; they throw instead, saying what to use.
+// Strings (`'loss ' + t`, templates) still format the tensor.
+Object.defineProperty(Tensor.prototype, Symbol.toPrimitive, {
+  value: function (this: Tensor, hint: 'number' | 'string' | 'default') {
+    if (hint !== 'number') return formatTensor(this);
+    throw new ArgumentError(
+      `a ${this.dtype} Tensor of shape ${shapeString(this.shape)} was used as a JavaScript number (arithmetic or a comparison); ` +
+        'use ops (ag.mul, ag.greater...) to stay differentiable, or .item() for a 1-element tensor\'s number',
+    );
+  },
+  writable: true,
+  configurable: true,
+});
 Object.defineProperty(Tensor.prototype, Symbol.for('nodejs.util.inspect.custom'), {
   value: inspectTensor,
   writable: true,
@@ -202,6 +225,9 @@ export interface Tensor extends TensorMethods {
 
 export type NestedArray = number | NestedArray[];
 
+/** What `data()` copies out, by dtype: float32, float64, int32, bool (0s and 1s). */
+export type TensorArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
 /**
  * @internal Debug mode: where each live tensor was created. Holds the
  * tensors strongly (so it is opt-in, for finding leaks).
@@ -210,7 +236,14 @@ export const tensorDebug: { sites: Map<Tensor, string> | null } = { sites: null 
 
 /** The first stack frame outside this library: the user's line that created a tensor. */
 function creationSite(): string {
-  const lines = (new Error().stack ?? '').split('\n').slice(1).map((l) => l.trim());
+  // The library's own frames (an op through a Tensor method, grad's backward
+  // pass) can outnumber V8's default 10: look deeper while tracking.
+  const E = Error as { stackTraceLimit?: number };
+  const limit = E.stackTraceLimit;
+  E.stackTraceLimit = 64;
+  const stack = new Error().stack ?? '';
+  E.stackTraceLimit = limit;
+  const lines = stack.split('\n').slice(1).map((l) => l.trim());
   const first = lines[0] ?? '';
   const path = /\(?((?:file:\/\/)?[^()]*?):\d+:\d+\)?$/.exec(first)?.[1] ?? '';
   const cut = path.lastIndexOf('/src/');
@@ -228,7 +261,16 @@ export type TensorLike = Tensor | number;
  * owner freed it: callers (a tape) hold its buffer.
  */
 export function readItem(t: Tensor): number {
-  return t.dtype === 'float32' ? heapF32()[t._ptr >>> 2] : heapF64()[t._ptr >>> 3];
+  switch (t.dtype) {
+    case 'float32':
+      return heapF32()[t._ptr >>> 2];
+    case 'float64':
+      return heapF64()[t._ptr >>> 3];
+    case 'int32':
+      return heapI32()[t._ptr >>> 2];
+    case 'bool':
+      return heapU8()[t._ptr];
+  }
 }
 
 /**

@@ -40,6 +40,11 @@ function collectReturned(value: unknown): Owned[] {
   return found;
 }
 
+/** What an async function given to `tidy` is told, as a type error: tidy cannot span an await. */
+export interface SyncOnly {
+  readonly 'tidy takes a synchronous function: the tensors of an async one outlive the tidy': never;
+}
+
 /**
  * Runs `fn` and frees every tensor (and tape) it created except what it
  * returns — directly, or inside arrays, plain objects, Maps and Sets — and
@@ -54,7 +59,7 @@ function collectReturned(value: unknown): Owned[] {
  *   return t.add(1);               // returned: survives
  * });
  */
-export function tidy<T>(fn: () => T): T {
+export function tidy<T>(fn: () => T & (T extends PromiseLike<unknown> ? SyncOnly : unknown)): T {
   if (typeof fn !== 'function') throw new ArgumentError(`tidy: expected a function, got ${describe(fn)}`);
   const scope = pushScope(new Scope('tidy'));
   let result: T;

@@ -1,12 +1,11 @@
 // Loading the kernel module and owning its memory. Everything else reaches
 // WebAssembly through `kernels()` and the views below.
 
-import { instantiate, instantiateSync } from '@assemblyscript/loader';
 import { KERNELS_MEMORY_FLAGS_AT, KERNELS_WASM_DEFLATED, KERNELS_WASM_SIZE } from './kernels.generated';
 import { inflateRaw } from './inflate';
 import { attachPool } from './pool';
 import { threadedKernels } from './threaded';
-import { NotReadyError } from '../runtime/errors';
+import { ArgumentError, NotReadyError } from '../runtime/errors';
 
 type Ptr = number;
 type BinaryKernel = (a: Ptr, b: Ptr, out: Ptr, ndim: number, shape: Ptr, stridesA: Ptr, stridesB: Ptr) => void;
@@ -49,12 +48,33 @@ const PAGE = 65536;
  * `globalThis.AUTOGRAD_MAX_MEMORY_MB` in browsers), e.g. to keep a page from
  * taking all memory, or to test running out of it.
  */
-function maximumPages(): number {
+function memorySetting(): unknown {
   const g = globalThis as { AUTOGRAD_MAX_MEMORY_MB?: unknown; process?: { env?: Record<string, string | undefined> } };
-  const setting = g.AUTOGRAD_MAX_MEMORY_MB ?? g.process?.env?.AUTOGRAD_MAX_MEMORY_MB;
-  const mb = Number(setting);
-  if (setting === undefined || !Number.isFinite(mb) || mb <= 0) return 65536;
+  return g.AUTOGRAD_MAX_MEMORY_MB ?? g.process?.env?.AUTOGRAD_MAX_MEMORY_MB;
+}
+
+function maximumPages(): number {
+  const setting = memorySetting();
+  if (setting === undefined || setting === '') return 65536;
+  const mb = typeof setting === 'number' ? setting : typeof setting === 'string' && /^\s*[0-9.eE+]+\s*$/.test(setting) ? Number(setting) : NaN;
+  if (!Number.isFinite(mb) || mb <= 0) {
+    // A limit silently ignored is worse than none: say so at load.
+    throw new ArgumentError(
+      `AUTOGRAD_MAX_MEMORY_MB must be a positive number of megabytes (e.g. 512), got ${JSON.stringify(String(setting))}`,
+    );
+  }
   return Math.max(INITIAL_PAGES, Math.min(65536, Math.floor((mb * 1024 * 1024) / PAGE)));
+}
+
+/** The most bytes the kernels' memory may grow to. */
+export function memoryMaximumBytes(): number {
+  return maximumPages() * PAGE;
+}
+
+/** Where that limit comes from, for error messages. */
+export function maximumSource(): string {
+  const setting = memorySetting();
+  return setting === undefined || setting === '' ? "wasm32's 4 GiB" : `AUTOGRAD_MAX_MEMORY_MB=${String(setting)}`;
 }
 const INITIAL_PAGES = 16;
 
@@ -97,13 +117,23 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   return inflateRaw(decodeBase64(KERNELS_WASM_DEFLATED), KERNELS_WASM_SIZE);
 }
 
+/** An AssemblyScript string: UTF-16, its byte length in the word before it. */
+function readString(memory: WebAssembly.Memory, ptr: number): string {
+  if (ptr === 0) return '';
+  const buffer = memory.buffer;
+  return String.fromCharCode(...new Uint16Array(buffer, ptr, new Uint32Array(buffer, ptr - 4, 1)[0] >>> 1));
+}
+
 /**
- * What the module imports: its memory. @assemblyscript/loader adds the
- * runtime's hooks, and turns a kernel's `abort` (a failed allocation) into a
- * readable message instead of a bare trap.
+ * What the module imports: its memory, and `abort`, which the runtime calls
+ * with a message (a failed allocation: "Allocation too large") that becomes
+ * a readable error instead of a bare trap.
  */
 function makeImports(memory: WebAssembly.Memory) {
-  return { env: { memory } };
+  const abort = (message: number, file: number, line: number, column: number): never => {
+    throw new Error(`abort: ${readString(memory, message)} in ${readString(memory, file)}(${line}:${column})`);
+  };
+  return { env: { memory, abort } };
 }
 
 /**
@@ -218,13 +248,13 @@ function load(): Promise<void> {
   const bytes = moduleBytes();
   const { memory, shared } = makeMemory(bytes);
   try {
-    const result = instantiateSync(bytes, makeImports(memory));
-    adopt(result.module, result.instance.exports, memory, shared);
+    const module = new WebAssembly.Module(bytes);
+    adopt(module, new WebAssembly.Instance(module, makeImports(memory)).exports, memory, shared);
     return Promise.resolve();
   } catch (error) {
     if (policyMessage(error) !== null) return fail(error);
   }
-  return instantiate(bytes, makeImports(memory)).then((result) => adopt(result.module, result.instance.exports, memory, shared), fail);
+  return WebAssembly.instantiate(bytes, makeImports(memory)).then((result) => adopt(result.module, result.instance.exports, memory, shared), fail);
 }
 
 /**
@@ -254,19 +284,27 @@ export function kernels(): Kernels {
   );
 }
 
-const pairCache: Record<string, [unknown, unknown]> = Object.create(null);
+type KernelDType = 'float32' | 'float64' | 'int32' | 'bool';
+const SUFFIX: Record<KernelDType, string> = { float32: '_f32', float64: '_f64', int32: '_i32', bool: '_u8' };
+const familyCache: Record<string, Partial<Record<KernelDType, unknown>>> = Object.create(null);
 
 /**
- * The float32 or float64 kernel `${base}_f32` / `${base}_f64`, cached per base
- * name so hot paths build no strings.
+ * The kernel `${base}_f32` / `_f64` / `_i32` / `_u8` for a dtype (bool is
+ * stored as u8), cached per base name so hot paths build no strings. Throws
+ * naming the kernel if the module has none for that dtype.
  */
-export function kernelFor<F extends (...args: never[]) => unknown>(base: string, dtype: 'float32' | 'float64'): F {
-  let pair = pairCache[base];
-  if (pair === undefined) {
-    pair = [kernel<F>(`${base}_f32`), kernel<F>(`${base}_f64`)];
-    pairCache[base] = pair;
+export function kernelFor<F extends (...args: never[]) => unknown>(base: string, dtype: KernelDType): F {
+  let family = familyCache[base];
+  if (family === undefined) {
+    family = {};
+    familyCache[base] = family;
   }
-  return (dtype === 'float32' ? pair[0] : pair[1]) as F;
+  let fn = family[dtype];
+  if (fn === undefined) {
+    fn = kernel<F>(base + SUFFIX[dtype]);
+    family[dtype] = fn;
+  }
+  return fn as F;
 }
 
 /**
@@ -297,16 +335,8 @@ export function exportNames(): string[] {
   return Object.keys(rawExports!);
 }
 
-export function isReady(): boolean {
-  return instance !== null;
-}
-
 export function memoryBytes(): number {
   return wasmMemory === null ? 0 : wasmMemory.buffer.byteLength;
-}
-
-export function memoryPages(): number {
-  return memoryBytes() / PAGE;
 }
 
 // Views are cached per ArrayBuffer: growing memory detaches the old buffer,
@@ -319,11 +349,6 @@ let u8View = new Uint8Array(0);
 
 // Growing memory detaches the old ArrayBuffer (its byteLength becomes 0):
 // checking that is cheaper than asking the Memory for its buffer each time.
-/** Kept for callers that know memory may have grown; the check below is exact anyway. */
-export function markViewsStale(): void {
-  viewBuffer = null;
-}
-
 function refreshViews(): void {
   // (an ordinary memory detaches its buffer when it grows; see allocNoticingGrowth for a shared one)
   if (viewBuffer !== null && viewBuffer.byteLength !== 0) return;

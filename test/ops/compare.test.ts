@@ -8,17 +8,19 @@ opSuite('compare', cases);
 
 const f64 = { dtype: 'float64' as const };
 
-test('comparisons keep the operands dtype and give exactly 0 or 1', () => {
+test('comparisons and tests give bool tensors, whatever the operands dtype', () => {
   ag.tidy(() => {
     const x = ag.tensor([1, 2, 3]);
     for (const fn of [ag.equal, ag.notEqual, ag.less, ag.lessEqual, ag.greater, ag.greaterEqual]) {
       const y = fn(x, 2);
-      assert.is(y.dtype, 'float32');
+      assert.is(y.dtype, 'bool');
+      assert.ok(y.data() instanceof Uint8Array);
       assert.ok(Array.from(y.data()).every((v) => v === 0 || v === 1));
-      assert.is(fn(ag.tensor([1], f64), 2).dtype, 'float64');
+      assert.is(fn(ag.tensor([1], f64), 2).dtype, 'bool');
+      assert.is(fn(ag.tensor([1], { dtype: 'int32' }), 2).dtype, 'bool');
     }
-    assert.is(ag.isnan(x).dtype, 'float32');
-    assert.is(ag.isfinite(ag.tensor([1], f64)).dtype, 'float64');
+    assert.is(ag.isnan(x).dtype, 'bool');
+    assert.is(ag.isfinite(ag.tensor([1], f64)).dtype, 'bool');
   });
 });
 
@@ -63,7 +65,8 @@ test('where: the branch not taken gets an exact 0 gradient; an infinite derivati
 test('comparisons are constants on the tape even for Param arguments', () => {
   ag.tidy(() => {
     const x = ag.Param(ag.tensor([1, -2], f64));
-    const tape = ag.diff(() => ag.sum(ag.mul(ag.add(ag.greater(x, 0), ag.isfinite(x)), x)));
+    // bool + int32 is int32 (numpy): [1, 0] + [1, 1] = [2, 1], a constant factor of x
+    const tape = ag.diff(() => ag.sum(ag.mul(ag.add(ag.greater(x, 0), ag.cast(ag.isfinite(x), 'int32')), x)));
     assert.equal(ag.grad(tape, x)!.toArray(), [2, 1]);
     tape.dispose();
   });

@@ -85,6 +85,11 @@ is<ag.Tensor>()(ag.flip(m, axes));
 // Errors carry their classes.
 is<typeof ag.ShapeError.prototype>()(new ag.ShapeError('x'));
 
+// A primitive's rules are typed from its forward function; tidy returns fn's result type.
+const scaled = ag.primitive('scaled', (a: ag.Tensor, k: number) => ag.mul(a, k), (dy, _y, _a, k) => ag.mul(dy, k), null);
+is<ag.Tensor>()(scaled(x, 2));
+is<[ag.Tensor, number]>()(ag.tidy((): [ag.Tensor, number] => [ag.sum(x), 3]));
+
 // ---- what must not compile ----
 
 // @ts-expect-error a typo is caught: the gradient is a Tensor, not `any`
@@ -105,6 +110,12 @@ const wrong: { w: ag.Tensor; b: ag.Tensor; layers: ag.Tensor[] } = ag.grad(model
 ag.grad(tape, x).toArray();
 // @ts-expect-error shapes are numbers
 ag.zeros(['2']);
+// @ts-expect-error a primitive's rules get the forward function's argument types (a typo is caught)
+ag.primitive('halfSqrt', (a: ag.Tensor) => ag.sqrt(a), (dy, _y, a) => ag.div(dy, ag.mul(2, a.sqrtt())));
+// @ts-expect-error a rule returns a Tensor or null, not a number
+ag.primitive('three', (a: ag.Tensor) => ag.sqrt(a), () => 3);
+// @ts-expect-error tidy takes a synchronous function
+ag.tidy(async () => ag.sum(x));
 // @ts-expect-error the is<> helper itself rejects a wrong type
 is<number>()(x);
 
