@@ -1058,3 +1058,41 @@ export function svd_f64(a: usize, u: usize, s: usize, vt: usize, m: i32, n: i32,
 /** out[q] = sign of det from lu_f32/f64's factors f and pivots piv (n x n, count matrices). */
 export function lu_sign_f32(f: usize, piv: usize, out: usize, n: i32, count: i32): void { luSign<f32>(f, piv, out, n, count); }
 export function lu_sign_f64(f: usize, piv: usize, out: usize, n: i32, count: i32): void { luSign<f64>(f, piv, out, n, count); }
+
+// ---- symmetric part ----
+
+// cholesky and eigh factor (A + Aᵀ) / 2, so that their gradients are those
+// of a function of every entry (symmetric, as the front end's rules give);
+// the ratio lets the front end refuse a matrix far from symmetric.
+@inline function symmetrize<T>(a: usize, out: usize, n: i32, count: i32): f64 {
+  const size = <usize>n * <usize>n;
+  let worst: f64 = 0;
+  for (let q = 0; q < count; q++) {
+    const src = at<T>(a, <usize>q * size);
+    const dst = at<T>(out, <usize>q * size);
+    const scale = <f64>maxAbs<T>(src, size);
+    if (!(scale - scale == 0)) return NaN; // NaN or infinite somewhere
+    let diff: f64 = 0;
+    for (let i = 0; i < n; i++) {
+      store<T>(el<T>(dst, i, n, i), load<T>(el<T>(src, i, n, i)));
+      for (let j = 0; j < i; j++) {
+        const x = load<T>(el<T>(src, i, n, j));
+        const y = load<T>(el<T>(src, j, n, i));
+        diff = max<f64>(diff, abs<f64>(<f64>x - <f64>y));
+        const m = <T>0.5 * (x + y);
+        store<T>(el<T>(dst, i, n, j), m);
+        store<T>(el<T>(dst, j, n, i), m);
+      }
+    }
+    if (scale > 0) worst = max<f64>(worst, diff / scale);
+  }
+  return worst;
+}
+
+/**
+ * out[q] = (a[q] + a[q]ᵀ) / 2 for q < count (n x n each; out may be a).
+ * Returns the largest max|a - aᵀ| / max|a| over the batch (0 for zero
+ * matrices), or NaN (out then undefined) if an entry is NaN or infinite.
+ */
+export function symmetrize_f32(a: usize, out: usize, n: i32, count: i32): f64 { return symmetrize<f32>(a, out, n, count); }
+export function symmetrize_f64(a: usize, out: usize, n: i32, count: i32): f64 { return symmetrize<f64>(a, out, n, count); }

@@ -17,3 +17,7 @@ export * from "./optim";
 export * from "./adjugate";
 export * from "./factor";
 export * from "./threads";
+export * from "./elementary";
+export * from "./specialx";
+export * from "./bessel";
+export * from "./sort";

@@ -4,9 +4,12 @@
 // (it dispatches the pending kernels and waits, without copying the result
 // out) and then disposes the outputs. Checks read results with dataSync().
 
-import { blockUntilReady, grad, jit, jvp, lax, nn, numpy as np, tree, valueAndGrad, defaultDevice } from '@jax-js/jax';
+import { blockUntilReady, grad, jacfwd, jacrev, jit, jvp, lax, nn, numpy as np, tree, valueAndGrad, defaultDevice } from '@jax-js/jax';
 import { NotAvailable, checkOf, checkScalar, joinChecks } from './util';
-import type { ChainData, ChainMode, CnnData, HvpData, Lib, LossKind, MatmulData, Mlp3Data, MlpData, Prepared, TinyData, TinyMode, UnaryName, VecData } from './workloads';
+import type {
+  ChainData, ChainMode, CholeskyData, CnnData, HvpData, JacobianMode, Lib, LossKind, MatmulData, Mlp3Data, MlpData, Prepared, SimulationData,
+  TinyData, TinyMode, UnaryName, VecData,
+} from './workloads';
 
 type Arr = np.Array;
 
@@ -279,6 +282,69 @@ export function jaxjs(): Lib {
           if (useJit) (fn as { dispose?: () => void }).dispose?.();
         },
         note: 'jvp(grad(f))',
+      };
+    },
+
+    choleskySolve(d: CholeskyData, useJit = false): Prepared {
+      const a = arr(d.a, [d.n, d.n]);
+      const b = arr(d.b, [d.n, 1]);
+      const solve = (a: Arr, b: Arr): Arr => {
+        const L = np.linalg.cholesky(a);
+        const z = lax.linalg.triangularSolve(L.ref, b, { leftSide: true, lower: true });
+        return lax.linalg.triangularSolve(L, z, { leftSide: true, lower: true, transposeA: true });
+      };
+      const fn = useJit ? jit(solve) : solve;
+      return {
+        run: async () => {
+          const x = fn(a.ref, b.ref);
+          await x.blockUntilReady();
+          x.dispose();
+        },
+        check: () => checkOf('x', read(fn(a.ref, b.ref))),
+        dispose: () => {
+          tree.dispose([a, b]);
+          if (useJit) (fn as { dispose?: () => void }).dispose?.();
+        },
+      };
+    },
+
+    simulationJacobian(d: SimulationData, mode: JacobianMode, useJit = false): Prepared {
+      if (!useJit && mode === 'fwd' && d.steps > 50) {
+        // Measured when the row was written (load ~6): one call took 112 s.
+        throw new NotAvailable(`eager jacfwd of ${d.steps} scalar steps takes about 2 minutes a call: not timed (see jit)`);
+      }
+      const p = arr(d.p, [2]);
+      const simulate = (q: Arr): Arr => {
+        const [speed, angle] = np.unstack(q);
+        let vx = speed.ref.mul(np.cos(angle.ref));
+        let vy = speed.mul(np.sin(angle));
+        let y: Arr = np.zeros([]);
+        const heights: Arr[] = [];
+        for (let i = 0; i < d.steps; i++) {
+          const v = np.sqrt(vx.ref.mul(vx.ref).add(vy.ref.mul(vy.ref)));
+          const ax = v.ref.mul(vx.ref).mul(-0.05);
+          const ay = v.mul(vy.ref).mul(-0.05).sub(9.81);
+          y = y.add(vy.ref.mul(0.01));
+          vx = vx.add(ax.mul(0.01));
+          vy = vy.add(ay.mul(0.01));
+          heights.push(y.ref);
+        }
+        tree.dispose([y, vx, vy]);
+        return np.stack(heights);
+      };
+      const jac = mode === 'fwd' ? jacfwd(simulate) : jacrev(simulate);
+      const fn = useJit ? jit(jac) : jac;
+      return {
+        run: async () => {
+          const j = fn(p.ref);
+          await j.blockUntilReady();
+          j.dispose();
+        },
+        check: () => checkOf('J', read(fn(p.ref))),
+        dispose: () => {
+          p.dispose();
+          if (useJit) (fn as { dispose?: () => void }).dispose?.();
+        },
       };
     },
   };

@@ -2,7 +2,10 @@
 
 import * as ag from '../src/index';
 import { NotAvailable, checkOf, checkScalar, joinChecks, type Check } from './util';
-import type { ChainData, CnnData, Mlp3Data, TinyData, TinyMode, ChainMode, HvpData, Lib, LossKind, MatmulData, MlpData, Prepared, UnaryName, VecData } from './workloads';
+import type {
+  ChainData, ChainMode, CholeskyData, CnnData, HvpData, JacobianMode, Lib, LossKind, MatmulData, Mlp3Data, MlpData, Prepared, SimulationData,
+  TinyData, TinyMode, UnaryName, VecData,
+} from './workloads';
 
 type Tensor = ag.Tensor;
 type DType = 'float32' | 'float64';
@@ -302,7 +305,52 @@ export function ours(dtype: DType): Lib {
         dispose: () => (W.dispose(), x.dispose(), v.dispose()),
       };
     },
+
+    choleskySolve(d: CholeskyData): Prepared {
+      const a = t(d.a, [d.n, d.n], dtype);
+      const b = t(d.b, [d.n, 1], dtype);
+      const solve = (): Tensor => {
+        const L = ag.cholesky(a);
+        return ag.solveTriangular(L, ag.solveTriangular(L, b), { transpose: true });
+      };
+      return {
+        run: () => ag.tidy(() => void solve()),
+        check: () => ag.tidy(() => checkOf('x', solve().data())),
+        dispose: () => (a.dispose(), b.dispose()),
+      };
+    },
+
+    simulationJacobian(d: SimulationData, mode: JacobianMode): Prepared {
+      const p = t(d.p, [2], dtype);
+      const f = (q: Tensor) => projectile(q, d.steps);
+      const jacobian = mode === 'fwd' ? ag.jacfwd(f) : ag.jacrev(f);
+      return {
+        run: () => ag.tidy(() => void jacobian(p)),
+        check: () => ag.tidy(() => checkOf('J', jacobian(p).data())),
+        dispose: () => p.dispose(),
+        note: mode === 'fwd' ? 'jacfwd: one recording, a replay of the recorded backward pass per input' : 'jacrev: one backward pass per output',
+      };
+    },
   };
+}
+
+/** SimulationData's projectile: heights over `steps` Euler steps from p = [speed, angle]. */
+export function projectile(p: Tensor, steps: number): Tensor {
+  const [speed, angle] = ag.unstack(p);
+  let vx = ag.mul(speed, ag.cos(angle));
+  let vy = ag.mul(speed, ag.sin(angle));
+  let y: Tensor | number = 0;
+  const heights: Tensor[] = [];
+  for (let i = 0; i < steps; i++) {
+    const v = ag.sqrt(ag.add(ag.mul(vx, vx), ag.mul(vy, vy)));
+    const ax = ag.mul(ag.mul(v, vx), -0.05);
+    const ay = ag.sub(ag.mul(ag.mul(v, vy), -0.05), 9.81);
+    y = ag.add(y, ag.mul(vy, 0.01));
+    vx = ag.add(vx, ag.mul(ax, 0.01));
+    vy = ag.add(vy, ag.mul(ay, 0.01));
+    heights.push(y as Tensor);
+  }
+  return ag.stack(heights);
 }
 
 export interface MemoryReport {

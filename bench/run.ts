@@ -30,7 +30,7 @@ import {
   FULL, QUICK, chainData, hvpData, matmulData, mlpData, vecData,
   type Lib, type Prepared, type Sizes,
 } from './workloads';
-import { cnnData, mlp3Data, tinyData } from './workloads';
+import { choleskyData, cnnData, mlp3Data, simulationData, tinyData } from './workloads';
 
 // Ours runs on one thread in every row but those that say "N threads" (N: the
 // threads ag uses by default here, one per core), which run ours on N threads
@@ -135,6 +135,8 @@ const data = {
   mlp: mlpData(rng, sizes.mlp),
   chain: chainData(rng, sizes.chain),
   hvp: hvpData(rng, sizes.hvp),
+  cholesky: new Map(sizes.cholesky.map((n) => [n, choleskyData(rng, n)])),
+  simulation: simulationData(sizes.simulationSteps),
 };
 // (made after the data above, so that each earlier workload keeps its numbers)
 const TINY_STEPS = 100;
@@ -255,6 +257,39 @@ function timedRows(f64: boolean): Timed[] {
     f64,
     jit: !f64,
   });
+  if (!f64) rows.push(...factorizationRows());
+  return rows;
+}
+
+/** Issue 13: Cholesky + triangular solves, and a Jacobian by columns and by rows. */
+function factorizationRows(): Timed[] {
+  const rows: Timed[] = [];
+  const missing = (what: string) => {
+    throw new NotAvailable(`no ${what}`);
+  };
+  for (const n of sizes.cholesky) {
+    rows.push({
+      id: `cholesky-solve-${n}`,
+      label: `cholesky + 2 triangular solves, A x = b, SPD N=${n}, ms`,
+      unit: 'ms',
+      better: 'lower',
+      convert: identity,
+      make: (lib, jit) => lib.choleskySolve?.(data.cholesky.get(n)!, jit) ?? missing('Cholesky'),
+      jit: true,
+    });
+  }
+  const steps = sizes.simulationSteps;
+  for (const mode of ['fwd', 'rev'] as const) {
+    rows.push({
+      id: `jacobian-${mode}`,
+      label: `Jacobian [${steps}, 2] of a 2-input ${steps}-step simulation, ${mode === 'fwd' ? 'forward mode (jacfwd)' : 'reverse mode (jacrev)'}, ms`,
+      unit: 'ms',
+      better: 'lower',
+      convert: identity,
+      make: (lib, jit) => lib.simulationJacobian?.(data.simulation, mode, jit) ?? missing('Jacobian transform'),
+      jit: true,
+    });
+  }
   return rows;
 }
 
@@ -542,6 +577,89 @@ async function tapeOverheadRow(): Promise<Row> {
   return row;
 }
 
+// ---- sparse gradients: an embedding step, dense vs sparse ----
+
+/**
+ * One training step of an embedding table (issue 14): forward, backward,
+ * optimizer. `sparse` takes the gradient as the tape keeps it (the rows
+ * picked) and updates only those rows; otherwise the gradient is made dense
+ * (zeros of the table's size, the rows added in) and every row is updated,
+ * as before sparse gradients.
+ */
+function embeddingStep(v: number, d: number, batch: number, optimizer: 'sgd' | 'adam', sparse: boolean): { run: () => void; dispose: () => void; check: () => number } {
+  const r = new Rng(20241014);
+  const table = ag.Param(r.normal(v * d, 0.1), { shape: [v, d] });
+  const ids = ag.tensor(Int32Array.from({ length: batch }, () => Math.floor(r.next() * v)));
+  const w = ag.tensor(r.normal(batch * d), { shape: [batch, d] });
+  const opt = optimizer === 'sgd' ? ag.sgd({ lr: 0.01 }) : ag.adam({ lr: 0.001 });
+  let last = 0;
+  const run = () =>
+    ag.tidy(() => {
+      const tape = ag.diff(() => ag.sum(ag.mul(ag.embedding(table, ids), w)));
+      if (sparse) opt.step(tape, [table]);
+      else opt.step([ag.grad(tape, table)], [table]);
+      last = tape.value;
+      tape.dispose();
+    });
+  return { run, dispose: () => [table, ids, w, opt].forEach((t) => t.dispose()), check: () => last };
+}
+
+/** Dense and sparse steps timed alternately in each repetition (the same process, the same load), one row each. */
+function embeddingRows(): Row[] {
+  const v = quick ? 5_000 : 50_000;
+  const d = quick ? 16 : 128;
+  const batch = quick ? 64 : 512;
+  const rows: Row[] = [];
+  for (const optimizer of ['sgd', 'adam'] as const) {
+    const label = `embedding ${v.toLocaleString('en-US')}x${d}, ${batch} ids, ${optimizer === 'sgd' ? 'SGD' : 'Adam'} step`;
+    log(`${label} ...`);
+    const dense = embeddingStep(v, d, batch, optimizer, false);
+    const sparse = embeddingStep(v, d, batch, optimizer, true);
+    const none = (): Partial<Record<Col, Cell>> => ({ tfWasm: { status: 'none', text: '—' }, tfCpu: { status: 'none', text: '—' }, jax: { status: 'none', text: '—' } });
+    const denseRow: Row = { id: `embedding-${optimizer}-dense`, label: `${label}, dense gradient, ms`, unit: 'ms', better: 'lower', target: '—', cells: none(), notes: [], ratio: null };
+    const sparseRow: Row = { id: `embedding-${optimizer}-sparse`, label: '  same, sparse gradient (rows picked), ms', unit: 'ms', better: 'lower', target: '—', cells: none(), notes: [], ratio: null };
+    try {
+      for (let i = 0; i < 3; i++) {
+        dense.run();
+        sparse.run();
+      }
+      const reps = timing.reps;
+      const times: [number[], number[]] = [[], []];
+      for (let rep = 0; rep < reps; rep++) {
+        const order: [() => void, number][] = rep % 2 === 0 ? [[dense.run, 0], [sparse.run, 1]] : [[sparse.run, 1], [dense.run, 0]];
+        for (const [fn, k] of order) {
+          const t0 = performance.now();
+          fn();
+          times[k].push(performance.now() - t0);
+        }
+      }
+      const timingOf = (xs: number[]): Timing => {
+        const sorted = xs.slice().sort((a, b) => a - b);
+        return { median: sorted[sorted.length >> 1], min: sorted[0], max: sorted[sorted.length - 1], reps: xs.length, inner: 1 };
+      };
+      for (const [row, k] of [[denseRow, 0], [sparseRow, 1]] as const) {
+        const t = timingOf(times[k]);
+        row.cells.ours = { status: 'ok', value: t.median, min: t.min, max: t.max, timing: t };
+      }
+      const ratio = denseRow.cells.ours!.value! / sparseRow.cells.ours!.value!;
+      sparseRow.notes.push(
+        `${sparseRow.id}: ${ratio.toFixed(1)}x faster than the dense step (timed alternately, ${reps} repetitions each); ` +
+          `dense: the gradient made dense (${v}x${d} zeros, rows added in) and every row updated; sparse: the tape's rows and indices, ` +
+          `only the rows picked updated${optimizer === 'adam' ? ' (lazy moments, as PyTorch\'s SparseAdam)' : ''}; ` +
+          `loss after the timed steps: dense ${fmt(dense.check())}, sparse ${fmt(sparse.check())}`,
+      );
+    } catch (error) {
+      denseRow.cells.ours = { status: 'fails', text: `fails: ${errorText(error)}` };
+      sparseRow.cells.ours = { status: 'fails', text: `fails: ${errorText(error)}` };
+    } finally {
+      dense.dispose();
+      sparse.dispose();
+    }
+    rows.push(denseRow, sparseRow);
+  }
+  return rows;
+}
+
 function sizeRow(o: SizeResult, tf: { wasm: SizeResult; cpu: SizeResult }, jax: SizeResult): Row {
   const cell = (s: SizeResult): Cell =>
     s.kb === null ? { status: 'na', text: `n/a: ${s.note}` } : { status: 'ok', value: s.kb, min: s.kb, max: s.kb, note: s.note };
@@ -656,6 +774,8 @@ async function main(): Promise<void> {
     const at = rows.findIndex((r) => r.id === 'chain-taped');
     rows.splice(at >= 0 ? at + 1 : rows.length, 0, overhead);
   }
+
+  if (selected('embedding', 'embedding')) rows.push(...embeddingRows());
 
   if (selected('memory', 'memory')) {
     log('memory loop ...');

@@ -237,5 +237,13 @@ export function tfjs(backend: 'wasm' | 'cpu'): Lib {
         dispose: () => tf.dispose([W, x, v]),
       };
     },
+
+    choleskySolve(): Prepared {
+      throw new NotAvailable('TF.js has no Cholesky and no triangular solve (tf.linalg has bandPart, gramSchmidt and qr only)');
+    },
+
+    simulationJacobian(): Prepared {
+      throw new NotAvailable('TF.js has no forward mode and no Jacobian (it would take one tf.grad per output)');
+    },
   };
 }

@@ -103,6 +103,27 @@ export interface Prepared {
 }
 
 export type ChainMode = 'grad' | 'forward' | 'taped-forward';
+
+/** A symmetric positive definite system A x = b (issue 13: Cholesky + triangular solves). */
+export interface CholeskyData {
+  n: number;
+  /** row-major n x n, X Xᵀ / n + I for a Gaussian X */
+  a: Float32Array;
+  b: Float32Array;
+}
+
+/**
+ * The projectile of issue 13's Jacobian rows: from p = [speed, angle], the
+ * heights over `steps` Euler steps (dt 0.01, gravity 9.81, quadratic drag
+ * 0.05), written with scalar ops; its Jacobian is [steps, 2].
+ */
+export interface SimulationData {
+  steps: number;
+  p: Float32Array;
+}
+
+/** A Jacobian by columns (forward mode) or by rows (reverse mode). */
+export type JacobianMode = 'fwd' | 'rev';
 /** crossEntropy: each library's own cross-entropy op; composed: logsumexp(z) - sum(z * onehot), the same composition everywhere */
 export type LossKind = 'crossEntropy' | 'composed';
 export type UnaryName = 'exp' | 'tanh' | 'gelu' | 'erf';
@@ -124,6 +145,10 @@ export interface Lib {
   mlp3?(d: Mlp3Data): Prepared | Promise<Prepared>;
   /** a chain of tiny adds, forward in a scope or with its gradient */
   tiny?(d: TinyData, mode: TinyMode): Prepared | Promise<Prepared>;
+  /** L = cholesky(A), then L z = b and Lᵀ x = z (absent: the library has no Cholesky). */
+  choleskySolve?(d: CholeskyData, jit?: boolean): Prepared | Promise<Prepared>;
+  /** The Jacobian of the simulation's heights with respect to [speed, angle] (absent: no Jacobian transform). */
+  simulationJacobian?(d: SimulationData, mode: JacobianMode, jit?: boolean): Prepared | Promise<Prepared>;
   /** has a jit mode (jax-js): its rows get a second figure */
   hasJit?: boolean;
   /** activate this library's backend before its workloads */
@@ -141,6 +166,9 @@ export interface Sizes {
   cnn: { batch: number; side: number; c1: number; c2: number };
   /** the larger MLP of issue 15: 784-1024-1024-10 */
   mlpLarge: { batch: number; nin: number; nh: number; nh2: number; nout: number };
+  /** issue 13 */
+  cholesky: number[];
+  simulationSteps: number;
 }
 
 export const FULL: Sizes = {
@@ -153,6 +181,8 @@ export const FULL: Sizes = {
   memorySteps: 1000,
   cnn: { batch: 64, side: 28, c1: 16, c2: 32 },
   mlpLarge: { batch: 256, nin: 784, nh: 1024, nh2: 1024, nout: 10 },
+  cholesky: [256, 512],
+  simulationSteps: 400,
 };
 
 export const QUICK: Sizes = {
@@ -165,6 +195,8 @@ export const QUICK: Sizes = {
   memorySteps: 30,
   cnn: { batch: 4, side: 8, c1: 4, c2: 8 },
   mlpLarge: { batch: 16, nin: 64, nh: 48, nh2: 32, nout: 10 },
+  cholesky: [16],
+  simulationSteps: 10,
 };
 
 export function matmulData(rng: Rng, n: number): MatmulData {
@@ -244,4 +276,21 @@ export function mlp3Data(rng: Rng, s: Sizes['mlpLarge']): Mlp3Data {
 
 export function tinyData(rng: Rng, steps: number): TinyData {
   return { n: 4, steps, a: rng.uniform(4, -1, 1), b: rng.uniform(4, -0.01, 0.01) };
+}
+
+export function choleskyData(rng: Rng, n: number): CholeskyData {
+  const x = rng.normal(n * n, 1);
+  const a = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let t = 0;
+      for (let k = 0; k < n; k++) t += x[i * n + k] * x[j * n + k];
+      a[i * n + j] = a[j * n + i] = t / n + (i === j ? 1 : 0);
+    }
+  }
+  return { n, a, b: rng.uniform(n, -1, 1) };
+}
+
+export function simulationData(steps: number): SimulationData {
+  return { steps, p: Float32Array.from([20, 0.8]) };
 }

@@ -38,7 +38,7 @@ const VALID_REST: Record<string, unknown[]> = { clamp: [0, 1] };
 
 const generic = suite('every exported op rejects a non-tensor and a disposed first argument');
 // Functions whose first argument is not a tensor (a list, a condition, a number).
-const NOT_TENSOR_FIRST = new Set(['unbroadcast', 'concat', 'stack', 'where', 'axpy', 'polygamma']);
+const NOT_TENSOR_FIRST = new Set(['unbroadcast', 'concat', 'stack', 'where', 'axpy', 'polygamma', 'besselJ', 'einsum']);
 for (const [name, fn] of Object.entries(ops)) {
   if (typeof fn !== 'function' || NOT_TENSOR_FIRST.has(name)) continue;
   const op = fn as (...args: unknown[]) => unknown;
@@ -85,6 +85,29 @@ const cases: [string, () => unknown, RegExp][] = [
   ['clamp', () => ag.clamp(x(), 3, 1), /lo|hi/],
   ['axpy', () => ag.axpy(1, disposed, ag.ones([3])), /disposed/],
   ['polygamma', () => ag.polygamma(-1, x()), /order/],
+  // dtypes
+  ['matmul', () => ag.matmul(ag.ones([2, 2], { dtype: 'int32' }), ag.ones([2, 2], { dtype: 'int32' })), /int32.*cast/],
+  ['sub', () => ag.sub(ag.ones([2], { dtype: 'bool' }), ag.ones([2], { dtype: 'bool' })), /bool/],
+  ['pow', () => ag.pow(ag.ones([2], { dtype: 'int32' }), -1), /negative integer powers/],
+  ['tensor', () => ag.tensor([0.5], { dtype: 'int32' }), /int32/],
+  // indexing
+  ['index', () => ag.index(x(), 0, 0, 0), /too many indices/],
+  ['index', () => ag.index(x(), '1:2:0'), /step .* must not be 0/],
+  ['index', () => ag.index(x(), 'a:b'), /slice like/],
+  ['index', () => ag.index(x(), '...', 0, '...'), /one ellipsis/],
+  ['index', () => ag.index(x(), [0, 2]), /out of bounds for axis 0 of size 2/],
+  ['index', () => ag.index(x(), [[0, 1]], [0, 1, 2]), /cannot be broadcast together/],
+  ['index', () => ag.index(x(), [true, false, true]), /mask .* shape \[3\].*\[2\]/],
+  ['index', () => ag.index(x(), { begin: 1 } as never), /must be an integer, a slice/],
+  ['indexPut', () => ag.indexPut(x(), [0], ag.ones([2])), /cannot be broadcast to the indexed shape \[3\]/],
+  ['indexPut', () => ag.indexPut(x(), [0], 1, { accumulate: 'yes' as never }), /accumulate must be a boolean/],
+  ['scatter', () => ag.scatter(x(), 1, [0, 1], 1), /rank of x/],
+  ['scatter', () => ag.scatter(x(), 1, [[3]], 1), /out of bounds/],
+  ['scatter', () => ag.scatter(x(), 1, [[0]], 1, { reduce: 'mul' as never }), /reduce must be 'set' or 'add'/],
+  ['takeAlongAxis', () => ag.takeAlongAxis(x(), [[0], [1], [0]], 1), /do not broadcast/],
+  ['takeAlongAxis', () => ag.takeAlongAxis(x(), [0], 1), /rank of x/],
+  ['nonzero', () => ag.nonzero(ag.tensor(1)), /0-d/],
+  ['assign_', () => ag.assign_(x(), [9], 1), /out of bounds/],
 ];
 for (const [name, call, what] of cases) specific(`${name}: ${what.source}`, () => rejects(name, call, what));
 specific.run();

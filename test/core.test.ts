@@ -444,6 +444,13 @@ model('axpy updates a Param in place and returns it', () => {
   assert.throws(() => ag.axpy(1, ag.tensor([1, 2], f64), w), /axpy: x has shape \[2\] but y has shape \[3\]/);
 });
 
+model('the function form differentiates only with respect to floats', () => {
+  assert.throws(
+    () => ag.grad((v: { w: Tensor; ids: Tensor }) => ag.sum(v.w))({ w: ag.tensor([1.5]), ids: ag.tensor([1, 2], { dtype: 'int32' }) }),
+    /grad: cannot differentiate with respect to the int32 tensor at argument 0\.ids/,
+  );
+});
+
 model('Param of a Tensor shares its memory', () => {
   const t = ag.tensor([1, 2]);
   const p = ag.Param(t);

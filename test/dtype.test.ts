@@ -325,6 +325,46 @@ masks('comparisons of every dtype pair, NaN, broadcasting; bool operands compare
   });
 });
 
+masks('comparisons and where over long rows: 16-wide SIMD bodies and tails, each operand walking, staying put or strided, every dtype', () => {
+  const n = 37;
+  const r = (k: number) => Array.from({ length: n }, (_, i) => ((i * 7 + k * 13) % 11) - 5 + (k === 2 && i % 9 === 0 ? NaN : 0));
+  const refs: [string, (a: ag.TensorLike, b: ag.TensorLike) => ag.Tensor, (a: number, b: number) => boolean][] = [
+    ['equal', ag.equal, (a, b) => a === b], ['notEqual', ag.notEqual, (a, b) => a !== b], ['less', ag.less, (a, b) => a < b],
+    ['lessEqual', ag.lessEqual, (a, b) => a <= b], ['greater', ag.greater, (a, b) => a > b], ['greaterEqual', ag.greaterEqual, (a, b) => a >= b],
+  ];
+  ag.tidy(() => {
+    for (const dtype of ['float32', 'float64', 'int32'] as const) {
+      const av = r(1);
+      const bv = dtype === 'int32' ? r(3) : r(2);
+      const a = ag.tensor(av, { dtype });
+      const b = ag.tensor(bv, { dtype });
+      const s = ag.tensor(1, { dtype });
+      // a strided operand: every other element of a [2n] row
+      const wide = ag.tensor(av.flatMap((v) => [v, 99]), { dtype }).reshape([n, 2]);
+      for (const [name, fn, ref] of refs) {
+        const check = (got: ag.Tensor, want: boolean[], how: string) =>
+          assert.equal(Array.from(got.data()), want.map(Number), `${name} ${dtype} ${how}`);
+        check(fn(a, b), av.map((v, i) => ref(v, bv[i])), 'both walk');
+        check(fn(a, s), av.map((v) => ref(v, 1)), 'b stays');
+        check(fn(s, b), bv.map((v) => ref(1, v)), 'a stays');
+        check(fn(ag.index(wide, ':', 0), b), av.map((v, i) => ref(v, bv[i])), 'a copied from a strided view');
+        check(fn(wide, ag.reshape(b, [n, 1])).index(':', 0), av.map((v, i) => ref(v, bv[i])), 'a walks, b broadcast along rows');
+      }
+    }
+    for (const dtype of ['float32', 'float64', 'int32', 'bool'] as const) {
+      const cv = Array.from({ length: n }, (_, i) => (i * 5) % 3 === 0);
+      const c = ag.tensor(cv);
+      const av = Array.from({ length: n }, (_, i) => (dtype === 'bool' ? i % 2 : i + 1));
+      const bv = Array.from({ length: n }, (_, i) => (dtype === 'bool' ? 1 - (i % 2) : -i));
+      const a = ag.tensor(av, { dtype });
+      const b = ag.tensor(bv, { dtype });
+      assert.equal(Array.from(ag.where(c, a, b).data()), cv.map((t, i) => (t ? av[i] : bv[i])), `where ${dtype}`);
+      assert.equal(Array.from(ag.where(c, ag.tensor(1, { dtype }), b).data()), cv.map((t, i) => (t ? 1 : bv[i])), `where ${dtype}, a stays`);
+      assert.equal(Array.from(ag.where(ag.tensor(true), a, b).data()), av, `where ${dtype}, cond stays`);
+    }
+  });
+});
+
 masks('where with a bool condition: every dtype of a and b, broadcast, SIMD body and tail', () => {
   ag.tidy(() => {
     const c = ag.tensor([true, false, true, true, false, false, true, false, true, false, true, true, false, true, false, true, true]);

@@ -913,7 +913,32 @@ luSign('sign of det from LU, where det itself overflows or underflows', () => {
   kernels().free(piv);
 });
 
+const symmetrize = suite('symmetrize kernel');
+
+symmetrize('(A + Aᵀ) / 2, in place or not, and the largest asymmetry relative to max |A|', () => {
+  for (const dt of DTYPES) {
+    // two 3x3 matrices: the first symmetric but for a[2][0] = 5 vs a[0][2] = 3; the second exactly symmetric
+    const a = [1, 2, 3, 2, -8, 4, 5, 4, 6, 1, 0, 0, 0, 2, 0, 0, 0, 3];
+    for (const inPlace of [false, true]) {
+      const A = buffer(dt, 18, a);
+      const out = inPlace ? A : buffer(dt, 18);
+      const ratio = call('symmetrize', dt, A.ptr, out.ptr, 3, 2);
+      assert.is(ratio, 2 / 8, `${dt}: |5 - 3| / max |A| (8)`);
+      assert.equal(Array.from(read(out)), [1, 2, 4, 2, -8, 4, 4, 4, 6, 1, 0, 0, 0, 2, 0, 0, 0, 3]);
+      release(...(inPlace ? [A] : [A, out]));
+    }
+    const bad = buffer(dt, 4, [1, 0, Infinity, 1]);
+    assert.ok(Number.isNaN(call('symmetrize', dt, bad.ptr, bad.ptr, 2, 1)), `${dt}: infinite entry`);
+    const nan = buffer(dt, 4, [1, NaN, 0, 1]);
+    assert.ok(Number.isNaN(call('symmetrize', dt, nan.ptr, nan.ptr, 2, 1)), `${dt}: NaN entry`);
+    const zero = buffer(dt, 4, [0, 0, 0, 0]);
+    assert.is(call('symmetrize', dt, zero.ptr, zero.ptr, 2, 1), 0, `${dt}: a zero matrix is symmetric`);
+    release(bad, nan, zero);
+  }
+});
+
 cholesky.run();
+symmetrize.run();
 solve.run();
 qr.run();
 eigh.run();

@@ -264,6 +264,20 @@ const calls: [string, () => unknown][] = [
       for (const opt of opts) opt.dispose();
     }
   })],
+  ['sparse gradients: embedding and gather rows joined, made dense, and Adam and SGD steps on them', () => withParam([1, 2, 3, 4, 5, 6], (p) => {
+    const table = ag.Param(p, { shape: [3, 2] });
+    const opts = [ag.adam({ lr: 0.1 }), ag.sgd({ lr: 0.1, momentum: 0.5 })];
+    try {
+      return ag.tidy(() => {
+        const tape = ag.diff(() => ag.add(ag.sum(ag.embedding(table, [2, 0, 2])), ag.sum(ag.gather(table, [1, 2]))));
+        for (const opt of opts) opt.step(tape, [table]);
+        return ag.grad(tape, table);
+      });
+    } finally {
+      for (const opt of opts) opt.dispose();
+      table.dispose();
+    }
+  })],
 ];
 
 // One model for every run of the sweep (its construction is swept above).

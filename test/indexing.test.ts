@@ -180,4 +180,19 @@ inPlace('bad input leaves x and memory as they were', () => {
   for (const t of [x, three, ints, flags]) t.dispose();
 });
 
+inPlace('values that overlap x are read before any is written, as numpy does', () => {
+  const x = ag.tensor([0, 1, 2, 3], f64);
+  ag.assign_(x, ['::-1'], x);
+  assert.equal(x.toArray(), [3, 2, 1, 0]);
+  const y = ag.tensor([[0, 1], [2, 3]], f64);
+  ag.assign_(y, [':', '::-1'], y);
+  assert.equal(y.toArray(), [[1, 0], [3, 2]]);
+  const z = ag.tensor([0, 1, 2, 3], f64);
+  ag.assign_(z, [ag.tensor([1, 2, 3, 0], { dtype: 'int32' })], ag.reshape(z, [4]));
+  assert.equal(z.toArray(), [3, 0, 1, 2]);
+  const u = ag.tensor([1, 2, 3, 4], f64);
+  ag.assign_(u, [ag.tensor([3, 2, 1, 0], { dtype: 'int32' })], u, { accumulate: true });
+  assert.equal(u.toArray(), [5, 5, 5, 5]);
+});
+
 inPlace.run();

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
 const src = fileURLToPath(new URL('../src/', import.meta.url));
-const LAYERS = ['wasm|runtime', 'core', 'ops', 'nn|optim|debug', 'index'];
+const LAYERS = ['wasm|runtime', 'core', 'ops', 'nn|optim|debug', 'state|index'];
 const rank = (folder: string) => LAYERS.findIndex((l) => l.split('|').includes(folder));
 
 function files(dir: string, prefix = ''): string[] {

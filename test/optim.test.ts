@@ -210,6 +210,18 @@ test('an optimizer step before grad is caught by the version counter', () => {
   tape.dispose();
 });
 
+test('an int32 or bool tensor is never updated (its memory is not floats): step and gradNorm refuse it, changing nothing', () => {
+  const k = ag.tensor([1, 2, 3], { dtype: 'int32' });
+  const next = ag.tensor([7, 8, 9]);
+  for (const opt of [ag.sgd({ lr: 0.1, weightDecay: 0.1 }), ag.adam(), ag.rmsprop()]) {
+    assert.throws(() => opt.step([ag.zeros([3], { dtype: 'int32' })], [k]), /step: cannot update a tensor of dtype int32/);
+    opt.dispose();
+  }
+  assert.equal(k.toArray(), [1, 2, 3]);
+  assert.equal(next.toArray(), [7, 8, 9]);
+  assert.throws(() => ag.gradNorm([ag.tensor([3, 4], { dtype: 'int32' })]), /gradNorm: gradients are float32 or float64 tensors, got one of dtype int32/);
+});
+
 test.run();
 
 const schedule = suite('learning-rate changes');

@@ -6,9 +6,10 @@ import { isFloat } from '../runtime/dtype';
 import { keep, tidy } from '../runtime/tidy';
 import { tensor, zeros, type TensorData, type TensorOptions } from '../runtime/create';
 import { moveToCurrent, moveToUser, popScope, pushScope, recordingNow } from '../runtime/scope';
-import { ArgumentError, DisposedError, ShapeError, describe } from '../runtime/errors';
+import { ArgumentError, DTypeError, DisposedError, ShapeError, describe } from '../runtime/errors';
 import { checkShape, shapeSize, shapeString } from '../runtime/shape';
-import { Tape, activeTapes, backward, recording, trackedNow, within } from './tape';
+import { Tape, activeTapes, backward, ownHandle, recording, trackedNow, within, type Grad } from './tape';
+import { SparseGradient } from '../runtime/sparse';
 import { primitive } from './primitive';
 
 // A fresh handle on the same buffer, recorded as identity on the tapes that
@@ -227,13 +228,26 @@ export type GradLossFn<F extends Differentiable, N extends number = 0> = <A exte
   ...args: A
 ) => [gradient: Gradient<A[N]>, loss: number];
 
+/** Options of `grad(tape, x, options)`. */
+export interface GradOptions {
+  /**
+   * A gradient the tape holds as rows of a table (gather along axis 0,
+   * embedding, indexing rows) comes back as a SparseGradient instead of
+   * being made dense.
+   */
+  sparse: boolean;
+}
+
 /**
  * `grad(tape, x)`: the gradient of the tape's scalar with respect to `x` (a
  * Param, or a tensor an op computed while the tape recorded), or `null` if
  * `x` played no part — as for a plain tensor used as a constant (only
  * Params and results of ops are on a tape; differentiate with respect to an
  * input by making it a Param, or with the function form `grad(f)`).
- * The tape owns the result; `keep` it to outlive the tape.
+ * The tape owns the result; `keep` it to outlive the tape. With `{ sparse:
+ * true }`, a gradient the tape keeps as rows of a table (picked by gather,
+ * embedding or index) is returned as that SparseGradient, unmade; any other
+ * gradient as the Tensor it is.
  *
  * `grad(f, argnum = 0)`: a function computing the gradient of `f` with
  * respect to its argument `argnum`, which may be a number, a tensor, or
@@ -247,9 +261,15 @@ export type GradLossFn<F extends Differentiable, N extends number = 0> = <A exte
  * ag.grad(ag.grad(cube))(2); // 12, a number: the gradient has the argument's type
  */
 export function grad(tape: Tape, x: Tensor): Tensor | null;
+export function grad(tape: Tape, x: Tensor, options: GradOptions): Tensor | SparseGradient | null;
 export function grad<F extends Differentiable, N extends number = 0>(f: F, argnum?: N): GradFn<F, N>;
-export function grad(a: Tape | ((...args: any[]) => unknown), b?: Tensor | number): unknown {
-  if (a instanceof Tape) return gradOfTape(a, b as Tensor);
+export function grad(a: Tape | ((...args: any[]) => unknown), b?: Tensor | number, options?: GradOptions): unknown {
+  if (a instanceof Tape) {
+    if (options !== undefined && (options === null || typeof options !== 'object' || typeof options.sparse !== 'boolean')) {
+      throw new ArgumentError(`grad: options must be { sparse: true } or { sparse: false }, got ${describe(options)}`);
+    }
+    return gradOfTape(a, b as Tensor, options?.sparse === true);
+  }
   if (typeof a === 'function') {
     const argnum = checkArgnum('grad', b);
     return (...args: unknown[]) => functionForm(a, argnum, args, 'grad')[0];
@@ -281,20 +301,36 @@ function checkArgnum(op: string, argnum: unknown): number {
   return argnum;
 }
 
-function gradOfTape(tape: Tape, x: Tensor): Tensor | null {
+/** The gradient as a tensor (a sparse one made dense). */
+function denseGradOf(tape: Tape, x: Tensor): Tensor | null {
+  return gradOfTape(tape, x, false) as Tensor | null;
+}
+
+function gradOfTape(tape: Tape, x: Tensor, sparse: boolean): Grad | null {
   if (tape._disposed) throw new DisposedError('grad: the tape was disposed; ask for gradients before disposing it');
   if (!(x instanceof Tensor)) throw new ArgumentError(`grad: expected a Tensor to differentiate with respect to, got ${describe(x)}`);
   const node = tape.byTensor.get(x);
   if (node === undefined) return null;
-  if (tape._grads === null || !tape._grads.has(node)) backward(tape, node.op === null ? null : node);
+  if (tape._grads === null || !tape._grads.has(node)) backward(tape, node.op === null ? null : node, sparse ? null : node);
   const grads = tape._grads!;
-  const g = grads.get(node) ?? null;
-  if (g === null || (!g._disposed && g._owner === tape._scope)) return g;
+  let g = grads.get(node) ?? null;
+  if (g === null) return null;
+  if (!sparse && g instanceof SparseGradient) {
+    // Asked for as a tensor: made dense once; the tape keeps the dense one.
+    const rows = g;
+    const dense = within(tape._scope, () => rows.toDense());
+    tape.hold(dense);
+    grads.set(node, dense);
+    return dense;
+  }
+  const memory = g instanceof Tensor ? g : g.values;
+  if (!memory._disposed && memory._owner === tape._scope) return g;
   // The cached gradient was taken (keep, a tidy's return) and perhaps
   // freed; the tape still holds its memory and owns a new handle on it.
-  const fresh = within(tape._scope, () => alias(g, g.shape));
-  grads.set(node, fresh);
-  return fresh;
+  const taken = g;
+  g = within(tape._scope, () => ownHandle(taken));
+  grads.set(node, g);
+  return g;
 }
 
 type Leaf = { input: number | Tensor; handle: Tensor };
@@ -308,6 +344,12 @@ function substitute(x: unknown, leaves: Leaf[], op: string, path: string): unkno
   }
   if (x instanceof Tensor) {
     checkLive(x, op);
+    if (!isFloat(x.dtype)) {
+      throw new DTypeError(
+        `${op}: cannot differentiate with respect to the ${x.dtype} tensor at ${path} (shape ${shapeString(x.shape)}); ` +
+          'gradients are defined for float32 and float64 tensors: cast it, or pass it as another argument than the one differentiated',
+      );
+    }
     const handle = identity(x);
     leaves.push({ input: x, handle });
     return handle;
@@ -366,7 +408,7 @@ function functionForm(f: (...args: any[]) => unknown, argnum: number, args: unkn
   try {
     const grads: unknown[] = [];
     for (const leaf of leaves) {
-      let g = gradOfTape(tape, leaf.handle);
+      let g = denseGradOf(tape, leaf.handle);
       if (g === null) {
         g = zeros(leaf.handle.shape.slice(), { dtype: leaf.handle.dtype });
       } else {

@@ -2,10 +2,22 @@
 // so that core/ imports nothing from ops/ or debug/.
 
 import type { Tensor } from '../runtime/tensor';
+import type { SparseGradient } from '../runtime/sparse';
 import type { Tape } from './tape';
 
-/** A gradient rule: `(dy, y, ...args) => gradient for one argument`, or null for none. */
-export type GradRule = ((dy: Tensor, y: Tensor, ...args: any[]) => Tensor | null) | null;
+/**
+ * A gradient rule: `(dy, y, ...args) => gradient for one argument`, or null
+ * for none. The library's rules for picking rows of a table may return a
+ * SparseGradient (the rows and their indices).
+ */
+export type GradRule = ((dy: Tensor, y: Tensor, ...args: any[]) => Tensor | SparseGradient | null) | null;
+
+/**
+ * A gradient rule of an op with several results: `(dys, ys, ...args) =>
+ * gradient for one argument`, where `dys[k]` is the gradient flowing into
+ * result `k`, or null when nothing used it.
+ */
+export type MultiGradRule = ((dys: readonly (Tensor | null)[], ys: readonly Tensor[], ...args: any[]) => Tensor | null) | null;
 
 export interface Profiler {
   now(): number;
@@ -14,10 +26,16 @@ export interface Profiler {
 }
 
 export const hooks: {
-  /** Differentiable `a + b`, used to accumulate gradients (recorded when nested). */
-  accumulate: (a: Tensor, b: Tensor) => Tensor;
+  /** Differentiable `a + b`, used to accumulate gradients (recorded when nested); two sparse gradients stay sparse. */
+  accumulate: (a: Tensor | SparseGradient, b: Tensor | SparseGradient) => Tensor | SparseGradient;
   /** The seed of the backward pass: ones shaped like the result. */
   onesLike: (t: Tensor) => Tensor;
+  /** Differentiable sum(a * b) of two tensors of one shape and dtype, as a float64 0-d tensor (transforms.ts). */
+  vdot: (a: Tensor, b: Tensor) => Tensor;
+  /** Differentiable stack of tensors of one shape along a new `axis` (transforms.ts builds Jacobians with it). */
+  stack: (ts: Tensor[], axis: number) => Tensor;
+  /** Differentiable reshape (no copy). */
+  reshape: (t: Tensor, shape: readonly number[]) => Tensor;
   /** A differentiable copy (recorded when nested): a gradient that must not share another's buffer. */
   copy: (t: Tensor) => Tensor;
   formatTape: ((tape: Tape) => string) | null;
@@ -33,6 +51,15 @@ export const hooks: {
   },
   onesLike: () => {
     throw new Error('autograd-wasm internal error: onesLike is not installed');
+  },
+  vdot: () => {
+    throw new Error('autograd-wasm internal error: vdot is not installed');
+  },
+  stack: () => {
+    throw new Error('autograd-wasm internal error: stack is not installed');
+  },
+  reshape: () => {
+    throw new Error('autograd-wasm internal error: reshape is not installed');
   },
   copy: () => {
     throw new Error('autograd-wasm internal error: copy is not installed');

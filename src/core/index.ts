@@ -1,3 +1,4 @@
 export { Tape, type Node } from './tape';
-export { primitive, zerograd, type GradRule, type Primitive } from './primitive';
+export { primitive, zerograd, multiPrimitive, type GradRule, type MultiGradRule, type Primitive, type MultiPrimitive, type Cotangents } from './primitive';
 export { Param, isParam, value, diff, grad, gradloss, params } from './diff';
+export { vjp, jvp, linearize, jacobian, jacrev, jacfwd, hessian, hvp } from './transforms';

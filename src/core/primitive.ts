@@ -9,9 +9,9 @@ import { isFloat } from '../runtime/dtype';
 import { ArgumentError, AutogradError, describe } from '../runtime/errors';
 import { Scope, currentScope, disposeAll, moveToCurrent, popScope, pushScope, type Owned } from '../runtime/scope';
 import { activeTapes, recording, nodeCount, type Node, type Tape } from './tape';
-import { hooks, type GradRule } from './hooks';
+import { hooks, type GradRule, type MultiGradRule } from './hooks';
 
-export type { GradRule };
+export type { GradRule, MultiGradRule };
 
 /**
  * An op as the tape sees it: a name, a forward function on its (converted)
@@ -22,6 +22,18 @@ export interface Primitive<A extends unknown[] = any[]> {
   readonly name: string;
   readonly forward: (...args: A) => Tensor;
   readonly rules: readonly GradRule[] | null;
+}
+
+/**
+ * An op with several results (eigh's values and vectors, qr's q and r): its
+ * forward function returns them as an array, and each rule gets the
+ * gradients of all of them (`null` for a result nothing used).
+ */
+export interface MultiPrimitive<A extends unknown[] = any[]> {
+  readonly name: string;
+  readonly forward: (...args: A) => readonly Tensor[];
+  readonly rules: readonly MultiGradRule[] | null;
+  readonly multiple: true;
 }
 
 const FAILED = 'the failure of the call that created it';
@@ -93,6 +105,77 @@ function invokeInFrame<A extends unknown[]>(p: Primitive<A>, prepare: Prepare<A>
   }
   if (temporaries.pending !== 0) settleTemporaries(a, true);
   return fresh ? y : alias(y, y.shape);
+}
+
+/**
+ * Calls an op with several results, as `invoke` calls one with one: all or
+ * nothing, each result a handle of its own (recorded on the tapes as one
+ * node per result, sharing the call), owned like any op's result.
+ */
+export function invokeMany<A extends unknown[]>(p: MultiPrimitive<A>, prepare: Prepare<A> | null, args: unknown[]): Tensor[] {
+  const outer = currentScope();
+  const scope = outer ?? pushScope(framePool.pop() ?? new Scope('frame'));
+  const mark = scope.mark();
+  const nodes = nodeCount.value;
+  let a: A = args as A;
+  let ys: Tensor[];
+  try {
+    if (prepare !== null) a = prepare(p.name, args);
+    ys = callForwardMany(p, a);
+    // Each result a handle this call made, and no two the same: the tape
+    // maps handles to nodes.
+    for (let k = 0; k < ys.length; k++) {
+      const y = ys[k];
+      if (!(y._owner === scope && y._slot >= mark) || y._param || ys.indexOf(y) < k) ys[k] = alias(y, y.shape);
+    }
+  } catch (error) {
+    if (outer === null) popScope(scope);
+    const made = scope.takeFrom(mark);
+    if (outer === null) framePool.push(scope);
+    failed(made, a, nodes);
+    throw error;
+  }
+  if (outer !== null) {
+    if (p.rules !== null && activeTapes.length > 0 && recording.suspended === 0) recordMany(p, ys, a);
+    if (temporaries.pending !== 0) settleTemporaries(a, false);
+    return ys;
+  }
+  // Outside every scope: the results go to the user, the rest is freed.
+  popScope(scope);
+  const items = scope.take();
+  framePool.push(scope);
+  for (const item of items) {
+    if (ys.includes(item as Tensor)) moveToCurrent(item);
+    else item.dispose('the end of the call that created it');
+  }
+  if (temporaries.pending !== 0) settleTemporaries(a, true);
+  return ys;
+}
+
+function callForwardMany<A extends unknown[]>(p: MultiPrimitive<A>, a: A): Tensor[] {
+  let ys: unknown;
+  recording.suspended++;
+  try {
+    if (hooks.profiler === null) ys = p.forward(...a);
+    else {
+      const t0 = hooks.profiler.now();
+      ys = p.forward(...a);
+      hooks.profiler.addForward(p.name, hooks.profiler.now() - t0);
+    }
+  } finally {
+    recording.suspended--;
+  }
+  if (!Array.isArray(ys) || ys.length === 0 || !ys.every((y) => y instanceof Tensor && !y._disposed)) {
+    throw new AutogradError(`${p.name}: forward function returned ${describe(ys)}, expected a non-empty array of live Tensors`);
+  }
+  const out = ys.slice() as Tensor[];
+  if (hooks.checkFinite !== null) {
+    const tape = activeTapes.length > 0 ? activeTapes[activeTapes.length - 1] : null;
+    for (let k = 0; k < out.length; k++) {
+      hooks.checkFinite(`${p.name} (result ${k + 1} of ${out.length})`, out[k], tape === null ? -1 : tape.nodes.length + k, a);
+    }
+  }
+  return out;
 }
 
 function callForward<A extends unknown[]>(p: Primitive<A>, a: A): Tensor {
@@ -175,6 +258,33 @@ function record(p: Primitive, y: Tensor, args: readonly unknown[]): void {
   }
   if (recorded) {
     y._recorded = true;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (a instanceof Tensor) a._recorded = true;
+    }
+  }
+}
+
+function recordMany(p: MultiPrimitive, ys: Tensor[], args: readonly unknown[]): void {
+  let recorded = false;
+  for (let t = 0; t < activeTapes.length; t++) {
+    const tape = activeTapes[t];
+    let parents: (Node | null)[] | null = null;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (!(a instanceof Tensor)) continue;
+      const node = tape.lookup(a);
+      if (node === undefined) continue;
+      if (parents === null) parents = new Array<Node | null>(args.length).fill(null);
+      parents[i] = node;
+    }
+    if (parents !== null) {
+      tape.recordGroup(p, ys, args, parents);
+      recorded = true;
+    }
+  }
+  if (recorded) {
+    for (const y of ys) y._recorded = true;
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
       if (a instanceof Tensor) a._recorded = true;
@@ -273,6 +383,77 @@ export function zerograd<A extends any[]>(name: string, forward: (...args: A) =>
   if (typeof forward !== 'function') throw new ArgumentError(`zerograd ${name}: forward must be a function, got ${describe(forward)}`);
   const p: Primitive<A> = { name, forward, rules: null };
   const fn = (...args: A): Tensor => invoke(p, null, args);
+  Object.defineProperty(fn, 'name', { value: name });
+  return fn;
+}
+
+/** The gradients flowing into the results of an op with several results: a Tensor, or null for a result nothing used. */
+export type Cotangents<Y> = { -readonly [K in keyof Y]: Tensor | null };
+
+/**
+ * Like `primitive`, for a function with several results: `forward` returns
+ * an array (or a plain object) of tensors, and each gradient rule gets
+ * `(dys, ys, ...args)`, where `dys` has the results' structure and holds the
+ * gradient flowing into each result, or `null` for a result that nothing
+ * used (treat it as zeros). Every result is an ordinary tensor: recorded,
+ * owned and freed like the result of any op. Rules must be written with
+ * differentiable ops, so that gradients of gradients work.
+ *
+ * @example
+ * // x and x², with d/dx <dy0, x> + <dy1, x²> = dy0 + 2 x dy1
+ * const powers = ag.multiPrimitive('powers', (x: ag.Tensor) => [ag.mul(x, 1), ag.mul(x, x)],
+ *   ([d1, d2], _ys, x) => ag.add(d1 ?? 0, ag.mul(d2 ?? 0, ag.mul(x, 2))));
+ * const [a, b] = powers(ag.tensor([1, 2, 3]));
+ */
+export function multiPrimitive<A extends any[], Y extends readonly Tensor[] | { readonly [key: string]: Tensor }>(
+  name: string,
+  forward: (...args: A) => Y,
+  ...rules: (((dys: Cotangents<Y>, ys: Y, ...args: A) => Tensor | null) | null)[]
+): (...args: A) => Y {
+  checkName('multiPrimitive', name);
+  if (typeof forward !== 'function') throw new ArgumentError(`multiPrimitive ${name}: forward must be a function, got ${describe(forward)}`);
+  for (let i = 0; i < rules.length; i++) {
+    if (rules[i] !== null && typeof rules[i] !== 'function') {
+      throw new ArgumentError(`multiPrimitive ${name}: gradient rule ${i + 1} must be a function or null, got ${describe(rules[i])}`);
+    }
+  }
+  // The results as a list for the tape. An object's keys (fixed by the
+  // first call: rules run long after the call that recorded them) rebuild
+  // it for the rules and for the caller; `null` for arrays.
+  let keys: string[] | null | undefined;
+  const listed = (...args: A): Tensor[] => {
+    const y = forward(...args) as unknown;
+    let found: string[] | null;
+    if (Array.isArray(y)) found = null;
+    else if (y !== null && typeof y === 'object' && Object.getPrototypeOf(y) === Object.prototype) found = Object.keys(y);
+    else throw new AutogradError(`multiPrimitive ${name}: forward function returned ${describe(y)}, expected an array or a plain object of Tensors`);
+    if (keys === undefined) keys = found;
+    if (found === null ? keys !== null : keys === null || found.join() !== keys.join()) {
+      throw new AutogradError(
+        `multiPrimitive ${name}: forward function returned ${found === null ? 'an array' : `an object with keys ${found.join(', ')}`}, ` +
+          `but ${keys === null ? 'an array' : `an object with keys ${keys.join(', ')}`} before; it must return the same structure every time`,
+      );
+    }
+    return found === null ? (y as Tensor[]) : found.map((k) => (y as Record<string, Tensor>)[k]);
+  };
+  const structured = (list: readonly unknown[]): unknown => {
+    if (keys === null || keys === undefined) return list.slice();
+    const out: Record<string, unknown> = {};
+    keys.forEach((k, i) => (out[k] = list[i]));
+    return out;
+  };
+  const p: MultiPrimitive<A> = {
+    name,
+    forward: listed,
+    multiple: true,
+    rules: rules.map((rule) =>
+      rule === null
+        ? null
+        : (dys: readonly (Tensor | null)[], ys: readonly Tensor[], ...args: unknown[]) =>
+            (rule as (...a: unknown[]) => Tensor | null)(structured(dys), structured(ys), ...args),
+    ),
+  };
+  const fn = (...args: A): Y => structured(invokeMany(p, null, args)) as Y;
   Object.defineProperty(fn, 'name', { value: name });
   return fn;
 }

@@ -2,20 +2,28 @@
 // knows any particular op; every op reaches the tape through primitive().
 
 import { Tensor, alias, readItem } from '../runtime/tensor';
-import { Ledger, Scope, adopt, currentScope, endScope, popScope, pushScope, setNeededWhileRecording, type Owned } from '../runtime/scope';
+import { Ledger, Scope, adopt, currentScope, endScope, moveToCurrent, popScope, pushScope, setNeededWhileRecording, type Owned } from '../runtime/scope';
 import { Storage, stats, writes } from '../runtime/storage';
 import { AutogradError, DTypeError, DisposedError, ShapeError } from '../runtime/errors';
 import { shapeString, sameShape } from '../runtime/shape';
 import { hooks } from './hooks';
-import type { Primitive } from './primitive';
+import type { MultiPrimitive, Primitive } from './primitive';
 import { brand } from '../runtime/copy';
+import { SparseGradient, addRows } from '../runtime/sparse';
+import { isFloat } from '../runtime/dtype';
 import { kernelFor } from '../wasm/index';
 import { castCopy } from '../runtime/create';
+
+/** A gradient as the tape holds it: a tensor, or (for rows picked from a table) its rows and their indices. */
+export type Grad = Tensor | SparseGradient;
+
+/** The tensor that holds a gradient's memory (a sparse one's values), for slot counting and ownership. */
+const held = (g: Grad): Tensor => (g instanceof Tensor ? g : g.values);
 
 /** One recorded value on one tape. Leaves (Params, function-form inputs) have no op. */
 export interface Node {
   readonly value: Tensor;
-  readonly op: Primitive | null;
+  readonly op: Primitive | MultiPrimitive | null;
   readonly args: readonly unknown[];
   /** parents[i] is the node of args[i] on this tape, or null when args[i] is constant here. */
   readonly parents: readonly (Node | null)[] | null;
@@ -29,7 +37,9 @@ export interface Node {
    */
   readonly stamp: number;
   /** The gradient flowing into this node during (and, for leaves, after) the backward pass. */
-  grad: Tensor | null;
+  grad: Grad | null;
+  /** For a result of an op with several results: the nodes of all its results on this tape, in order. */
+  readonly group: readonly Node[] | null;
 }
 
 /** Tapes recording right now, outermost first. */
@@ -88,7 +98,7 @@ export class Tape {
   /** @internal */ _result: Tensor | number = NaN;
   /** @internal */ _disposed = false;
   /** @internal gradients of leaves and of the intermediates asked for, after a backward pass */
-  _grads: Map<Node, Tensor | null> | null = null;
+  _grads: Map<Node, Grad | null> | null = null;
 
   /** @internal use diff() */
   constructor() {
@@ -169,7 +179,7 @@ export class Tape {
 
   /** @internal */
   addLeaf(t: Tensor): Node {
-    const node: Node = { value: t, op: null, args: [], parents: null, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null };
+    const node: Node = { value: t, op: null, args: [], parents: null, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null, group: null };
     this.nodes.push(node);
     this.byTensor.set(t, node);
     t._recorded = true;
@@ -186,10 +196,29 @@ export class Tape {
 
   /** @internal */
   record(op: Primitive, value: Tensor, args: readonly unknown[], parents: (Node | null)[]): void {
-    const node: Node = { value, op, args, parents, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null };
+    const node: Node = { value, op, args, parents, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null, group: null };
     this.nodes.push(node);
     this.byTensor.set(value, node);
     this.holdNode(node);
+  }
+
+  /**
+   * @internal The results of one call of an op with several results: one
+   * node each, consecutive, sharing the arguments and the group. The
+   * backward pass calls the op's rules once for the group, with the
+   * gradients of all its results.
+   */
+  recordGroup(op: MultiPrimitive, values: readonly Tensor[], args: readonly unknown[], parents: (Node | null)[]): void {
+    const group: Node[] = [];
+    for (const value of values) {
+      const node: Node = { value, op, args, parents, index: this.nodes.length, serial: ++nodeCount.value, stamp: writes.stamp, grad: null, group };
+      group.push(node);
+      this.nodes.push(node);
+      // An int32 or bool result is a constant on the tape (as for any op):
+      // it has its place in the group, but nothing can find it.
+      if (isFloat(value.dtype)) this.byTensor.set(value, node);
+      this.holdNode(node);
+    }
   }
 
   /**
@@ -280,11 +309,11 @@ export function within<T>(scope: Scope, fn: () => T): T {
  * rules. A node's gradient is freed as soon as the node is processed (all its
  * consumers came later on the tape, so they are done): AutoGrad.jl's gcnode.
  * Gradients of leaves, and of `keepNode` when given, are stored on the tape,
- * which owns them.
+ * which owns them; a sparse one stays sparse unless it is `dense`'s.
  */
-export function backward(tape: Tape, keepNode: Node | null): void {
+export function backward(tape: Tape, keepNode: Node | null, dense: Node | null = null): void {
   const result = tape._result;
-  const grads = tape._grads ?? new Map<Node, Tensor | null>();
+  const grads = tape._grads ?? new Map<Node, Grad | null>();
   tape._grads = grads;
   if (typeof result === 'number') return;
   const root = tape.byTensor.get(result);
@@ -295,16 +324,33 @@ export function backward(tape: Tape, keepNode: Node | null): void {
   // How many node slots hold each gradient tensor (Tensor._gradSlots):
   // rules may pass `dy` through unchanged, so one tensor can flow into
   // several nodes, and it is freed when the last of them is done.
-  const take = (g: Tensor) => {
-    g._gradSlots++;
+  const take = (g: Grad) => {
+    held(g)._gradSlots++;
   };
-  const freeIfTemporary = (g: Tensor) => {
+  const freeIfTemporary = (grad: Grad) => {
+    const g = held(grad);
     if (g._owner === scope && !(g._recorded && trackedNow(g))) g.dispose(scope.freedBy);
   };
-  const drop = (g: Tensor) => {
+  const drop = (grad: Grad) => {
+    const g = held(grad);
     if (--g._gradSlots > 0) return;
     g._gradSlots = 0;
     freeIfTemporary(g);
+  };
+  const accumulate = (parent: Node, dx: Grad) => {
+    if (parent.grad === null) {
+      parent.grad = dx;
+      take(dx);
+    } else if (activeTapes.length === 0 && canAddInPlace(parent.grad, scope)) {
+      addInPlace(parent.grad, dx);
+      if (held(dx)._gradSlots === 0) freeIfTemporary(dx);
+    } else {
+      const sum = hooks.accumulate(parent.grad, dx);
+      drop(parent.grad);
+      parent.grad = sum;
+      take(sum);
+      if (held(dx)._gradSlots === 0) freeIfTemporary(dx);
+    }
   };
 
   try {
@@ -313,9 +359,19 @@ export function backward(tape: Tape, keepNode: Node | null): void {
     take(root.grad);
     for (let i = root.index; i >= 0; i--) {
       const node = tape.nodes[i];
-      const dy = node.grad;
-      if (dy === null || node.op === null) continue;
+      const grad = node.grad;
+      if (node.group !== null) {
+        // The results of one call are consecutive and used only after it, so
+        // the first of them this walk meets (the last, or the root) has all
+        // of their gradients complete: the rules run once, there.
+        const group = node.group;
+        if (node === group[group.length - 1] || node === root) backwardGroup(node, group, keepNode, accumulate, drop, freeIfTemporary);
+        continue;
+      }
+      if (grad === null || node.op === null) continue;
       checkVersions(node);
+      // A sparse gradient reaching an op is made dense: rules take tensors.
+      const dy = grad instanceof Tensor ? grad : grad.toDense();
       const parents = node.parents!;
       let value: Tensor | null = null;
       let args: readonly unknown[] | null = null;
@@ -324,24 +380,12 @@ export function backward(tape: Tape, keepNode: Node | null): void {
         if (parent === null) continue;
         if (args === null) [value, args] = liveOperands(node);
         const dx = callRule(node, j, dy, value!, args);
-        if (dx === null) continue;
-        if (parent.grad === null) {
-          parent.grad = dx;
-          take(dx);
-        } else if (activeTapes.length === 0 && canAddInPlace(parent.grad, scope)) {
-          addInPlace(parent.grad, dx);
-          if (dx._gradSlots === 0) freeIfTemporary(dx);
-        } else {
-          const sum = hooks.accumulate(parent.grad, dx);
-          drop(parent.grad);
-          parent.grad = sum;
-          take(sum);
-          if (dx._gradSlots === 0) freeIfTemporary(dx);
-        }
+        if (dx !== null) accumulate(parent, dx);
       }
+      if (dy !== grad && dy._gradSlots === 0) freeIfTemporary(dy);
       if (node !== keepNode) {
         node.grad = null;
-        drop(dy);
+        drop(grad);
       }
     }
     // Leaves (and the node asked for) keep their gradients, each in a buffer
@@ -355,22 +399,25 @@ export function backward(tape: Tape, keepNode: Node | null): void {
       if (node.op !== null && node !== keepNode) continue;
       let g = node.grad;
       node.grad = null;
-      if (g !== null) g._gradSlots = 0;
+      if (g !== null) held(g)._gradSlots = 0;
       if (grads.has(node)) continue; // kept from an earlier pass
+      if (node === dense && g instanceof SparseGradient) g = g.toDense(); // asked for as a tensor
       if (g !== null) {
-        if (g._owner !== scope || g._storage.refs > 1 || claimedStorage.has(g._storage)) {
+        const t = held(g);
+        if (t._owner !== scope || t._storage.refs > 1 || claimedStorage.has(t._storage)) {
           // While a tape records, the copy must be recorded too (a plain copy
           // would be a constant to it, losing higher-order terms).
-          g = activeTapes.length > 0 ? hooks.copy(g) : castCopy(g, g.dtype);
+          const copy = activeTapes.length > 0 ? hooks.copy(t) : castCopy(t, t.dtype);
+          g = g instanceof Tensor ? copy : new SparseGradient(g.shape, g.indices, copy);
         }
-        claimed.add(g);
-        claimedStorage.add(g._storage);
+        claimed.add(held(g));
+        claimedStorage.add(held(g)._storage);
       }
       grads.set(node, g);
     }
   } catch (error) {
     for (const node of tape.nodes) {
-      if (node.grad !== null) node.grad._gradSlots = 0;
+      if (node.grad !== null) held(node.grad)._gradSlots = 0;
       node.grad = null;
     }
     popScope(scope);
@@ -389,19 +436,64 @@ export function backward(tape: Tape, keepNode: Node | null): void {
 }
 
 /**
+ * The backward step of one call of an op with several results: its rules
+ * get the gradients of all the results (null for those nothing used), then
+ * the results' gradients are let go (but the one asked for, `keepNode`).
+ */
+function backwardGroup(
+  node: Node, group: readonly Node[], keepNode: Node | null,
+  accumulate: (parent: Node, dx: Grad) => void, drop: (g: Grad) => void, freeIfTemporary: (g: Grad) => void,
+): void {
+  let any = false;
+  for (let k = 0; k < group.length; k++) if (group[k].grad !== null) any = true;
+  if (!any || node.op === null) return;
+  const dys: (Tensor | null)[] = [];
+  const values: Tensor[] = [];
+  let args: readonly unknown[] | null = null;
+  for (let k = 0; k < group.length; k++) {
+    const sibling = group[k];
+    checkVersions(sibling);
+    // A sparse gradient reaching an op is made dense: rules take tensors.
+    const g = sibling.grad;
+    dys.push(g === null || g instanceof Tensor ? g : g.toDense());
+    const [value, live] = liveOperands(sibling);
+    values.push(value);
+    if (args === null) args = live;
+  }
+  const parents = node.parents!;
+  for (let j = 0; j < parents.length; j++) {
+    const parent = parents[j];
+    if (parent === null) continue;
+    const dx = callRule(node, j, dys, values, args!);
+    if (dx !== null) accumulate(parent, dx);
+  }
+  for (let k = 0; k < group.length; k++) {
+    const sibling = group[k];
+    const dy = sibling.grad;
+    const dense = dys[k];
+    if (dense !== null && dense !== dy && dense._gradSlots === 0) freeIfTemporary(dense);
+    if (dy === null || sibling === keepNode) continue;
+    sibling.grad = null;
+    drop(dy);
+  }
+}
+
+/**
  * Whether a gradient sum may be updated in place rather than replaced: when
  * no tape records (nothing can see the sum being formed), a gradient this
  * pass made, held by this one slot and viewed by no other handle, is
  * invisible to everyone else. Saves an allocation and a free per sum, which
  * is most of the cost of accumulating into a parameter used many times.
  */
-function canAddInPlace(g: Tensor, scope: Scope): boolean {
+function canAddInPlace(g: Grad, scope: Scope): g is Tensor {
+  if (!(g instanceof Tensor)) return false; // a sparse sum is joined, never written in place
   return g._owner === scope && g._gradSlots === 1 && g._storage.refs === 1 && !g._recorded;
 }
 
-/** g += dx, same shape and dtype (the rule's result was checked): `1 * dx` is exact, so this is g + dx to the bit. */
-function addInPlace(g: Tensor, dx: Tensor): void {
-  kernelFor<(alpha: number, x: number, y: number, n: number) => void>('axpy', g.dtype)(1, dx._ptr, g._ptr, g.size);
+/** g += dx, same shape and dtype (the rule's result was checked): `1 * dx` is exact, so this is g + dx to the bit; sparse rows are added in. */
+function addInPlace(g: Tensor, dx: Grad): void {
+  if (dx instanceof SparseGradient) addRows(g, dx);
+  else kernelFor<(alpha: number, x: number, y: number, n: number) => void>('axpy', g.dtype)(1, dx._ptr, g._ptr, g.size);
 }
 
 /**
@@ -455,19 +547,28 @@ function versionError(node: Node, t: Tensor, what: string): never {
   );
 }
 
-function callRule(node: Node, j: number, dy: Tensor, value: Tensor, args: readonly unknown[]): Tensor | null {
+/** A handle of its own on a gradient's memory (a sparse one: on its values). */
+export function ownHandle(g: Grad): Grad {
+  if (g instanceof Tensor) return alias(g, g.shape);
+  return new SparseGradient(g.shape, g.indices, alias(g.values, g.values.shape));
+}
+
+/** Calls `rule(dy, value, ...args)`; for an op with several results, dy and value are the lists of all of them. */
+function callRule(
+  node: Node, j: number, dy: Tensor | readonly (Tensor | null)[], value: Tensor | readonly Tensor[], args: readonly unknown[],
+): Grad | null {
   const op = node.op!;
-  const rule = op.rules![j]; // only ops with rules are recorded
+  const rule = op.rules![j] as ((dy: unknown, y: unknown, ...args: unknown[]) => Grad | null) | null | undefined; // only ops with rules are recorded
   if (rule === undefined || rule === null) return null;
   // The rule's temporaries land in the backward scope after this mark; no
   // scope object is made per rule call.
   const scope = currentScope()!;
   const mark = scope.mark();
-  let dx: Tensor | null;
+  let dx: Grad | null;
   try {
     const t0 = hooks.profiler === null ? 0 : hooks.profiler.now();
     if (hooks.checkFinite !== null) hooks.ruleContext = `the gradient of ${op.name} for argument ${j + 1}, tape position ${node.index + 1}`;
-    dx = rule(dy, value, ...args) as Tensor | null;
+    dx = rule(dy, value, ...args) as Grad | null;
     hooks.ruleContext = null;
     if (hooks.profiler !== null) hooks.profiler.addBackward(op.name, j, hooks.profiler.now() - t0);
   } catch (error) {
@@ -477,8 +578,10 @@ function callRule(node: Node, j: number, dy: Tensor, value: Tensor, args: readon
   }
   // Temporaries of the rule go now; the gradient (and what a recording
   // tape tracked) stays in the backward scope.
-  endScope(scope.takeFrom(mark), scope.freedBy, (item) => item === dx);
+  const keep = dx instanceof SparseGradient ? dx.values : dx;
+  endScope(scope.takeFrom(mark), scope.freedBy, (item) => item === keep);
   if (dx === null || dx === undefined) return null;
+  if (dx instanceof SparseGradient) return dx; // made by the library's own rules (gather, embedding), shaped by construction
   if (!(dx instanceof Tensor)) {
     throw new AutogradError(`${op.name}: gradient rule for argument ${j + 1} returned ${typeof dx}, expected a Tensor or null`);
   }
@@ -499,4 +602,46 @@ function callRule(node: Node, j: number, dy: Tensor, value: Tensor, args: readon
     );
   }
   return dx;
+}
+
+/**
+ * @internal The gradients of the scalar `result`, recorded on `tape`, with
+ * respect to the nodes `wrt` (null where `result` does not depend on one),
+ * for transforms that run several backward passes over one recording
+ * (vjp's pullback, Jacobians): the current scope (or the user) owns them,
+ * and the tape keeps nothing of the pass, so repeated passes do not pile up
+ * memory on it.
+ */
+export function pullback(tape: Tape, result: Tensor, wrt: readonly Node[]): (Tensor | null)[] {
+  const savedResult = tape._result;
+  const savedGrads = tape._grads;
+  const holds = tape._extra.length;
+  tape._result = result;
+  tape._grads = null;
+  try {
+    backward(tape, null);
+    const grads = tape._grads as Map<Node, Grad | null> | null;
+    // Transforms build dense results: rows picked from a table are spread out here.
+    const out = wrt.map((node) => {
+      const g = grads?.get(node) ?? null;
+      return g === null || g instanceof Tensor ? g : g.toDense();
+    });
+    if (grads !== null) {
+      for (const g of grads.values()) {
+        if (g !== null && !out.includes(held(g))) held(g).dispose('the end of the pullback that computed it');
+      }
+    }
+    for (const g of out) if (g !== null) moveToCurrent(g);
+    // The pass held each gradient it computed for the tape (tape.hold): hand those holds back.
+    const collectable = tape._scope.collectable;
+    for (let i = tape._extra.length - 1; i >= holds; i--) {
+      tape._extra[i].release();
+      if (collectable) tape._ledger.held.pop();
+    }
+    tape._extra.length = holds;
+    return out;
+  } finally {
+    tape._result = savedResult;
+    tape._grads = savedGrads;
+  }
 }

@@ -27,6 +27,7 @@ function gradText(tape: Tape, node: Node): string {
   const g = tape._grads?.get(node);
   if (g === undefined) return '';
   if (g === null) return ' ∇=nothing';
+  if (!(g instanceof Tensor)) return ` ∇=${g.dtype}[${g.shape.join(',')}] sparse (${g.indices.length} rows)`;
   return ` ∇=${describeValue(g)}`;
 }
 
@@ -41,7 +42,9 @@ export function formatTape(tape: Tape): string {
       const label = value._param ? `P(${describeValue(value)})` : `${describeValue(value)} (input)`;
       lines.push(head + label + gradText(tape, node));
     } else {
-      lines.push(`${head}${describeValue(value)} = ${node.op.name}(${node.args.map(describeArg).join(', ')})${gradText(tape, node)}`);
+      // A result of an op with several results says which: `eigh(float64[3,3])[1]`.
+      const which = node.group === null ? '' : `[${node.group.indexOf(node)}]`;
+      lines.push(`${head}${describeValue(value)} = ${node.op.name}(${node.args.map(describeArg).join(', ')})${which}${gradText(tape, node)}`);
     }
   }
   return lines.length === 0 ? 'Tape(empty: the result depends on no Param)' : lines.join('\n');

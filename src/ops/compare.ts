@@ -7,13 +7,17 @@ import { castCopy } from '../runtime/create';
 import { isFloat, type DType } from '../runtime/dtype';
 import { DTypeError, ShapeError } from '../runtime/errors';
 import { broadcastShapes, broadcastStrides, collapseAxes, contiguousStrides, shapeString } from '../runtime/shape';
-import { kernelFor } from '../wasm/index';
+import { kernel, kernelFor } from '../wasm/index';
 import { checkAnyTensor, coercePair, numberDType, temporary } from './args';
 import { op, pair, unary, type Args } from './define';
 import { MAX_KERNEL_RANK, broadcastInto, writeInts } from './kernels';
 import { raw } from './raw';
 
-type Compare = (code: number, a: number, b: number, out: number, ndim: number, shape: number, sa: number, sb: number) => void;
+type Compare = (a: number, b: number, out: number, ndim: number, shape: number, sa: number, sb: number) => void;
+type CompareInt = (code: number, a: number, b: number, out: number, ndim: number, shape: number, sa: number, sb: number) => void;
+
+/** The kernels by op (`less_f32`...) and, for int32, the op's code in assembly/compare.ts. */
+const KERNELS = ['equal', 'not_equal', 'less', 'less_equal', 'greater', 'greater_equal'] as const;
 
 /** a <op> b elementwise into a new bool tensor; operands of one dtype (bool ones compare as int32). */
 function compareForward(op: string, code: number, a: Tensor, b: Tensor): Tensor {
@@ -32,8 +36,11 @@ function compareForward(op: string, code: number, a: Tensor, b: Tensor): Tensor 
       ia.dispose();
     }
   }
-  const fn = kernelFor<Compare>('compare', a.dtype);
-  return broadcastInto(op, a, b, 'bool', (pa, pb, out, ndim, shape, sa, sb) => fn(code, pa, pb, out, ndim, shape, sa, sb));
+  if (a.dtype === 'int32') {
+    const fn = kernel<CompareInt>('compare_i32');
+    return broadcastInto(op, a, b, 'bool', (pa, pb, out, ndim, shape, sa, sb) => fn(code, pa, pb, out, ndim, shape, sa, sb));
+  }
+  return broadcastInto(op, a, b, 'bool', kernelFor<Compare>(KERNELS[code], a.dtype));
 }
 
 const comparison = (name: string, code: number) => (a: Tensor, b: Tensor) => compareForward(name, code, a, b);

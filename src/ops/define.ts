@@ -8,11 +8,15 @@
 // tapes, in errors and in profiles.
 
 import type { Tensor, TensorLike } from '../runtime/tensor';
-import { composite, invoke, type Primitive } from '../core/primitive';
+import type { SparseGradient } from '../runtime/sparse';
+import { composite, invoke, invokeMany, type MultiPrimitive, type Primitive } from '../core/primitive';
 import { asTensor, castTemp, checkAnyTensor, checkTensor, coerceFloatPair, coercePair, rawPair } from './args';
 
-/** A gradient rule of an op whose forward takes `A`: `(dy, y, ...args) => gradient for one argument`. */
-export type Rule<A extends unknown[]> = (dy: Tensor, y: Tensor, ...args: A) => Tensor | null;
+/**
+ * A gradient rule of an op whose forward takes `A`: `(dy, y, ...args) =>
+ * gradient for one argument` (rows picked from a table may come back sparse).
+ */
+export type Rule<A extends unknown[]> = (dy: Tensor, y: Tensor, ...args: A) => Tensor | SparseGradient | null;
 /** One rule (or null, for an argument that is not differentiable: a shape, an option) per argument. */
 export type Rules<A extends unknown[]> = { [K in keyof A]: Rule<A> | null };
 
@@ -141,6 +145,53 @@ export function op<P extends unknown[], A extends unknown[], R extends unknown[]
   };
   return {
     grads: (...rules) => make(rules as unknown as Rule<A>[]),
+    constant: () => make(null),
+  };
+}
+
+/**
+ * A gradient rule of an op with several results `Y` whose forward takes `A`:
+ * `(dys, ys, ...args) => gradient for one argument`, where `dys[k]` is the
+ * gradient flowing into result k, or null when nothing used that result.
+ */
+export type MultiRule<A extends unknown[], Y extends readonly Tensor[]> =
+  (dys: { -readonly [K in keyof Y]: Tensor | null }, ys: Y, ...args: A) => Tensor | null;
+
+/** The second half of the declaration of an op with several results. */
+export interface WithMultiRules<P extends unknown[], A extends unknown[], R extends unknown[], Y extends readonly Tensor[]> {
+  /** One rule per forward argument (null for one that takes no gradient). */
+  grads(...rules: { [K in keyof A]: MultiRule<A, Y> | null }): OpFn<P, R, Y>;
+  /** Every result is a constant on every tape. */
+  constant(): OpFn<P, R, Y>;
+}
+
+/**
+ * Declares a primitive op with several results (a tuple of tensors, as
+ * `eigh` gives values and vectors); its rules, in `.grads(...)`, get the
+ * gradients of all the results at once.
+ *
+ * @example
+ * export const qr = multiOp({ name: 'qr', args: matrixArg, forward: qrForward })
+ *   .grads(([dq, dr], [q, r], a) => ...);
+ */
+export function multiOp<P extends unknown[], A extends unknown[], R extends unknown[], Y extends readonly Tensor[]>(d: {
+  name: string;
+  args: Args<P, A, R>;
+  forward: (...args: A) => Y;
+  internal?: true;
+}): WithMultiRules<P, A, R, Y> {
+  const make = (rules: readonly MultiRule<A, Y>[] | null): OpFn<P, R, Y> => {
+    const name = d.name;
+    const p = { name, forward: d.forward, rules, multiple: true } as unknown as MultiPrimitive<A>;
+    const parse = d.args.parse;
+    const fn = (...args: P): Y => invokeMany(p, parse, args) as unknown as Y;
+    if (d.internal === true) return Object.defineProperty(fn, 'name', { value: name }) as unknown as OpFn<P, R, Y>;
+    const rawPrepare = d.args.raw;
+    const rawFn = rawPrepare === null ? (...args: A) => invokeMany(p, null, args) : (...args: R) => invokeMany(p, rawPrepare, args);
+    return register(name, fn, rawFn, rules === null, false) as unknown as OpFn<P, R, Y>;
+  };
+  return {
+    grads: (...rules) => make(rules as unknown as MultiRule<A, Y>[]),
     constant: () => make(null),
   };
 }

@@ -8,8 +8,9 @@
 import { Tensor, empty } from '../runtime/tensor';
 import { kernelFor } from '../wasm/index';
 import { castCopy, castInto, fillWith, tensor } from '../runtime/create';
-import { trackedNow } from '../core/tape';
-import { primitive, type GradRule } from '../core/primitive';
+import { activeTapes, trackedNow } from '../core/tape';
+import { pickedRows } from '../runtime/sparse';
+import { primitive } from '../core/primitive';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
 import { broadcastStrides, collapseAxes, contiguousStrides, normalizeAxis, sameShape, shapeSize, shapeString, tryBroadcastShapes } from '../runtime/shape';
 import { checkAnyTensor, readInts, temporary, type IntList } from './args';
@@ -343,7 +344,9 @@ function parseIndices(op: string, indices: unknown, n: number, axis: number, xSh
  * number, a (nested) array, or an integer-valued tensor. The result has shape
  * `x.shape[:axis] + indices.shape + x.shape[axis+1:]`. Negative indices count
  * from the end; out of range is an error. Indices may repeat: the gradient
- * is a scatter-add, so repeated picks accumulate.
+ * is a scatter-add, so repeated picks accumulate. Along axis 0 the gradient
+ * is kept sparse (the rows picked and their indices) until something needs
+ * it dense; optimizers update only those rows.
  *
  * @example
  * const x = ag.tensor([[1, 2], [3, 4], [5, 6]]);
@@ -351,7 +354,9 @@ function parseIndices(op: string, indices: unknown, n: number, axis: number, xSh
  * ag.gather(x, [[1, -1]], 1).toArray();  // [[[2, 2]], [[4, 4]], [[6, 6]]]
  */
 export const gather = op({ name: 'gather', args: custom(gatherArgs), forward: gatherForward })
-  .grads((dy, _y, x, idx, axis) => scatterAdd(dy, idx, axis, x.shape[axis]), null, null);
+  .grads((dy, _y, x, idx, axis) => (axis === 0 && activeTapes.length === 0
+    ? pickedRows(x.shape, idx.data, dy) // rows of a table: kept sparse while nothing records (higher orders need the op)
+    : scatterAdd(dy, idx, axis, x.shape[axis])), null, null);
 
 function gatherArgs(op: string, x: Tensor, indices: IndexLike, axis: number = 0): [Tensor, Indices, number] {
   checkAnyTensor(op, x);
@@ -388,7 +393,7 @@ type Variadic = (...args: unknown[]) => Tensor;
 function joinOp(name: string, cache: Map<number, Variadic>, arity: number): Variadic {
   let op = cache.get(arity);
   if (op === undefined) {
-    const rules: GradRule[] = [];
+    const rules: (((dy: Tensor, y: Tensor, ...args: unknown[]) => Tensor) | null)[] = [];
     for (let i = 0; i < arity; i++) {
       rules.push((dy: Tensor, _y: Tensor, ...args: unknown[]) => {
         const join = args[arity] as Join;
@@ -1223,6 +1228,12 @@ export function assign_(x: Tensor, specs: readonly IndexSpec[], values: Tensor |
     }
     if (!sameShape(src.shape, shape)) {
       src = stridedCopy(op, src, shape.slice(), broadcastStrides(src.shape, shape));
+      made.push(src);
+    }
+    // numpy semantics when the values overlap x (x[::-1] = x): read them all
+    // before writing any.
+    if (src._storage === x._storage) {
+      src = castCopy(src, x.dtype);
       made.push(src);
     }
     writeAt(op, x, src, w.at.data, w.accumulate);

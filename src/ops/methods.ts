@@ -10,7 +10,7 @@ import { declared } from './define';
 import './all'; // every family declared before the methods are installed
 
 /** Ops that are not methods: their first argument is a condition, an order, a list, or not a tensor at all. */
-const NOT_METHODS = ['where', 'polygamma', 'concat', 'stack', 'unbroadcast', 'axpy'] as const;
+const NOT_METHODS = ['where', 'polygamma', 'besselJ', 'einsum', 'concat', 'stack', 'unbroadcast', 'axpy'] as const;
 
 type Ops = typeof all;
 type MethodOf<F> = F extends (x: Tensor, ...rest: infer R) => infer Y ? (...rest: R) => Y : never;

@@ -5,16 +5,18 @@
 
 import { Tensor, alias, empty, markTemporary, type TensorLike } from '../runtime/tensor';
 import { tensor } from '../runtime/create';
-import type { DType } from '../runtime/dtype';
+import { isFloat, type DType } from '../runtime/dtype';
 import { kernelFor, kernels } from '../wasm/index';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
 import { broadcastShapes, normalizeAxes, normalizeAxis, sameShape, shapeSize, shapeString } from '../runtime/shape';
 import { nextDouble } from '../runtime/random';
-import { checkTensor, coerceFloatPair, readInts, type IntList } from './args';
+import { castTemp, checkAnyTensor, checkTensor, coerceFloatPair, readInts, type IntList } from './args';
 import { compose, custom, op, tensorArg } from './define';
 import { binaryForward, fill, withInts } from './kernels';
 import { raw } from './raw';
 import { axpy } from './inplace';
+import { activeTapes } from '../core/tape';
+import { pickedRows } from '../runtime/sparse';
 
 function optionsObject(op: string, options: unknown): Record<string, unknown> {
   if (options === undefined) return {};
@@ -87,6 +89,26 @@ export const logSoftmax = op({ name: 'logSoftmax', args: custom(axisArgs), forwa
 // ---------------------------------------------------------------------------
 // Classification losses
 
+/** How a loss reduces its per-element (or per-example) values: PyTorch's `reduction`. */
+export interface LossOptions {
+  /** 'mean' (the default), 'sum', or 'none' (the unreduced losses). */
+  reduction?: 'mean' | 'sum' | 'none';
+}
+type Reduction = 'mean' | 'sum' | 'none';
+
+function reductionOf(op: string, options: unknown): Reduction {
+  const r = optionsObject(op, options).reduction ?? 'mean';
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new ArgumentError(`${op}: reduction must be 'mean', 'sum' or 'none', got ${describe(r)}`);
+  return r;
+}
+
+/** The losses l reduced as asked. */
+function reduceLoss(l: Tensor, reduction: Reduction): Tensor {
+  if (reduction === 'none') return l;
+  const all = l.shape.map((_, i) => i);
+  return reduction === 'sum' ? raw.sum(l, all, false) : raw.mean(l, all, false);
+}
+
 type RowsKernel = (z: number, labels: number, rows: number, c: number) => number;
 
 function scalarOf(value: number, dtype: DType, op: string): Tensor {
@@ -132,10 +154,12 @@ function parseLabels(op: string, scores: Tensor, labels: unknown, what: string):
   }
   const [n, c] = scores.shape;
   if (labels instanceof Tensor && labels.ndim === 2) {
-    checkTensor(op, labels, 'labels');
+    checkAnyTensor(op, labels, 'labels');
     if (!sameShape(labels.shape, scores.shape)) {
       throw new ShapeError(`${op}: probability labels must have the shape of ${what} ${shapeString(scores.shape)}, got ${shapeString(labels.shape)}`);
     }
+    // A bool or int32 one-hot matrix is a constant of the scores' dtype.
+    if (!isFloat(labels.dtype)) return { kind: 'dense', p: castTemp(labels, scores.dtype) };
     if (labels.dtype !== scores.dtype) {
       throw new DTypeError(`${op}: ${what} are ${scores.dtype} but the probability labels are ${labels.dtype}; cast one with ag.cast(x, dtype) first`);
     }
@@ -177,7 +201,9 @@ const nllIndex = op({
  * mean_i −log softmax(logits_i)[label_i], computed in one fused, stable
  * kernel; a probability (or one-hot) tensor [N, C] gives mean_i −Σ_c p_ic log
  * softmax(logits_i)_c and is differentiable in the probabilities too. The
- * gradient for the logits is (softmax − labels) / N.
+ * gradient for the logits is (softmax − labels) / N. The last argument
+ * `{ reduction }` is 'mean' (the default), 'sum' or 'none' (the loss of each
+ * row, [N]).
  *
  * @example
  * const logits = ag.tensor([[2, 0, 0], [0, 0, 5]]);
@@ -186,59 +212,74 @@ const nllIndex = op({
  */
 export const crossEntropy = compose({
   name: 'crossEntropy',
-  args: custom((op: string, logits: Tensor, labels: Labels): [Tensor, ParsedLabels] => [checkTensor(op, logits, 'logits'), parseLabels(op, logits, labels, 'logits')]),
-}).as((logits, l) => l.kind === 'index'
-  ? crossEntropyIndex(logits, l.ints)
-  : raw.div(raw.neg(raw.sum(raw.mul(l.p, raw.logSoftmax(logits, 1)), [0, 1], false)), logits.shape[0]));
+  args: custom((op: string, logits: Tensor, labels: Labels, options?: LossOptions): [Tensor, ParsedLabels, Reduction] =>
+    [checkTensor(op, logits, 'logits'), parseLabels(op, logits, labels, 'logits'), reductionOf(op, options)]),
+}).as((logits, l, reduction) => {
+  if (l.kind === 'index' && reduction !== 'none') {
+    const m = crossEntropyIndex(logits, l.ints);
+    return reduction === 'mean' ? m : raw.mul(m, logits.shape[0]);
+  }
+  const p = l.kind === 'index' ? oneHot(l.ints, logits.shape[1], logits.dtype, 1) : l.p;
+  return reduceLoss(raw.neg(raw.sum(raw.mul(p, raw.logSoftmax(logits, 1)), [1], false)), reduction);
+});
 
 /**
  * Negative log-likelihood of log-probabilities [N, C] (for instance the
  * output of `logSoftmax`), averaged over the batch: −mean_i logProbs[i,
  * label_i] for integer labels (a JS array or an integer-valued tensor [N]),
  * or −mean_i Σ_c p_ic logProbs_ic for a probability tensor [N, C].
- * `nll(logSoftmax(z), labels)` equals `crossEntropy(z, labels)`.
+ * `nll(logSoftmax(z), labels)` equals `crossEntropy(z, labels)`. The last
+ * argument `{ reduction }` is 'mean' (the default), 'sum' or 'none' ([N]).
  *
  * @example
  * ag.nll(ag.log(ag.tensor([[0.5, 0.5], [0.1, 0.9]])), [0, 1]).item(); // 0.3992...
  */
 export const nll = compose({
   name: 'nll',
-  args: custom((op: string, logProbs: Tensor, labels: Labels): [Tensor, ParsedLabels] => [checkTensor(op, logProbs, 'logProbs'), parseLabels(op, logProbs, labels, 'logProbs')]),
-}).as((logp, l) => l.kind === 'index'
-  ? nllIndex(logp, l.ints)
-  : raw.div(raw.neg(raw.sum(raw.mul(l.p, logp), [0, 1], false)), logp.shape[0]));
+  args: custom((op: string, logProbs: Tensor, labels: Labels, options?: LossOptions): [Tensor, ParsedLabels, Reduction] =>
+    [checkTensor(op, logProbs, 'logProbs'), parseLabels(op, logProbs, labels, 'logProbs'), reductionOf(op, options)]),
+}).as((logp, l, reduction) => {
+  if (l.kind === 'index' && reduction !== 'none') {
+    const m = nllIndex(logp, l.ints);
+    return reduction === 'mean' ? m : raw.mul(m, logp.shape[0]);
+  }
+  const p = l.kind === 'index' ? oneHot(l.ints, logp.shape[1], logp.dtype, 1) : l.p;
+  return reduceLoss(raw.neg(raw.sum(raw.mul(p, logp), [1], false)), reduction);
+});
 
 /**
  * Mean squared error: the mean of (a − b)² over the broadcast shape of `a`
  * and `b` (numpy broadcasting; numbers are accepted). Mind shapes: [N, 1]
- * against [N] broadcasts to [N, N].
+ * against [N] broadcasts to [N, N]. The last argument `{ reduction }` is
+ * 'mean' (the default), 'sum' or 'none' (the squared errors themselves).
  *
  * @example
  * ag.mse(ag.tensor([1, 2, 3]), ag.tensor([1, 2, 5])).item(); // 1.3333...
+ * ag.mse(ag.tensor([1, 2, 3]), ag.tensor([1, 2, 5]), { reduction: 'none' }).toArray(); // [0, 0, 4]
  */
 export const mse = compose({
   name: 'mse',
-  args: custom((op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] => {
+  args: custom((op: string, a: TensorLike, b: TensorLike, options?: LossOptions): [Tensor, Tensor, Reduction] => {
+    const reduction = reductionOf(op, options);
     const [ta, tb] = coerceFloatPair(op, a, b);
     broadcastShapes(op, ta.shape, tb.shape);
-    return [ta, tb];
+    return [ta, tb, reduction];
   }),
-}).as((a, b) => {
-  const d = raw.abs2(raw.sub(a, b));
-  return raw.mean(d, d.shape.map((_, i) => i), false);
-});
+}).as((a, b, reduction) => reduceLoss(raw.abs2(raw.sub(a, b)), reduction));
 
-function bceArgs(op: string, logits: Tensor, targets: TensorLike): [Tensor, Tensor] {
+function bceArgs(op: string, logits: Tensor, targets: TensorLike, options?: LossOptions): [Tensor, Tensor, Reduction] {
   checkTensor(op, logits, 'logits');
+  const reduction = reductionOf(op, options);
   if (targets instanceof Tensor) {
-    checkTensor(op, targets, 'targets');
+    // bool and int32 targets (a comparison's result) meet the logits' dtype below
+    checkAnyTensor(op, targets, 'targets');
     if (targets.ndim > 0 && !sameShape(targets.shape, logits.shape)) {
       throw new ShapeError(`${op}: targets must have the shape of logits ${shapeString(logits.shape)} (or be a number), got ${shapeString(targets.shape)}`);
     }
   } else if (typeof targets !== 'number') {
     throw new ArgumentError(`${op}: targets must be a Tensor or a number, got ${describe(targets)}`);
   }
-  return coerceFloatPair(op, logits, targets);
+  return [...coerceFloatPair(op, logits, targets), reduction];
 }
 
 /**
@@ -246,15 +287,14 @@ function bceArgs(op: string, logits: Tensor, targets: TensorLike): [Tensor, Tens
  * tensor of z's shape, or a number), computed from the logits in the stable
  * form mean(max(z, 0) − z t + log1p(exp(−|z|))) = mean(softplus(z) − z t):
  * no overflow for large |z| and exact gradients (sigmoid(z) − t) / n,
- * including at z = 0.
+ * including at z = 0. The last argument `{ reduction }` is 'mean' (the
+ * default), 'sum' or 'none' (one loss per logit).
  *
  * @example
  * ag.binaryCrossEntropy(ag.tensor([0, 100, -100]), ag.tensor([1, 1, 0])).item(); // 0.2310...
  */
-export const binaryCrossEntropy = compose({ name: 'binaryCrossEntropy', args: custom(bceArgs) }).as((z, t) => {
-  const l = raw.sub(raw.softplus(z), raw.mul(z, t));
-  return raw.mean(l, l.shape.map((_, i) => i), false);
-});
+export const binaryCrossEntropy = compose({ name: 'binaryCrossEntropy', args: custom(bceArgs) })
+  .as((z, t, reduction) => reduceLoss(raw.sub(raw.softplus(z), raw.mul(z, t)), reduction));
 
 // ---------------------------------------------------------------------------
 // Dropout
@@ -504,11 +544,15 @@ function embeddingArgs(op: string, table: Tensor, ids: Ids): [Tensor, IntList] {
  * Rows of `table` [V, D] picked by integer `ids` in [0, V) (a number, a
  * nested array or an integer-valued tensor of any shape), giving
  * ids.shape + [D]. The gradient for the table is a scatter-add: rows picked
- * several times accumulate every contribution.
+ * several times accumulate every contribution. It is kept sparse (the rows
+ * picked and their ids) until something needs it dense: `grad(tape, table,
+ * { sparse: true })` gives it as it is, and optimizers update only those rows.
  *
  * @example
  * const table = ag.tensor([[0, 0], [1, 1], [2, 2]]);
  * ag.embedding(table, [[2, 0], [2, 2]]).toArray(); // [[[2, 2], [0, 0]], [[2, 2], [2, 2]]]
  */
 export const embedding = op({ name: 'embedding', args: custom(embeddingArgs), forward: embeddingForward })
-  .grads((dy, _y, table, ids) => embeddingScatter(dy, ids, table.shape[0]), null);
+  .grads((dy, _y, table, ids) => (activeTapes.length === 0
+    ? pickedRows(table.shape, ids.data, dy) // kept sparse while nothing records (higher orders need the op)
+    : embeddingScatter(dy, ids, table.shape[0])), null);

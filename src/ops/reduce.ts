@@ -4,6 +4,7 @@
 // max and min also take a function first, like AutoGrad.jl's `sum(abs2, x)`.
 
 import { Tensor, alias, empty, type TensorLike } from '../runtime/tensor';
+import { ones } from '../runtime/create';
 import { kernelFor, kernels } from '../wasm/index';
 import { ArgumentError, ShapeError, describe } from '../runtime/errors';
 import { broadcastStrides, contiguousStrides, normalizeAxes, normalizeAxis, reducedShape, shapeSize, shapeString } from '../runtime/shape';
@@ -272,6 +273,49 @@ function prodOthers(x: Tensor, axes: number[]): Tensor {
 export const prod = op({ name: 'prod', args: plain, forward: (x, axes, keepdims) => reduceForward('prod', 'prod_axis', x, axes, keepdims) })
   .grads((dy, _y, x, axes, keepdims) => raw.mul(expand(dy, x, axes, keepdims), prodOthers(x, axes)), null, null);
 
+// ---- cumulative sums and products: the scan above, so their gradients are scans too ----
+
+function cumulativeArgs(op: string, x: TensorLike, axis?: number | null): [Tensor, number | null] {
+  const ndim = typeof x === 'number' ? 0 : checkTensor(op, x).ndim;
+  let a: number | null = null;
+  if (axis !== undefined && axis !== null) {
+    if (typeof axis !== 'number') throw new ArgumentError(`${op}: axis must be one integer (or omitted for the flattened tensor), got ${describe(axis)}`);
+    a = normalizeAxis(op, axis, ndim);
+  }
+  return [asTensor(op, x, 'float64'), a];
+}
+
+/**
+ * Cumulative sum along `axis`, or over the flattened tensor (row-major,
+ * giving 1-D, as numpy) when `axis` is omitted. Its gradient is the reversed cumulative sum of the incoming
+ * gradient, itself differentiable.
+ *
+ * @example
+ * ag.cumsum(ag.tensor([[1, 2], [3, 4]]), 1).toArray(); // [[1, 3], [3, 7]]
+ * ag.cumsum(ag.tensor([[1, 2], [3, 4]])).toArray();    // [1, 3, 6, 10]
+ */
+export const cumsum = compose({ name: 'cumsum', args: custom(cumulativeArgs) }).as((x, axis) => {
+  const v = axis === null ? raw.reshape(x, [x.size]) : x;
+  const a = axis ?? 0;
+  return scan(ones(v.shape.slice(), { dtype: v.dtype }), v, a, a + 1, false);
+});
+
+/**
+ * Cumulative product along `axis`, or over the flattened tensor (1-D, as
+ * numpy) when `axis` is omitted. The gradient comes from scans, without
+ * division, so it is right where entries are 0 (the gradient of
+ * cumprod([2, 0, 3]) summed is [1, 8, 0]) and differentiates again.
+ *
+ * @example
+ * ag.cumprod(ag.tensor([1, 2, 3, 4])).toArray(); // [1, 2, 6, 24]
+ */
+export const cumprod = compose({ name: 'cumprod', args: custom(cumulativeArgs) }).as((x, axis) => {
+  const v = axis === null ? raw.reshape(x, [x.size]) : x;
+  const a = axis ?? 0;
+  // s[0] = x[0], s[k] = x[k] s[k-1]: the scan with a = x and b = x at the first position, 0 after.
+  return scan(v, raw.mul(v, scanSeed(v, [a, a + 1], false)), a, a + 1, false);
+});
+
 // ---- max and min ----
 
 // Where the extreme value was taken, each of k tied entries weighted 1/k (a
@@ -524,3 +568,42 @@ export const argmax = op({ name: 'argmax', args: custom(argArgs), forward: (x, a
  * ag.argmin(ag.tensor([[1, 9, 9], [4, 2, 0]]), 0).toArray();  // [0, 1, 1]
  */
 export const argmin = op({ name: 'argmin', args: custom(argArgs), forward: (x, axis, keepdims) => argExtreme('argmin', x, axis, keepdims) }).constant();
+
+// ---- all, any, count: not differentiable (bool and int32 results) ----
+
+/** The nonzero entries of x (NaN counts) per group of `axes`, exactly, as float64. */
+const nonzeroCount = (x: Tensor, axes: number[], keepdims: boolean) =>
+  countNonzero(x.dtype === 'float64' ? x : raw.cast(x, 'float64'), axes, keepdims, 0);
+
+/**
+ * Whether every entry is nonzero (true), overall or along `axis` (a number
+ * or an array; `keepdims` keeps reduced axes as size 1), numpy's `all`: NaN
+ * counts as true, and all of no elements is true. A bool tensor. Takes any
+ * dtype (bool masks included).
+ *
+ * @example
+ * ag.all(ag.tensor([[1, 0], [2, 3]]), 1).toArray(); // [0, 1] (bool: false, true)
+ */
+export const all = compose({ name: 'all', args: plain })
+  .as((x, axes, keepdims) => raw.equal(nonzeroCount(x, axes, keepdims), countOf(x, axes)));
+
+/**
+ * Whether any entry is nonzero, overall or along `axis`, numpy's `any`: NaN
+ * counts as true, any of no elements is false. A bool tensor.
+ *
+ * @example
+ * ag.any(ag.tensor([[1, 0], [0, 0]]), 1).toArray(); // [1, 0] (bool: true, false)
+ */
+export const any = compose({ name: 'any', args: plain })
+  .as((x, axes, keepdims) => raw.greater(nonzeroCount(x, axes, keepdims), 0));
+
+/**
+ * The number of nonzero entries (NaN counts), overall or along `axis`,
+ * numpy's `count_nonzero`, as int32 (exact; computed in float64).
+ *
+ * @example
+ * ag.count(ag.tensor([[1, 0], [2, 3]])).item();       // 3
+ * ag.count(ag.tensor([[1, 0], [2, 3]]), 0).toArray(); // [2, 1]
+ */
+export const count = compose({ name: 'count', args: plain })
+  .as((x, axes, keepdims) => raw.cast(nonzeroCount(x, axes, keepdims), 'int32'));

@@ -8,7 +8,7 @@ import { empty, type Tensor, type TensorLike } from '../runtime/tensor';
 import { kernelFor } from '../wasm/index';
 import { ArgumentError, describe } from '../runtime/errors';
 import { asTensor } from './args';
-import { custom, numeric, op, tensorArg, unary } from './define';
+import { compose, custom, numeric, op, tensorArg, unary } from './define';
 import { binaryForward, unaryForward } from './kernels';
 import { raw } from './raw';
 
@@ -198,6 +198,57 @@ export const acos = op({ name: 'acos', args: unary, forward: kernel('acos') })
 export const atan = op({ name: 'atan', args: unary, forward: kernel('atan') })
   .grads((dy, _y, x) => raw.div(dy, raw.add(1, raw.mul(x, x))));
 
+
+// Reciprocal trigonometric functions and their inverses: compositions of the
+// functions above (their gradients come from the pieces). acot is a primitive
+// of its own so that acot(0) = π/2 has the derivative -1 rather than 0 · ∞.
+
+/**
+ * Elementwise secant 1/cos(x). d/dx = sec(x) tan(x).
+ * @example ag.sec(ag.tensor([0, Math.PI / 3])).toArray() // [1, 2]
+ */
+export const sec = compose({ name: 'sec', args: unary }).as((x) => raw.reciprocal(raw.cos(x)));
+
+/**
+ * Elementwise cosecant 1/sin(x) (±Infinity at 0). d/dx = -csc(x) cot(x).
+ * @example ag.csc(ag.tensor([Math.PI / 2, Math.PI / 6])).toArray() // [1, 2]
+ */
+export const csc = compose({ name: 'csc', args: unary }).as((x) => raw.reciprocal(raw.sin(x)));
+
+/**
+ * Elementwise cotangent cos(x)/sin(x) (±Infinity at 0). d/dx = -csc(x)².
+ * @example ag.cot(ag.tensor([Math.PI / 4, Math.PI / 2])).toArray() // [1, 6.1e-17]
+ */
+export const cot = compose({ name: 'cot', args: unary }).as((x) => raw.div(raw.cos(x), raw.sin(x)));
+
+/**
+ * Elementwise inverse secant acos(1/x), in [0, π]; NaN on (-1, 1).
+ * d/dx = 1/(|x| √(x² - 1)), Infinity at ±1.
+ * @example ag.asec(ag.tensor([1, 2])).toArray() // [0, 1.0471...]
+ */
+export const asec = compose({ name: 'asec', args: unary }).as((x) => raw.acos(raw.reciprocal(x)));
+
+/**
+ * Elementwise inverse cosecant asin(1/x), in [-π/2, π/2]; NaN on (-1, 1).
+ * d/dx = -1/(|x| √(x² - 1)).
+ * @example ag.acsc(ag.tensor([1, 2])).toArray() // [1.5707..., 0.5235...]
+ */
+export const acsc = compose({ name: 'acsc', args: unary }).as((x) => raw.asin(raw.reciprocal(x)));
+
+/**
+ * Elementwise inverse cotangent atan(1/x), in (-π/2, π/2] as in Julia
+ * (acot(0) = π/2, acot(-0) = -π/2). d/dx = -1/(1 + x²), also at 0.
+ * @example ag.acot(ag.tensor([1, 0])).toArray() // [0.7853..., 1.5707...]
+ */
+export const acot = op({
+  name: 'acot', args: unary,
+  forward: (x) => {
+    const r = unaryForward('acot', 'reciprocal', x);
+    kernelFor<(x: number, out: number, n: number) => void>('atan', x.dtype)(r._ptr, r._ptr, r.size);
+    return r;
+  },
+}).grads((dy, _y, x) => raw.neg(raw.div(dy, raw.add(1, raw.mul(x, x)))));
+
 // ---------------------------------------------------------------------------
 // Hyperbolic functions
 
@@ -244,6 +295,96 @@ export const acosh = op({ name: 'acosh', args: unary, forward: kernel('acosh') }
  */
 export const atanh = op({ name: 'atanh', args: unary, forward: kernel('atanh') })
   .grads((dy, _y, x) => raw.div(dy, raw.mul(raw.sub(1, x), raw.add(1, x))));
+
+
+/**
+ * Elementwise hyperbolic secant 1/cosh(x). d/dx = -sech(x) tanh(x).
+ * @example ag.sech(ag.tensor([0, 1])).toArray() // [1, 0.6480...]
+ */
+export const sech = compose({ name: 'sech', args: unary }).as((x) => raw.reciprocal(raw.cosh(x)));
+
+/**
+ * Elementwise hyperbolic cosecant 1/sinh(x) (±Infinity at ±0). d/dx = -csch(x) coth(x).
+ * @example ag.csch(ag.tensor([1])).toArray() // [0.8509...]
+ */
+export const csch = compose({ name: 'csch', args: unary }).as((x) => raw.reciprocal(raw.sinh(x)));
+
+/**
+ * Elementwise hyperbolic cotangent 1/tanh(x) (±Infinity at ±0). d/dx = -csch(x)².
+ * @example ag.coth(ag.tensor([1])).toArray() // [1.3130...]
+ */
+export const coth = compose({ name: 'coth', args: unary }).as((x) => raw.reciprocal(raw.tanh(x)));
+
+/**
+ * Elementwise inverse hyperbolic secant acosh(1/x), for x in (0, 1] (NaN
+ * elsewhere, Infinity at 0). d/dx = -1/(x √(1 - x²)).
+ * @example ag.asech(ag.tensor([1, 0.5])).toArray() // [0, 1.3169...]
+ */
+export const asech = compose({ name: 'asech', args: unary }).as((x) => raw.acosh(raw.reciprocal(x)));
+
+/**
+ * Elementwise inverse hyperbolic cosecant asinh(1/x) (±Infinity at ±0).
+ * d/dx = -1/(|x| √(1 + x²)).
+ * @example ag.acsch(ag.tensor([1])).toArray() // [0.8813...]
+ */
+export const acsch = compose({ name: 'acsch', args: unary }).as((x) => raw.asinh(raw.reciprocal(x)));
+
+/**
+ * Elementwise inverse hyperbolic cotangent atanh(1/x), for |x| > 1 (NaN on
+ * (-1, 1), ±Infinity at ±1). d/dx = 1/(1 - x²).
+ * @example ag.acoth(ag.tensor([2])).toArray() // [0.5493...]
+ */
+export const acoth = compose({ name: 'acoth', args: unary }).as((x) => raw.atanh(raw.reciprocal(x)));
+
+// ---------------------------------------------------------------------------
+// Functions of πx, angles, powers of ten (kernels in assembly/elementary.ts)
+
+/**
+ * Elementwise sin(πx), exact at the integers (0) and accurate for large x,
+ * where sin(Math.PI * x) is off (sin(π · 1e6) is -2.2e-10, sinpi(1e6) is 0).
+ * d/dx = π cospi(x).
+ * @example ag.sinpi(ag.tensor([1, 0.5, 1e6], { dtype: 'float64' })).toArray() // [0, 1, 0]
+ */
+export const sinpi = op({ name: 'sinpi', args: unary, forward: kernel('sinpi') })
+  .grads((dy, _y, x) => raw.mul(dy, raw.mul(raw.cospi(x), Math.PI)));
+
+/**
+ * Elementwise cos(πx), exact at the half-integers (0). d/dx = -π sinpi(x).
+ * @example ag.cospi(ag.tensor([0.5, 1], { dtype: 'float64' })).toArray() // [0, -1]
+ */
+export const cospi = op({ name: 'cospi', args: unary, forward: kernel('cospi') })
+  .grads((dy, _y, x) => raw.mul(dy, raw.mul(raw.sinpi(x), -Math.PI)));
+
+/** x with its zeros replaced by ones: a denominator where the numerator vanishes with x. */
+const nonzero = (x: Tensor) => raw.where(raw.equal(x, 0), 1, x);
+
+/**
+ * Elementwise normalized sinc sin(πx)/(πx), 1 at 0 (numpy's `sinc`, Julia's
+ * `sinc`). d/dx = (cospi(x) - sinc(x))/x, 0 at x = 0 (the limit).
+ * @example ag.sinc(ag.tensor([0, 0.5, 1], { dtype: 'float64' })).toArray() // [1, 0.6366..., 0]
+ */
+export const sinc = op({ name: 'sinc', args: unary, forward: kernel('sinc') })
+  .grads((dy, y, x) => raw.mul(dy, raw.div(raw.sub(raw.cospi(x), y), nonzero(x))));
+
+/**
+ * Elementwise degrees to radians, x π/180.
+ * @example ag.deg2rad(ag.tensor([180, 90])).toArray() // [3.1415..., 1.5707...]
+ */
+export const deg2rad = compose({ name: 'deg2rad', args: unary }).as((x) => raw.mul(x, Math.PI / 180));
+
+/**
+ * Elementwise radians to degrees, x 180/π.
+ * @example ag.rad2deg(ag.tensor([Math.PI])).toArray() // [180]
+ */
+export const rad2deg = compose({ name: 'rad2deg', args: unary }).as((x) => raw.mul(x, 180 / Math.PI));
+
+/**
+ * Elementwise 10^x, exact at integers (exp10(3) is 1000, where exp(3 ln 10)
+ * is 999.9999999999998). d/dx = 10^x ln 10.
+ * @example ag.exp10(ag.tensor([3, -2], { dtype: 'float64' })).toArray() // [1000, 0.01]
+ */
+export const exp10 = op({ name: 'exp10', args: unary, forward: kernel('exp10') })
+  .grads((dy, y) => raw.mul(dy, raw.mul(y, Math.LN10)));
 
 // ---------------------------------------------------------------------------
 // Activations

@@ -2,15 +2,29 @@
 // (momentum, Adam moments) in WebAssembly too. They take gradients from a
 // tape (`opt.step(tape, params)`) or from the function form's gradient
 // containers (`opt.step(grads, params)`), optionally clipped by global norm.
+//
+// A sparse gradient (rows of a table picked by gather, embedding or index)
+// updates only its rows, lazily, as PyTorch's SparseAdam: the state of the
+// other rows (momentum, moments, square averages) is left as it was that
+// step, neither decayed nor applied, and weight decay touches only the rows
+// updated. Plain SGD is the same either way; the others match the dense
+// update exactly on the rows present and whenever every row is.
 
-import { Tensor, checkLive } from '../runtime/tensor';
+import { Tensor, checkLive, empty } from '../runtime/tensor';
 import { keep } from '../runtime/tidy';
-import { zeros } from '../runtime/create';
-import { kernel } from '../wasm/index';
+import { isFloat } from '../runtime/dtype';
+import { fillWith, tensor, zeros } from '../runtime/create';
+import { SparseGradient } from '../runtime/sparse';
+import { allocBytes, freeBytes } from '../runtime/storage';
+import { heapI32, kernel, kernelFor } from '../wasm/index';
 import { Tape } from '../core/tape';
 import { grad as gradOf } from '../core/diff';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
+import { bytesPerElement } from '../runtime/dtype';
 import { sameShape, shapeString } from '../runtime/shape';
+
+/** A gradient as optimizers take it: a tensor, or rows of a table. */
+type Gradient = Tensor | SparseGradient;
 
 interface Common {
   /** Learning rate. */
@@ -41,7 +55,7 @@ export interface RMSpropOptions extends Partial<Common> {
   momentum?: number;
 }
 
-/** What `step` updates: the Params, and their gradients from a tape or a container. */
+/** What `step` updates: the Params, and their gradients from a tape or a container (of Tensors or SparseGradients). */
 export type Gradients = Tape | unknown;
 
 /** An optimizer: `step` updates Params in place; `dispose` frees its state. */
@@ -61,6 +75,26 @@ export interface Optimizer {
   readonly lastGradNorm: number;
   /** Frees the optimizer's state buffers. */
   dispose(): void;
+  /** Its state (for `ag.saveState`): kind, steps, learning rate and each Param's slots (momentum, moments), live. */
+  state(): OptimizerState;
+  /** Replaces its state with copies of `data` (for `ag.loadState`); checks every slot first, writes nothing on a mismatch. */
+  loadState(data: OptimizerStateData): void;
+}
+
+/** An optimizer's state: its slots are its own tensors (do not dispose them). */
+export interface OptimizerState {
+  kind: string;
+  steps: number;
+  lr: number;
+  slots: ReadonlyMap<Tensor, readonly Tensor[]>;
+}
+
+/** An optimizer's state as saved: each Param's slots as typed arrays. */
+export interface OptimizerStateData {
+  kind: string;
+  steps: number;
+  lr: number;
+  slots: ReadonlyMap<Tensor, readonly (Float32Array | Float64Array)[]>;
 }
 
 function checkNumber(op: string, name: string, v: unknown, min: number, max = Infinity): number {
@@ -71,14 +105,14 @@ function checkNumber(op: string, name: string, v: unknown, min: number, max = In
 }
 
 /** Pairs of (param, gradient) from a tape or a container walked in parallel. */
-function pairs(op: string, gradients: Gradients, params: unknown): [Tensor, Tensor][] {
-  const out: [Tensor, Tensor][] = [];
+function pairs(op: string, gradients: Gradients, params: unknown): [Tensor, Gradient][] {
+  const out: [Tensor, Gradient][] = [];
   if (gradients instanceof Tape) {
     const list = params instanceof Tensor ? [params] : Array.isArray(params) ? params : null;
     if (list === null) throw new ArgumentError(`${op}.step: with a tape, params must be a Param or an array of Params (e.g. ag.params(model)), got ${describe(params)}`);
     for (const p of list) {
       if (!(p instanceof Tensor)) throw new ArgumentError(`${op}.step: params must hold Tensors, got ${describe(p)}`);
-      const g = gradOf(gradients, p);
+      const g = gradOf(gradients, p, { sparse: true });
       if (g !== null) out.push([p, g]);
     }
     return out;
@@ -87,7 +121,9 @@ function pairs(op: string, gradients: Gradients, params: unknown): [Tensor, Tens
     if (p instanceof Tensor) {
       if (g === null) return;
       if (g === undefined) throw new ArgumentError(`${op}.step: gradients at ${path} do not match the params' structure: no gradient for a Param`);
-      if (!(g instanceof Tensor)) throw new ArgumentError(`${op}.step: gradient at ${path} is ${describe(g)}, expected a Tensor`);
+      if (!(g instanceof Tensor) && !(g instanceof SparseGradient)) {
+        throw new ArgumentError(`${op}.step: gradient at ${path} is ${describe(g)}, expected a Tensor or a SparseGradient`);
+      }
       out.push([p, g]);
     } else if (Array.isArray(p)) {
       if (!Array.isArray(g) || g.length !== p.length) throw new ArgumentError(`${op}.step: gradients at ${path} do not match the params' structure`);
@@ -102,9 +138,9 @@ function pairs(op: string, gradients: Gradients, params: unknown): [Tensor, Tens
 }
 
 /** Each Param once: listing one twice (`[w, w]`) must not update it twice. */
-function distinct(op: string, list: [Tensor, Tensor][]): [Tensor, Tensor][] {
-  const seen = new Map<Tensor, Tensor>();
-  const out: [Tensor, Tensor][] = [];
+function distinct(op: string, list: [Tensor, Gradient][]): [Tensor, Gradient][] {
+  const seen = new Map<Tensor, Gradient>();
+  const out: [Tensor, Gradient][] = [];
   for (const [p, g] of list) {
     const earlier = seen.get(p);
     if (earlier === undefined) {
@@ -117,26 +153,60 @@ function distinct(op: string, list: [Tensor, Tensor][]): [Tensor, Tensor][] {
   return out;
 }
 
-function check(op: string, p: Tensor, g: Tensor): void {
+function check(op: string, p: Tensor, g: Gradient): void {
   checkLive(p, `${op}.step`);
-  checkLive(g, `${op}.step`);
+  checkLive(g instanceof Tensor ? g : g.values, `${op}.step`);
+  if (!isFloat(p.dtype)) throw new DTypeError(`${op}.step: cannot update a tensor of dtype ${p.dtype} (optimizers update float32 and float64 Params)`);
   if (p.dtype !== g.dtype) throw new DTypeError(`${op}.step: a ${p.dtype} Param got a ${g.dtype} gradient`);
   if (!sameShape(p.shape, g.shape)) {
     throw new ShapeError(`${op}.step: a Param of shape ${shapeString(p.shape)} got a gradient of shape ${shapeString(g.shape)}`);
   }
 }
 
-function globalNorm(list: [Tensor, Tensor][]): number {
+function globalNorm(list: readonly Tensor[]): number {
   let s = 0;
-  for (const [, g] of list) s += kernel<(x: number, n: number) => number>(`sumsq_${g.dtype === 'float32' ? 'f32' : 'f64'}`)(g._ptr, g.size);
+  for (const g of list) s += kernel<(x: number, n: number) => number>(`sumsq_${g.dtype === 'float32' ? 'f32' : 'f64'}`)(g._ptr, g.size);
   return Math.sqrt(s);
+}
+
+/** A sparse gradient with each row once (repeats summed), its rows ascending: what a lazy update steps by. */
+interface Rows {
+  readonly rows: Int32Array;
+  /** [rows.length, row size]; a new tensor unless the gradient had no repeats. */
+  readonly values: Tensor;
+}
+
+type ScatterKernel = (src: number, idx: number, out: number, outer: number, n: number, inner: number, m: number) => void;
+
+function coalesce(op: string, g: SparseGradient): Rows {
+  const slot = new Map<number, number>();
+  for (const r of g.indices) if (!slot.has(r)) slot.set(r, slot.size);
+  if (slot.size === g.indices.length) return { rows: g.indices, values: g.values };
+  const rows = Int32Array.from(slot.keys()).sort();
+  rows.forEach((r, k) => slot.set(r, k));
+  const at = Int32Array.from(g.indices, (r) => slot.get(r)!);
+  const values = empty([rows.length, g.rowSize], g.dtype, `${op}.step`);
+  const bytes = at.length * 4;
+  let ptr = 0;
+  try {
+    fillWith(values, 0);
+    ptr = allocBytes(bytes, `${op}.step`);
+    heapI32().set(at, ptr >>> 2);
+    kernelFor<ScatterKernel>('scatter_add', g.dtype)(g.values._ptr, ptr, values._ptr, 1, rows.length, g.rowSize, at.length);
+  } catch (error) {
+    values.dispose();
+    throw error;
+  } finally {
+    if (ptr !== 0) freeBytes(ptr, bytes);
+  }
+  return { rows, values };
 }
 
 abstract class Base implements Optimizer {
   steps = 0;
   private rate = 0;
   lastGradNorm = NaN;
-  protected readonly state = new Map<Tensor, Tensor[]>();
+  protected readonly slots = new Map<Tensor, Tensor[]>();
   private disposed = false;
 
   constructor(protected readonly name: string, protected readonly clipNorm: number | undefined, lr: number) {
@@ -152,40 +222,95 @@ abstract class Base implements Optimizer {
   }
 
   protected abstract stateCount(): number;
-  protected abstract update(p: Tensor, g: Tensor, state: Tensor[], scale: number): void;
+  /** The update of `n` elements from `p`, `g` and the state buffers (pointers, moved to a row for a sparse gradient). */
+  protected abstract update(dtype: Tensor['dtype'], p: number, g: number, state: number[], n: number, scale: number): void;
 
   step(gradients: Gradients, params: unknown): void {
     if (this.disposed) throw new ArgumentError(`${this.name}.step: the optimizer was disposed`);
     const list = distinct(this.name, pairs(this.name, gradients, params));
     for (const [p, g] of list) check(this.name, p, g);
-    // Everything that can fail (gradients, new state) happens before the
-    // first Param is written: a failed step leaves the model as it was.
+    // Everything that can fail (gradients, new state, summing repeated rows)
+    // happens before the first Param is written: a failed step leaves the
+    // model as it was.
     const fresh: [Tensor, Tensor[]][] = [];
+    const made: Tensor[] = [];
     try {
+      const steps: [Tensor, Tensor | Rows][] = list.map(([p, g]) => {
+        if (g instanceof Tensor) return [p, g];
+        const rows = coalesce(this.name, g);
+        if (rows.values !== g.values) made.push(rows.values);
+        return [p, rows];
+      });
       for (const [p] of list) {
-        if (this.state.has(p)) continue;
+        if (this.slots.has(p)) continue;
         const s: Tensor[] = [];
         fresh.push([p, s]);
         for (let i = 0; i < this.stateCount(); i++) s.push(keep(zeros(p.shape.slice(), { dtype: p.dtype })));
       }
+      for (const [p, s] of fresh) this.slots.set(p, s);
+      fresh.length = 0;
+      this.lastGradNorm = globalNorm(steps.map(([, g]) => (g instanceof Tensor ? g : g.values)));
+      const scale = this.clipNorm !== undefined && this.lastGradNorm > this.clipNorm ? this.clipNorm / this.lastGradNorm : 1;
+      this.steps++;
+      for (const [p, g] of steps) {
+        const state = this.slots.get(p)!;
+        if (g instanceof Tensor) this.update(p.dtype, p._ptr, g._ptr, state.map((t) => t._ptr), p.size, scale);
+        else {
+          // Only the rows present: lazily, as PyTorch's SparseAdam (see the top of this file).
+          const n = g.values.size / Math.max(g.rows.length, 1);
+          const rowBytes = n * bytesPerElement(p.dtype);
+          for (let k = 0; k < g.rows.length; k++) {
+            const at = g.rows[k] * rowBytes;
+            this.update(p.dtype, p._ptr + at, g.values._ptr + k * rowBytes, state.map((t) => t._ptr + at), n, scale);
+          }
+        }
+        p._storage.markWritten();
+      }
     } catch (error) {
       for (const [, s] of fresh) for (const t of s) t.dispose();
       throw error;
-    }
-    for (const [p, s] of fresh) this.state.set(p, s);
-    this.lastGradNorm = globalNorm(list);
-    const scale = this.clipNorm !== undefined && this.lastGradNorm > this.clipNorm ? this.clipNorm / this.lastGradNorm : 1;
-    this.steps++;
-    for (const [p, g] of list) {
-      this.update(p, g, this.state.get(p)!, scale);
-      p._storage.markWritten();
+    } finally {
+      for (const t of made) t.dispose();
     }
   }
 
   dispose(): void {
-    for (const s of this.state.values()) for (const t of s) t.dispose();
-    this.state.clear();
+    for (const s of this.slots.values()) for (const t of s) t.dispose();
+    this.slots.clear();
     this.disposed = true;
+  }
+
+  state(): OptimizerState {
+    return { kind: this.name, steps: this.steps, lr: this.lr, slots: this.slots };
+  }
+
+  loadState(data: OptimizerStateData): void {
+    const op = `${this.name}.loadState`;
+    if (this.disposed) throw new ArgumentError(`${op}: the optimizer was disposed`);
+    if (data.kind !== this.name) throw new ArgumentError(`${op}: the state is ${describe(data.kind)} state, this optimizer is ${this.name}`);
+    if (!Number.isInteger(data.steps) || data.steps < 0) throw new ArgumentError(`${op}: steps must be a non-negative integer, got ${describe(data.steps)}`);
+    for (const [p, arrays] of data.slots) {
+      checkLive(p, op);
+      if (arrays.length !== this.stateCount()) {
+        throw new ArgumentError(`${op}: a Param of shape ${shapeString(p.shape)} has ${arrays.length} state slot(s) in the state and ${this.stateCount()} in this optimizer (check its options, e.g. momentum)`);
+      }
+      for (const a of arrays) {
+        const ok = p.dtype === 'float32' ? a instanceof Float32Array : a instanceof Float64Array;
+        if (!ok || a.length !== p.size) throw new ArgumentError(`${op}: a ${p.dtype} Param of shape ${shapeString(p.shape)} got state ${describe(a)}`);
+      }
+    }
+    const fresh = new Map<Tensor, Tensor[]>();
+    try {
+      for (const [p, arrays] of data.slots) fresh.set(p, arrays.map((a) => keep(tensor(a, { shape: p.shape.slice(), dtype: p.dtype }))));
+    } catch (error) {
+      for (const s of fresh.values()) for (const t of s) t.dispose();
+      throw error;
+    }
+    for (const s of this.slots.values()) for (const t of s) t.dispose();
+    this.slots.clear();
+    for (const [p, s] of fresh) this.slots.set(p, s);
+    this.steps = data.steps;
+    this.lr = data.lr;
   }
 }
 
@@ -196,10 +321,9 @@ class SGD extends Base {
   protected stateCount(): number {
     return this.o.momentum !== 0 ? 1 : 0;
   }
-  protected update(p: Tensor, g: Tensor, state: Tensor[], scale: number): void {
-    const buf = state.length > 0 ? state[0]._ptr : 0;
-    kernel<(...a: number[]) => void>(`sgd_${p.dtype === 'float32' ? 'f32' : 'f64'}`)(
-      p._ptr, g._ptr, buf, p.size, this.lr, this.o.momentum, this.o.nesterov ? 1 : 0, this.o.weightDecay, scale,
+  protected update(dtype: Tensor['dtype'], p: number, g: number, state: number[], n: number, scale: number): void {
+    kernelFor<(...a: number[]) => void>('sgd', dtype)(
+      p, g, state.length > 0 ? state[0] : 0, n, this.lr, this.o.momentum, this.o.nesterov ? 1 : 0, this.o.weightDecay, scale,
     );
   }
 }
@@ -211,11 +335,11 @@ class Adam extends Base {
   protected stateCount(): number {
     return 2;
   }
-  protected update(p: Tensor, g: Tensor, [m, v]: Tensor[], scale: number): void {
+  protected update(dtype: Tensor['dtype'], p: number, g: number, [m, v]: number[], n: number, scale: number): void {
     const [b1, b2] = this.o.betas;
     const t = this.steps;
-    kernel<(...a: number[]) => void>(`adam_${p.dtype === 'float32' ? 'f32' : 'f64'}`)(
-      p._ptr, g._ptr, m._ptr, v._ptr, p.size, this.lr, b1, b2, this.o.eps, this.o.weightDecay,
+    kernelFor<(...a: number[]) => void>('adam', dtype)(
+      p, g, m, v, n, this.lr, b1, b2, this.o.eps, this.o.weightDecay,
       this.o.decoupledWeightDecay ? 1 : 0, 1 - b1 ** t, 1 - b2 ** t, scale,
     );
   }
@@ -228,9 +352,9 @@ class RMSprop extends Base {
   protected stateCount(): number {
     return this.o.momentum !== 0 ? 2 : 1;
   }
-  protected update(p: Tensor, g: Tensor, state: Tensor[], scale: number): void {
-    kernel<(...a: number[]) => void>(`rmsprop_${p.dtype === 'float32' ? 'f32' : 'f64'}`)(
-      p._ptr, g._ptr, state[0]._ptr, state.length > 1 ? state[1]._ptr : 0, p.size,
+  protected update(dtype: Tensor['dtype'], p: number, g: number, state: number[], n: number, scale: number): void {
+    kernelFor<(...a: number[]) => void>('rmsprop', dtype)(
+      p, g, state[0], state.length > 1 ? state[1] : 0, n,
       this.lr, this.o.alpha, this.o.eps, this.o.weightDecay, this.o.momentum, scale,
     );
   }
@@ -313,14 +437,25 @@ export function rmsprop(options: RMSpropOptions = {}): Optimizer {
  * ag.gradNorm([ag.tensor([3]), ag.tensor([4])]); // 5
  */
 export function gradNorm(gradients: unknown): number {
-  const list: [Tensor, Tensor][] = [];
+  const list: Tensor[] = [];
+  const made: Tensor[] = [];
   const walk = (g: unknown): void => {
     if (g instanceof Tensor) {
       checkLive(g, 'gradNorm');
-      list.push([g, g]);
+      if (!isFloat(g.dtype)) throw new DTypeError(`gradNorm: gradients are float32 or float64 tensors, got one of dtype ${g.dtype} and shape ${shapeString(g.shape)}`);
+      list.push(g);
+    } else if (g instanceof SparseGradient) {
+      checkLive(g.values, 'gradNorm');
+      const rows = coalesce('gradNorm', g);
+      if (rows.values !== g.values) made.push(rows.values);
+      list.push(rows.values);
     } else if (Array.isArray(g)) g.forEach(walk);
     else if (g !== null && typeof g === 'object') Object.values(g).forEach(walk);
   };
-  walk(gradients);
-  return globalNorm(list);
+  try {
+    walk(gradients);
+    return globalNorm(list);
+  } finally {
+    for (const t of made) t.dispose();
+  }
 }

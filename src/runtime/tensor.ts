@@ -39,6 +39,12 @@ const registry =
 export class Tensor {
   /** @internal the buffer this handle views (shared by aliases) */ _storage: Storage;
   /** @internal byte offset of element 0 in wasm memory */ _ptr: number;
+  /**
+   * The size of each axis. Read-only, and shared: tensors of the same shape
+   * may hold the very same array, so writing into it (from JavaScript, past
+   * the `readonly` type) would change other tensors too. Copy it to edit:
+   * `[...x.shape]`.
+   */
   readonly shape: readonly number[];
   readonly dtype: DType;
   /** Number of elements. */

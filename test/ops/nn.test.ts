@@ -82,6 +82,23 @@ test('crossEntropy: integer labels equal the one-hot form, in value, gradient an
   });
 });
 
+test('losses take bool and int32 targets (a comparison\'s result, a one-hot matrix) as constants of the scores\' dtype', () => {
+  ag.tidy(() => {
+    const z = ag.tensor([[0.5, -1, 2], [1, 0, -2]]);
+    const hot = ag.tensor([[0, 0, 1], [1, 0, 0]]);
+    const hotBool = ag.greater(hot, 0.5);
+    assert.is(hotBool.dtype, 'bool');
+    assert.ok(Math.abs(ag.crossEntropy(z, hotBool).item() - ag.crossEntropy(z, hot).item()) < 1e-6);
+    assert.ok(Math.abs(ag.crossEntropy(z, ag.cast(hot, 'int32')).item() - ag.crossEntropy(z, hot).item()) < 1e-6);
+    const logits = ag.tensor([0.3, -2, 4]);
+    const t = ag.tensor([1, 0, 1]);
+    assert.ok(Math.abs(ag.binaryCrossEntropy(logits, ag.greater(t, 0.5)).item() - ag.binaryCrossEntropy(logits, t).item()) < 1e-6);
+    const w = ag.Param([0.3, -2, 4]);
+    const tape = ag.diff(() => ag.binaryCrossEntropy(w, ag.greater(t, 0.5)));
+    assert.ok(ag.grad(tape, w) !== null);
+  });
+});
+
 test('crossEntropy and nll with probability labels: gradcheck to second order in both arguments', () => {
   ag.seed(5);
   const z = ag.randn([3, 4], f64);

@@ -74,6 +74,32 @@ is<ag.Tensor>()(ag.sum(m, axes));
 is<ag.Tensor>()(m.mean(axes));
 is<ag.Tensor>()(ag.flip(m, axes));
 
+// dtypes: data() by dtype; int32 and bool tensors from the creation functions.
+is<Float32Array | Float64Array | Int32Array | Uint8Array>()(x.data());
+is<ag.TensorArray>()(x.data());
+is<ag.Tensor>()(ag.tensor([true, false]));
+is<ag.Tensor>()(ag.zeros([2], { dtype: 'int32' }));
+is<ag.Tensor>()(ag.full([2], true));
+is<'float32' | 'float64' | 'int32' | 'bool'>()(x.dtype);
+
+// Indexing: specs of every kind, as a function and as a method.
+is<ag.Tensor>()(ag.index(m, 0, ':', null, '...', [1, 0], [true, false], { start: 1, step: 2 }, ag.tensor([0], { dtype: 'int32' })));
+is<ag.Tensor>()(m.index('1:', [[0], [1]]));
+is<ag.Tensor>()(ag.indexPut(m, [0, '1:'], 5, { accumulate: true }));
+is<ag.Tensor>()(m.scatter(1, [[0]], 2, { reduce: 'add' }));
+is<ag.Tensor>()(m.takeAlongAxis([[0]], 1));
+is<ag.Tensor[]>()(ag.nonzero(m));
+is<ag.Tensor>()(ag.assign_(m, [0], 1));
+
+// Sparse gradients: grad(tape, x, { sparse: true }) may be a SparseGradient.
+const sparse = ag.grad(tape, x, { sparse: true });
+is<ag.Tensor | ag.SparseGradient | null>()(sparse);
+if (sparse instanceof ag.SparseGradient) {
+  is<Int32Array>()(sparse.indices);
+  is<ag.Tensor>()(sparse.values);
+  is<ag.Tensor>()(sparse.toDense());
+}
+
 // `using` frees a tensor or a tape at the end of the block (Symbol.dispose).
 {
   using scratch = ag.zeros([2]);
@@ -81,6 +107,39 @@ is<ag.Tensor>()(ag.flip(m, axes));
   is<ag.Tensor>()(scratch);
   is<ag.Tape>()(recorded);
 }
+
+// Transforms: results keep the structure of the function's result and arguments.
+const sq = (t: ag.Tensor) => ag.mul(t, t);
+const [jy, jdy] = ag.jvp(sq, [x], [x]);
+is<ag.Tensor>()(jy);
+is<ag.Tensor>()(jdy);
+const [vy, pullback] = ag.vjp(sq, x);
+is<ag.Tensor>()(vy);
+is<ag.Tensor>()(pullback(x));
+is<ag.Tensor>()(pullback(1));
+const [, pb2] = ag.vjp(two, x, 2);
+is<[ag.Tensor, number]>()(pb2(x));
+is<ag.Tensor>()(ag.jacobian(sq)(x));
+is<ag.Tensor>()(ag.jacfwd(sq)(x));
+is<ag.Tensor>()(ag.jacrev(sq)(x));
+is<number>()(ag.hessian(cube)(2));
+is<ag.Tensor>()(ag.hessian(f)(x));
+is<ag.Tensor>()(ag.hvp(f)(x, x));
+is<{ w: ag.Tensor; b: ag.Tensor; layers: ag.Tensor[] }>()(ag.jacobian(model)({ w: x, b: 1, layers: [x] }));
+is<{ w: ag.Tensor; b: number; layers: ag.Tensor[] }>()(ag.hvp(model)({ w: x, b: 1, layers: [x] }, { w: x, b: 1, layers: [x] }));
+// a generic function (grad(f)) passed inline keeps its type (up to Tensor | number)
+is<ag.Tensor | number>()(ag.jvp(ag.grad(f), [x], [x])[1]);
+
+// Factorizations with several results are tuples.
+is<[ag.Tensor, ag.Tensor]>()(ag.eigh(x));
+is<[ag.Tensor, ag.Tensor, ag.Tensor]>()(ag.svd(x));
+is<[ag.Tensor, ag.Tensor]>()(x.qr());
+is<[ag.Tensor, ag.Tensor]>()(ag.slogdet(x));
+is<ag.Tensor>()(x.cholesky());
+is<ag.Tensor>()(ag.solveTriangular(x, x, { lower: false }));
+// several results from a user primitive: an array or an object
+const halves = ag.multiPrimitive('halves', (t: ag.Tensor) => ({ a: t, b: t }), (dys) => dys.a);
+is<{ a: ag.Tensor; b: ag.Tensor }>()(halves(x));
 
 // Errors carry their classes.
 is<typeof ag.ShapeError.prototype>()(new ag.ShapeError('x'));
@@ -110,6 +169,14 @@ const wrong: { w: ag.Tensor; b: ag.Tensor; layers: ag.Tensor[] } = ag.grad(model
 ag.grad(tape, x).toArray();
 // @ts-expect-error shapes are numbers
 ag.zeros(['2']);
+// @ts-expect-error jvp takes one tangent per primal
+ag.jvp(sq, [x], []);
+// @ts-expect-error a tangent of a Tensor argument is a Tensor or a number
+ag.jvp(sq, [x], ['v']);
+// @ts-expect-error eigh gives two results, not three
+const [, , noThird] = ag.eigh(x);
+// @ts-expect-error solveTriangular's options are named
+ag.solveTriangular(x, x, { upper: true });
 // @ts-expect-error a primitive's rules get the forward function's argument types (a typo is caught)
 ag.primitive('halfSqrt', (a: ag.Tensor) => ag.sqrt(a), (dy, _y, a) => ag.div(dy, ag.mul(2, a.sqrtt())));
 // @ts-expect-error a rule returns a Tensor or null, not a number
@@ -118,5 +185,11 @@ ag.primitive('three', (a: ag.Tensor) => ag.sqrt(a), () => 3);
 ag.tidy(async () => ag.sum(x));
 // @ts-expect-error the is<> helper itself rejects a wrong type
 is<number>()(x);
+// @ts-expect-error an unknown dtype
+ag.zeros([2], { dtype: 'int64' });
+// @ts-expect-error a sparse gradient is not a Tensor: make it dense first
+ag.axpy(-0.1, ag.grad(tape, x, { sparse: true })!, x);
+// @ts-expect-error reduce is 'set' or 'add'
+ag.scatter(m, 0, [[0]], 1, { reduce: 'mul' });
 
-export { s, wrong, named };
+export { s, wrong, named, noThird };

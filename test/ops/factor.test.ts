@@ -1,0 +1,4 @@
+import { opSuite } from './harness';
+import { cases } from './factor.table';
+
+opSuite('factor', cases);

@@ -1,0 +1,4 @@
+import { opSuite } from './harness';
+import { cases } from './random.table';
+
+opSuite('random', cases);

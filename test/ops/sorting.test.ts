@@ -1,0 +1,4 @@
+import { opSuite } from './harness';
+import { cases } from './sorting.table';
+
+opSuite('sorting', cases);

@@ -1,0 +1,4 @@
+import { opSuite } from './harness';
+import { cases } from './transforms.table';
+
+opSuite('transforms', cases);
