@@ -8,6 +8,7 @@
 
 import { axpyRun, lanes } from "./simd";
 import { offA, offB, rowLength, rowStride, step, walkRows } from "./strided";
+import { powScalarRow } from "./pow";
 
 const ADD = 0;
 const SUB = 1;
@@ -101,6 +102,8 @@ const SIGMOID_GRAD = 12;
 // stride. SIMD covers the first three where wasm has the instruction; the
 // scalar loop takes the tail, other strides and the other ops.
 @inline function row<T>(op: i32, a: usize, strideA: i32, b: usize, strideB: i32, out: usize, n: i32): void {
+  // x ** (a scalar integer or half-integer): ./pow.ts
+  if (op == POW && strideB == 0 && powScalarRow<T>(a, strideA, load<T>(b), out, n)) return;
   const shift = alignof<T>();
   let i = 0;
   if (hasVector(op)) {

@@ -16,6 +16,7 @@ export * from "./nn";
 export * from "./optim";
 export * from "./adjugate";
 export * from "./factor";
+export * from "./threads";
 export * from "./elementary";
 export * from "./specialx";
 export * from "./bessel";

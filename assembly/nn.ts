@@ -5,6 +5,7 @@
 // as [outer, n, inner]; images are NCHW, so one (n, c) plane is [h, w].
 
 import { addRun, copyRun, fillRun } from "./simd";
+import { matmul } from "./gemm";
 
 // ---------------------------------------------------------------------------
 // Scalar helpers: float32 data is computed with Mathf, float64 with Math.
@@ -190,18 +191,147 @@ export function nn_one_hot_f64(labels: usize, out: usize, rows: i32, c: i32, val
   }
 }
 
+// (one function per dtype, shared by the kernels below and the convolutions)
+function im2colRun<T>(
+  x: usize, cols: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32,
+  sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32, back: bool,
+): void {
+  im2colBody<T>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, back);
+}
+
 export function im2col_f32(x: usize, cols: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
-  im2colBody<f32>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, false);
+  im2colRun<f32>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, false);
 }
 export function im2col_f64(x: usize, cols: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
-  im2colBody<f64>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, false);
+  im2colRun<f64>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, false);
 }
 export function col2im_f32(cols: usize, x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
-  im2colBody<f32>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, true);
+  im2colRun<f32>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, true);
 }
 export function col2im_f64(cols: usize, x: usize, c: i32, h: i32, w: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32): void {
-  im2colBody<f64>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, true);
+  im2colRun<f64>(x, cols, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo, true);
 }
+
+// ---------------------------------------------------------------------------
+// Convolutions, whole: for images lo .. hi of a batch, im2col of each image
+// (and group) into a column block, then the product with the filters through
+// matmul.ts, all in one call, so that the worker pool can hand each thread a
+// range of images (src/ops/conv.ts). The geometry is an int32 block:
+
+const G_N = 0, G_CIN = 1, G_H = 2, G_W = 3, G_COUT = 4, G_CG = 5, G_COUTG = 6, G_KH = 7, G_KW = 8;
+const G_SH = 9, G_SW = 10, G_PH = 11, G_PW = 12, G_DH = 13, G_DW = 14, G_HO = 15, G_WO = 16, G_GROUPS = 17;
+
+@inline function geo(g: usize, i: i32): i32 {
+  return load<i32>(g + (<usize>i << 2));
+}
+
+// 1x1 kernel, stride 1, no padding: the image is its own column matrix.
+@inline function isDirect(g: usize): bool {
+  return geo(g, G_KH) == 1 && geo(g, G_KW) == 1 && geo(g, G_SH) == 1 && geo(g, G_SW) == 1 && geo(g, G_PH) == 0 && geo(g, G_PW) == 0;
+}
+
+@inline function im2colAt<T>(g: usize, x: usize, cols: usize, back: bool): void {
+  im2colRun<T>(
+    x, cols, geo(g, G_CG), geo(g, G_H), geo(g, G_W), geo(g, G_KH), geo(g, G_KW),
+    geo(g, G_SH), geo(g, G_SW), geo(g, G_PH), geo(g, G_PW), geo(g, G_DH), geo(g, G_DW), geo(g, G_HO), geo(g, G_WO), back,
+  );
+}
+
+// y[b] for images lo .. hi: per group, W_g [coutg, k] @ cols(x[b, group]) [k, p].
+// `cols` holds one column block (k * p) per chunk of `grain` images: the
+// block of chunk lo / grain.
+@inline function convForwardBody<T>(g: usize, x: usize, w: usize, y: usize, cols: usize, grain: i32, lo: i32, hi: i32): void {
+  const shift = alignof<T>();
+  const cin = geo(g, G_CIN), cout = geo(g, G_COUT), cg = geo(g, G_CG), coutg = geo(g, G_COUTG);
+  const plane = <usize>geo(g, G_H) * <usize>geo(g, G_W);
+  const k = cg * geo(g, G_KH) * geo(g, G_KW);
+  const p = geo(g, G_HO) * geo(g, G_WO);
+  const direct = isDirect(g);
+  const block = cols + ((<usize>(lo / grain) * <usize>k * <usize>p) << shift);
+  for (let b = lo; b < hi; b++) {
+    for (let gr = 0; gr < geo(g, G_GROUPS); gr++) {
+      const xg = x + ((<usize>(b * cin + gr * cg) * plane) << shift);
+      if (!direct) im2colAt<T>(g, xg, block, false);
+      const wg = w + ((<usize>(gr * coutg) * <usize>k) << shift);
+      const yg = y + ((<usize>(b * cout + gr * coutg) * <usize>p) << shift);
+      matmul<T>(wg, direct ? xg : block, yg, coutg, p, k, false, false);
+    }
+  }
+}
+
+// dx[b] for images lo .. hi (zeroed first): per group, cols = W_g^T @ dy[b, group],
+// then col2im adds the columns back into the image.
+@inline function convInputGradBody<T>(g: usize, dy: usize, w: usize, dx: usize, cols: usize, grain: i32, lo: i32, hi: i32): void {
+  const shift = alignof<T>();
+  const cin = geo(g, G_CIN), cout = geo(g, G_COUT), cg = geo(g, G_CG), coutg = geo(g, G_COUTG);
+  const plane = <usize>geo(g, G_H) * <usize>geo(g, G_W);
+  const k = cg * geo(g, G_KH) * geo(g, G_KW);
+  const p = geo(g, G_HO) * geo(g, G_WO);
+  const direct = isDirect(g);
+  const block = cols + ((<usize>(lo / grain) * <usize>k * <usize>p) << shift);
+  memory.fill(dx + ((<usize>lo * <usize>cin * plane) << shift), 0, (<usize>(hi - lo) * <usize>cin * plane) << shift);
+  for (let b = lo; b < hi; b++) {
+    for (let gr = 0; gr < geo(g, G_GROUPS); gr++) {
+      const dxg = dx + ((<usize>(b * cin + gr * cg) * plane) << shift);
+      const wg = w + ((<usize>(gr * coutg) * <usize>k) << shift);
+      const dyg = dy + ((<usize>(b * cout + gr * coutg) * <usize>p) << shift);
+      matmul<T>(wg, dyg, direct ? dxg : block, k, p, coutg, true, false);
+      if (!direct) im2colAt<T>(g, dxg, block, true);
+    }
+  }
+}
+
+// The filters' gradient in parts: part q (q in lo .. hi) covers images
+// q * per .. (q + 1) * per and gets Σ over them of dy[b, group] @ cols(x[b, group])^T,
+// [cout, k] at partials + q * cout * k. The parts are fixed by the batch
+// alone and summed in order afterwards (conv2d_weight_grad_sum), so the
+// result is the same whichever thread computed which part. Scratch per
+// chunk of `grain` parts: a column block (k * p) and a product (coutg * k).
+@inline function convWeightGradBody<T>(g: usize, x: usize, dy: usize, partials: usize, per: i32, scratch: usize, grain: i32, lo: i32, hi: i32): void {
+  const shift = alignof<T>();
+  const n = geo(g, G_N), cin = geo(g, G_CIN), cout = geo(g, G_COUT), cg = geo(g, G_CG), coutg = geo(g, G_COUTG);
+  const plane = <usize>geo(g, G_H) * <usize>geo(g, G_W);
+  const k = cg * geo(g, G_KH) * geo(g, G_KW);
+  const p = geo(g, G_HO) * geo(g, G_WO);
+  const direct = isDirect(g);
+  const colsBytes: usize = direct ? 0 : (<usize>k * <usize>p) << shift;
+  const chunk = scratch + <usize>(lo / grain) * (colsBytes + ((<usize>coutg * <usize>k) << shift));
+  const cols = chunk;
+  const tmp = chunk + colsBytes;
+  const partBytes = (<usize>cout * <usize>k) << shift;
+  for (let q = lo; q < hi; q++) {
+    const part = partials + <usize>q * partBytes;
+    const b1 = min(n, (q + 1) * per);
+    for (let b = q * per; b < b1; b++) {
+      for (let gr = 0; gr < geo(g, G_GROUPS); gr++) {
+        const xg = x + ((<usize>(b * cin + gr * cg) * plane) << shift);
+        if (!direct) im2colAt<T>(g, xg, cols, false);
+        const dyg = dy + ((<usize>(b * cout + gr * coutg) * <usize>p) << shift);
+        const dwg = part + ((<usize>(gr * coutg) * <usize>k) << shift);
+        // The first image of the part writes its block; the others add theirs.
+        const first = b == q * per;
+        matmul<T>(dyg, direct ? xg : cols, first ? dwg : tmp, coutg, k, p, false, true);
+        if (!first) addRun<T>(dwg, tmp, coutg * k);
+      }
+    }
+  }
+}
+
+// dw = Σ over q < parts of partials[q] (in order), each `len` elements.
+@inline function sumPartsBody<T>(partials: usize, dw: usize, parts: i32, len: i32): void {
+  const bytes = <usize>len << alignof<T>();
+  copyRun<T>(dw, partials, len);
+  for (let q = 1; q < parts; q++) addRun<T>(dw, partials + <usize>q * bytes, len);
+}
+
+export function conv2d_forward_f32(g: usize, x: usize, w: usize, y: usize, cols: usize, grain: i32, lo: i32, hi: i32): void { convForwardBody<f32>(g, x, w, y, cols, grain, lo, hi); }
+export function conv2d_forward_f64(g: usize, x: usize, w: usize, y: usize, cols: usize, grain: i32, lo: i32, hi: i32): void { convForwardBody<f64>(g, x, w, y, cols, grain, lo, hi); }
+export function conv2d_input_grad_f32(g: usize, dy: usize, w: usize, dx: usize, cols: usize, grain: i32, lo: i32, hi: i32): void { convInputGradBody<f32>(g, dy, w, dx, cols, grain, lo, hi); }
+export function conv2d_input_grad_f64(g: usize, dy: usize, w: usize, dx: usize, cols: usize, grain: i32, lo: i32, hi: i32): void { convInputGradBody<f64>(g, dy, w, dx, cols, grain, lo, hi); }
+export function conv2d_weight_grad_f32(g: usize, x: usize, dy: usize, partials: usize, per: i32, scratch: usize, grain: i32, lo: i32, hi: i32): void { convWeightGradBody<f32>(g, x, dy, partials, per, scratch, grain, lo, hi); }
+export function conv2d_weight_grad_f64(g: usize, x: usize, dy: usize, partials: usize, per: i32, scratch: usize, grain: i32, lo: i32, hi: i32): void { convWeightGradBody<f64>(g, x, dy, partials, per, scratch, grain, lo, hi); }
+export function conv2d_weight_grad_sum_f32(partials: usize, dw: usize, parts: i32, len: i32): void { sumPartsBody<f32>(partials, dw, parts, len); }
+export function conv2d_weight_grad_sum_f64(partials: usize, dw: usize, parts: i32, len: i32): void { sumPartsBody<f64>(partials, dw, parts, len); }
 
 // ---------------------------------------------------------------------------
 // 2-d pooling over `planes` planes of [h, w] into [ho, wo].
@@ -241,10 +371,141 @@ export function col2im_f64(cols: usize, x: usize, c: i32, h: i32, w: i32, kh: i3
   return f64x2.replace_lane(f64x2.splat(load<f64>(p)), 1, load<f64>(p + step));
 }
 
+// The common 2x2 window with stride 2 (no padding, no dilation): a pass of
+// SIMD maxima over pairs of rows, and for the gradient a pass that writes
+// every input position at once, dy where the window's first maximum is and
+// 0 elsewhere (no zeroing, no scatter), with the rule of windowArgmax below:
+// the first tap equal to y in (0,0) (0,1) (1,0) (1,1) order, NaN matching NaN.
+@inline function isPool2x2<T>(kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32): bool {
+  // (float32 only: float64 pooling takes the general path, which keeps the module smaller)
+  return sizeof<T>() == 4 && kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && dh == 1 && dw == 1;
+}
+
+// max of the four taps of one window, the way the vector path takes it.
+@inline function max4<T>(r0: usize, r1: usize): T {
+  const es = <usize>sizeof<T>();
+  const a = v128.max<T>(v128.splat<T>(load<T>(r0)), v128.splat<T>(load<T>(r1)));
+  const b = v128.max<T>(v128.splat<T>(load<T>(r0 + es)), v128.splat<T>(load<T>(r1 + es)));
+  return v128.extract_lane<T>(v128.max<T>(a, b), 0);
+}
+
+@inline function maxPool2x2Body<T>(x: usize, out: usize, planes: i32, h: i32, w: i32, ho: i32, wo: i32): void {
+  const shift = alignof<T>();
+  const lanes = 16 / sizeof<T>();
+  for (let pl = 0; pl < planes; pl++) {
+    const plane = x + ((<usize>pl * <usize>h * <usize>w) << shift);
+    for (let oh = 0; oh < ho; oh++) {
+      const r0 = plane + ((<usize>(2 * oh) * <usize>w) << shift);
+      const r1 = r0 + (<usize>w << shift);
+      const o = out + ((<usize>(pl * ho + oh) * <usize>wo) << shift);
+      let ow = 0;
+      // `lanes` windows read 2 * lanes elements of each row
+      for (; (ow + lanes) * 2 <= w; ow += lanes) {
+        const at = <usize>(2 * ow) << shift;
+        const m0 = v128.max<T>(v128.load(r0 + at), v128.load(r1 + at));
+        const m1 = v128.max<T>(v128.load(r0 + at, 16), v128.load(r1 + at, 16));
+        let v: v128;
+        if (sizeof<T>() == 4) v = v128.max<f32>(v128.shuffle<f32>(m0, m1, 0, 2, 4, 6), v128.shuffle<f32>(m0, m1, 1, 3, 5, 7));
+        else v = v128.max<f64>(v128.shuffle<f64>(m0, m1, 0, 2), v128.shuffle<f64>(m0, m1, 1, 3));
+        v128.store(o + (<usize>ow << shift), v);
+      }
+      for (; ow < wo; ow++) {
+        const at = <usize>(2 * ow) << shift;
+        store<T>(o + (<usize>ow << shift), max4<T>(r0 + at, r1 + at));
+      }
+    }
+  }
+}
+
+// Lanes of `v` equal to the matching lane of `y`, or NaN where y is NaN.
+@inline function hits<T>(v: v128, y: v128): v128 {
+  return v128.or(v128.eq<T>(v, y), v128.and(v128.ne<T>(y, y), v128.ne<T>(v, v)));
+}
+
+// The gradient for one vector of row pairs: a (row 0) and b (row 1) hold
+// 16 / sizeof<T> / 2 windows of two taps each, y and d their maxima and dy
+// repeated per tap. Stores 0 + dy at each window's first hit, 0 elsewhere.
+@inline function scatter2x2<T>(xa: usize, xb: usize, da: usize, db: usize, y: v128, d: v128): void {
+  const a = v128.load(xa);
+  const b = v128.load(xb);
+  const ea = hits<T>(a, y);
+  const eb = hits<T>(b, y);
+  let firstA: v128, firstB: v128, anyA: v128;
+  if (sizeof<T>() == 4) {
+    const odd = i32x4(0, -1, 0, -1);
+    const leftA = v128.shuffle<i32>(ea, ea, 0, 0, 2, 2);
+    firstA = v128.andnot(ea, v128.and(leftA, odd));
+    anyA = v128.or(leftA, v128.shuffle<i32>(ea, ea, 1, 1, 3, 3));
+    firstB = v128.andnot(v128.andnot(eb, v128.and(v128.shuffle<i32>(eb, eb, 0, 0, 2, 2), odd)), anyA);
+  } else {
+    const odd = i64x2(0, -1);
+    const leftA = v128.shuffle<i64>(ea, ea, 0, 0);
+    firstA = v128.andnot(ea, v128.and(leftA, odd));
+    anyA = v128.or(leftA, v128.shuffle<i64>(ea, ea, 1, 1));
+    firstB = v128.andnot(v128.andnot(eb, v128.and(v128.shuffle<i64>(eb, eb, 0, 0), odd)), anyA);
+  }
+  const zero = v128.splat<T>(0);
+  v128.store(da, v128.add<T>(zero, v128.and(firstA, d)));
+  v128.store(db, v128.add<T>(zero, v128.and(firstB, d)));
+}
+
+@inline function maxPool2x2ScatterBody<T>(dy: usize, x: usize, y: usize, dx: usize, planes: i32, h: i32, w: i32, ho: i32, wo: i32): void {
+  const shift = alignof<T>();
+  const es = <usize>sizeof<T>();
+  const lanes = 16 / sizeof<T>();
+  for (let pl = 0; pl < planes; pl++) {
+    const base = (<usize>pl * <usize>h * <usize>w) << shift;
+    for (let oh = 0; oh < ho; oh++) {
+      const row = base + ((<usize>(2 * oh) * <usize>w) << shift);
+      const x0 = x + row, x1 = x0 + (<usize>w << shift);
+      const d0 = dx + row, d1 = d0 + (<usize>w << shift);
+      const q = (<usize>(pl * ho + oh) * <usize>wo) << shift;
+      let ow = 0;
+      for (; ow + lanes <= wo; ow += lanes) {
+        const yv = v128.load(y + q + (<usize>ow << shift));
+        const dv = v128.load(dy + q + (<usize>ow << shift));
+        const at = <usize>(2 * ow) << shift;
+        if (sizeof<T>() == 4) {
+          scatter2x2<f32>(x0 + at, x1 + at, d0 + at, d1 + at, v128.shuffle<f32>(yv, yv, 0, 0, 1, 1), v128.shuffle<f32>(dv, dv, 0, 0, 1, 1));
+          scatter2x2<f32>(x0 + at + 16, x1 + at + 16, d0 + at + 16, d1 + at + 16, v128.shuffle<f32>(yv, yv, 2, 2, 3, 3), v128.shuffle<f32>(dv, dv, 2, 2, 3, 3));
+        } else {
+          scatter2x2<f64>(x0 + at, x1 + at, d0 + at, d1 + at, v128.shuffle<f64>(yv, yv, 0, 0), v128.shuffle<f64>(dv, dv, 0, 0));
+          scatter2x2<f64>(x0 + at + 16, x1 + at + 16, d0 + at + 16, d1 + at + 16, v128.shuffle<f64>(yv, yv, 1, 1), v128.shuffle<f64>(dv, dv, 1, 1));
+        }
+      }
+      for (; ow < wo; ow++) {
+        const at = <usize>(2 * ow) << shift;
+        const yq = load<T>(y + q + (<usize>ow << shift));
+        const g: T = <T>0 + load<T>(dy + q + (<usize>ow << shift));
+        const nan = isNaNT<T>(yq);
+        const h00 = load<T>(x0 + at) == yq || (nan && isNaNT<T>(load<T>(x0 + at)));
+        const h01 = load<T>(x0 + at + es) == yq || (nan && isNaNT<T>(load<T>(x0 + at + es)));
+        const h10 = load<T>(x1 + at) == yq || (nan && isNaNT<T>(load<T>(x1 + at)));
+        const h11 = load<T>(x1 + at + es) == yq || (nan && isNaNT<T>(load<T>(x1 + at + es)));
+        store<T>(d0 + at, h00 ? g : <T>0);
+        store<T>(d0 + at + es, h01 && !h00 ? g : <T>0);
+        store<T>(d1 + at, h10 && !h00 && !h01 ? g : <T>0);
+        store<T>(d1 + at + es, h11 && !h00 && !h01 && !h10 ? g : <T>0);
+      }
+      // a last column no window covers
+      if (2 * wo < w) {
+        store<T>(d0 + ((<usize>(2 * wo)) << shift), <T>0);
+        store<T>(d1 + ((<usize>(2 * wo)) << shift), <T>0);
+      }
+    }
+    // a last row no window covers
+    if (2 * ho < h) fillRun<T>(dx + base + ((<usize>(2 * ho) * <usize>w) << shift), w, 0);
+  }
+}
+
 @inline function maxPoolBody<T>(
   x: usize, out: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32,
 ): void {
+  if (isPool2x2<T>(kh, kw, sh, sw, ph, pw, dh, dw)) {
+    maxPool2x2Body<T>(x, out, planes, h, w, ho, wo);
+    return;
+  }
   const shift = alignof<T>();
   const lanes = 16 / sizeof<T>();
   for (let pl = 0; pl < planes; pl++) {
@@ -364,6 +625,10 @@ export function maxpool2d_f64(x: usize, out: usize, planes: i32, h: i32, w: i32,
   src: usize, x: usize, y: usize, out: usize, planes: i32, h: i32, w: i32, kh: i32, kw: i32,
   sh: i32, sw: i32, ph: i32, pw: i32, dh: i32, dw: i32, ho: i32, wo: i32, scatter: bool,
 ): void {
+  if (scatter && isPool2x2<T>(kh, kw, sh, sw, ph, pw, dh, dw)) {
+    maxPool2x2ScatterBody<T>(src, x, y, out, planes, h, w, ho, wo);
+    return;
+  }
   const shift = alignof<T>();
   const lanes = 16 / sizeof<T>();
   if (scatter) memory.fill(out, 0, (<usize>planes * <usize>h * <usize>w) << shift);

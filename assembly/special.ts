@@ -1,4 +1,4 @@
-// Kernels for src/ops/special.ts: erf, erfc, erfinv, lgamma, digamma and
+// Kernels for src/ops/special.ts: erfinv, lgamma, digamma and
 // polygamma (trigamma is polygamma of order 1). Every function is computed in
 // float64, per element; the float32 kernels widen, compute and round, so their
 // error is the final rounding to float32 (half a float32 ulp) and the float64
@@ -373,15 +373,11 @@ function polygamma64(n: i32, x: f64, fact: f64, logFact: f64, q: usize, piPower:
 // ---------------------------------------------------------------------------
 // Exported kernels: (x, out, n) over contiguous arrays, computed in float64.
 
-const ERF = 0;
-const ERFC = 1;
 const ERFINV = 2;
 const LGAMMA = 3;
 const DIGAMMA = 4;
 
 @inline function special64(op: i32, v: f64): f64 {
-  if (op == ERF) return erf64(v);
-  if (op == ERFC) return erfc64(v);
   if (op == ERFINV) return erfinv64(v);
   if (op == LGAMMA) return lgamma64(v);
   return digamma64(v);
@@ -395,10 +391,7 @@ const DIGAMMA = 4;
   }
 }
 
-export function erf_f32(x: usize, out: usize, n: i32): void { specialMap<f32>(ERF, x, out, n); }
-export function erf_f64(x: usize, out: usize, n: i32): void { specialMap<f64>(ERF, x, out, n); }
-export function erfc_f32(x: usize, out: usize, n: i32): void { specialMap<f32>(ERFC, x, out, n); }
-export function erfc_f64(x: usize, out: usize, n: i32): void { specialMap<f64>(ERFC, x, out, n); }
+// (erf and erfc are in unary.ts, beside the vectorized exp their float32 kernels use)
 export function erfinv_f32(x: usize, out: usize, n: i32): void { specialMap<f32>(ERFINV, x, out, n); }
 export function erfinv_f64(x: usize, out: usize, n: i32): void { specialMap<f64>(ERFINV, x, out, n); }
 export function lgamma_f32(x: usize, out: usize, n: i32): void { specialMap<f32>(LGAMMA, x, out, n); }

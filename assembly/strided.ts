@@ -10,13 +10,21 @@
 // before it, odometer order, keeping each operand's element offset of the
 // row start. Up to three strided operands; the output is contiguous and
 // advances by a row at a time in the kernel. Kernels are not reentrant, so
-// the walk's state lives in static memory and globals.
+// the walk's state lives in globals and a multi-index block: static memory
+// on the main thread, a block of the worker's own in each worker
+// (assembly/threads.ts), since workers share the memory but not globals.
 
 // The front end collapses shapes before calling, so kernels rarely see more
 // than a few axes; this bounds the static multi-index.
 export const STRIDED_MAX_RANK: i32 = 32;
 
-const INDEX = memory.data(STRIDED_MAX_RANK * 4);
+export const STRIDED_INDEX_BYTES: i32 = STRIDED_MAX_RANK * 4;
+let INDEX: usize = memory.data(STRIDED_INDEX_BYTES);
+
+/** Gives this instance (a worker's) its own multi-index block. */
+export function setStridedIndex(block: usize): void {
+  INDEX = block;
+}
 
 /** Element offsets of the current row's start, per operand. */
 export let offA: i32 = 0;

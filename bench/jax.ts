@@ -7,7 +7,8 @@
 import { blockUntilReady, grad, jacfwd, jacrev, jit, jvp, lax, nn, numpy as np, tree, valueAndGrad, defaultDevice } from '@jax-js/jax';
 import { NotAvailable, checkOf, checkScalar, joinChecks } from './util';
 import type {
-  ChainData, ChainMode, CholeskyData, HvpData, JacobianMode, Lib, LossKind, MatmulData, MlpData, Prepared, SimulationData, UnaryName, VecData,
+  ChainData, ChainMode, CholeskyData, CnnData, HvpData, JacobianMode, Lib, LossKind, MatmulData, Mlp3Data, MlpData, Prepared, SimulationData,
+  TinyData, TinyMode, UnaryName, VecData,
 } from './workloads';
 
 type Arr = np.Array;
@@ -65,7 +66,7 @@ export function jaxjs(): Lib {
 
     unary(op: UnaryName, d: VecData): Prepared {
       const x = arr(d.x, [d.n]);
-      const f = op === 'exp' ? np.exp : np.tanh;
+      const f = { exp: np.exp, tanh: np.tanh, gelu: (a: Arr) => nn.gelu(a, { approximate: false }), erf: lax.erf }[op];
       return {
         run: async () => {
           const y = f(x.ref);
@@ -158,6 +159,100 @@ export function jaxjs(): Lib {
             (ffun as { dispose?: () => void }).dispose?.();
           }
         },
+      };
+    },
+
+    cnn(d: CnnData): Prepared {
+      const side = d.side;
+      const flat = d.c2 * (side / 4) ** 2;
+      const x = arr(d.x, [d.batch, 1, side, side]);
+      const onehot = arr(d.onehot, [d.batch, d.nout]);
+      const p: Record<string, Arr> = {
+        w1: arr(d.w1, [d.c1, 1, 3, 3]), b1: arr(d.b1, [d.c1]),
+        w2: arr(d.w2, [d.c2, d.c1, 3, 3]), b2: arr(d.b2, [d.c2]),
+        w3: arr(d.w3, [flat, d.nout]), b3: arr(d.b3, [d.nout]),
+      };
+      // max-pooling 2x2 as a reshape and a max over the two window axes
+      const block = (h: Arr, w: Arr, b: Arr, c: number, s: number): Arr =>
+        nn.relu(lax.conv(h, w, [1, 1], 'SAME').add(b.reshape([1, c, 1, 1]))).reshape([d.batch, c, s / 2, 2, s / 2, 2]).max([3, 5]);
+      const loss = (p: Record<string, Arr>, x: Arr, y: Arr): Arr => {
+        const h = block(block(x, p.w1, p.b1, d.c1, side), p.w2, p.b2, d.c2, side / 2);
+        const z = np.matmul(h.reshape([d.batch, flat]), p.w3).add(p.b3);
+        return nn.logSoftmax(z, -1).mul(y).sum().mul(-1 / d.batch);
+      };
+      const vg = valueAndGrad(loss);
+      const call = () => vg(tree.ref(p), x.ref, onehot.ref) as unknown as [Arr, Record<string, Arr>];
+      return {
+        run: async () => {
+          const out = call();
+          await blockUntilReady(out);
+          tree.dispose(out);
+        },
+        check: () => {
+          const [l, g] = call();
+          return joinChecks(checkScalar('loss', read(l)[0]), ...['w1', 'b1', 'w2', 'b2', 'w3', 'b3'].map((k) => checkOf(`∇${k.toUpperCase()}`, read(g[k]))));
+        },
+        dispose: () => tree.dispose([x, onehot, p]),
+        note: 'lax.conv; pooling as reshape + max',
+      };
+    },
+
+    mlp3(d: Mlp3Data): Prepared {
+      const x = arr(d.x, [d.batch, d.nin]);
+      const onehot = arr(d.onehot, [d.batch, d.nout]);
+      const p: Record<string, Arr> = {
+        w1: arr(d.w1, [d.nin, d.nh]), b1: arr(d.b1, [d.nh]), w2: arr(d.w2, [d.nh, d.nh2]), b2: arr(d.b2, [d.nh2]), w3: arr(d.w3, [d.nh2, d.nout]), b3: arr(d.b3, [d.nout]),
+      };
+      const loss = (p: Record<string, Arr>, x: Arr, y: Arr): Arr => {
+        const h1 = nn.relu(np.matmul(x, p.w1).add(p.b1));
+        const h2 = nn.relu(np.matmul(h1, p.w2).add(p.b2));
+        return nn.logSoftmax(np.matmul(h2, p.w3).add(p.b3), -1).mul(y).sum().mul(-1 / d.batch);
+      };
+      const vg = valueAndGrad(loss);
+      const call = () => vg(tree.ref(p), x.ref, onehot.ref) as unknown as [Arr, Record<string, Arr>];
+      return {
+        run: async () => {
+          const out = call();
+          await blockUntilReady(out);
+          tree.dispose(out);
+        },
+        check: () => {
+          const [l, g] = call();
+          return joinChecks(checkScalar('loss', read(l)[0]), ...['w1', 'b1', 'w2', 'b2', 'w3', 'b3'].map((k) => checkOf(`∇${k.toUpperCase()}`, read(g[k]))));
+        },
+        dispose: () => tree.dispose([x, onehot, p]),
+      };
+    },
+
+    tiny(d: TinyData, mode: TinyMode): Prepared {
+      const a = arr(d.a, [d.n]);
+      const b = arr(d.b, [d.n]);
+      const chain = (w: Arr, start: Arr): Arr => {
+        let x = start;
+        for (let i = 0; i < d.steps; i++) x = x.add(w.ref);
+        w.dispose();
+        return x;
+      };
+      const vg = valueAndGrad((w: Arr, start: Arr) => chain(w, start).sum());
+      return {
+        run:
+          mode === 'forward'
+            ? async () => {
+                const y = chain(b.ref, a.ref);
+                await y.blockUntilReady();
+                y.dispose();
+              }
+            : async () => {
+                const out = vg(b.ref, a.ref);
+                await blockUntilReady(out);
+                tree.dispose(out);
+              },
+        check: () => {
+          if (mode === 'forward') return checkOf('x', read(chain(b.ref, a.ref)));
+          const [v, g] = vg(b.ref, a.ref) as unknown as [Arr, Arr];
+          return joinChecks(checkScalar('sum(x)', read(v)[0]), checkOf('∇w', read(g)));
+        },
+        dispose: () => (a.dispose(), b.dispose()),
       };
     },
 

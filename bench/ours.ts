@@ -3,7 +3,8 @@
 import * as ag from '../src/index';
 import { NotAvailable, checkOf, checkScalar, joinChecks, type Check } from './util';
 import type {
-  ChainData, ChainMode, CholeskyData, HvpData, JacobianMode, Lib, LossKind, MatmulData, MlpData, Prepared, SimulationData, UnaryName, VecData,
+  ChainData, ChainMode, CholeskyData, CnnData, HvpData, JacobianMode, Lib, LossKind, MatmulData, Mlp3Data, MlpData, Prepared, SimulationData,
+  TinyData, TinyMode, UnaryName, VecData,
 } from './workloads';
 
 type Tensor = ag.Tensor;
@@ -76,6 +77,38 @@ export function mlpModel(d: MlpData, dtype: DType): MlpModel {
 
 const PARAM_NAMES = ['W1', 'b1', 'W2', 'b2'];
 
+export interface CnnModel {
+  params: Tensor[]; // w1, b1, w2, b2, w3, b3 (Params)
+  loss: () => Tensor;
+  dispose(): void;
+}
+
+export function cnnModel(d: CnnData, dtype: DType): CnnModel {
+  const x = t(d.x, [d.batch, 1, d.side, d.side], dtype);
+  const labels = Array.from(d.labels);
+  const flat = d.c2 * (d.side / 4) ** 2;
+  const w1 = param(d.w1, [d.c1, 1, 3, 3], dtype);
+  const b1 = param(d.b1, [d.c1], dtype);
+  const w2 = param(d.w2, [d.c2, d.c1, 3, 3], dtype);
+  const b2 = param(d.b2, [d.c2], dtype);
+  const w3 = param(d.w3, [flat, d.nout], dtype);
+  const b3 = param(d.b3, [d.nout], dtype);
+  const block = (h: Tensor, w: Tensor, b: Tensor) =>
+    ag.maxPool2d(ag.relu(ag.add(ag.conv2d(h, w, { padding: 1 }), ag.reshape(b, [1, b.shape[0], 1, 1]))), 2);
+  return {
+    params: [w1, b1, w2, b2, w3, b3],
+    loss: () => {
+      const h = block(block(x, w1, b1), w2, b2);
+      return ag.crossEntropy(ag.add(ag.matmul(ag.reshape(h, [d.batch, flat]), w3), b3), labels);
+    },
+    dispose() {
+      for (const p of [x, w1, b1, w2, b2, w3, b3]) p.dispose();
+    },
+  };
+}
+
+const CNN_NAMES = ['W1', 'b1', 'W2', 'b2', 'W3', 'b3'];
+
 export function ours(dtype: DType): Lib {
   return {
     name: dtype === 'float32' ? 'ours' : 'ours f64',
@@ -103,7 +136,7 @@ export function ours(dtype: DType): Lib {
 
     unary(op: UnaryName, d: VecData): Prepared {
       const x = t(d.x, [d.n], dtype);
-      const f = op === 'exp' ? ag.exp : ag.tanh;
+      const f = { exp: ag.exp, tanh: ag.tanh, gelu: ag.gelu, erf: ag.erf }[op];
       return {
         run: () => f(x).dispose(),
         check: () => ag.tidy(() => checkOf(`${op}(x)`, f(x).data())),
@@ -173,6 +206,88 @@ export function ours(dtype: DType): Lib {
             );
           }),
         dispose: () => (x0.dispose(), w.dispose(), b.dispose()),
+      };
+    },
+
+    cnn(d: CnnData): Prepared {
+      const m = cnnModel(d, dtype);
+      return {
+        run: () =>
+          ag.tidy(() => {
+            const tape = ag.diff(m.loss);
+            for (const p of m.params) ag.grad(tape, p);
+          }),
+        check: () =>
+          ag.tidy(() => {
+            const tape = ag.diff(m.loss);
+            const checks = [checkScalar('loss', tape.value)];
+            m.params.forEach((p, i) => checks.push(checkOf(`∇${CNN_NAMES[i]}`, ag.grad(tape, p)!.data())));
+            return joinChecks(...checks);
+          }),
+        dispose: () => m.dispose(),
+      };
+    },
+
+    mlp3(d: Mlp3Data): Prepared {
+      const x = t(d.x, [d.batch, d.nin], dtype);
+      const labels = Array.from(d.labels);
+      const params = [
+        param(d.w1, [d.nin, d.nh], dtype), param(d.b1, [d.nh], dtype),
+        param(d.w2, [d.nh, d.nh2], dtype), param(d.b2, [d.nh2], dtype),
+        param(d.w3, [d.nh2, d.nout], dtype), param(d.b3, [d.nout], dtype),
+      ];
+      const [w1, b1, w2, b2, w3, b3] = params;
+      const loss = () => {
+        const h1 = ag.relu(ag.add(ag.matmul(x, w1), b1));
+        const h2 = ag.relu(ag.add(ag.matmul(h1, w2), b2));
+        return ag.crossEntropy(ag.add(ag.matmul(h2, w3), b3), labels);
+      };
+      return {
+        run: () =>
+          ag.tidy(() => {
+            const tape = ag.diff(loss);
+            for (const p of params) ag.grad(tape, p);
+          }),
+        check: () =>
+          ag.tidy(() => {
+            const tape = ag.diff(loss);
+            const checks = [checkScalar('loss', tape.value)];
+            params.forEach((p, i) => checks.push(checkOf(`∇${CNN_NAMES[i]}`, ag.grad(tape, p)!.data())));
+            return joinChecks(...checks);
+          }),
+        dispose: () => {
+          x.dispose();
+          for (const p of params) p.dispose();
+        },
+      };
+    },
+
+    tiny(d: TinyData, mode: TinyMode): Prepared {
+      const a = t(d.a, [d.n], dtype);
+      const b = t(d.b, [d.n], dtype);
+      const w = param(d.b, [d.n], dtype);
+      const chain = (step: Tensor) => {
+        let x = a;
+        for (let i = 0; i < d.steps; i++) x = ag.add(x, step);
+        return x;
+      };
+      const run =
+        mode === 'forward'
+          ? () => ag.tidy(() => void chain(b))
+          : () =>
+              ag.tidy(() => {
+                const tape = ag.diff(() => ag.sum(chain(w)));
+                ag.grad(tape, w);
+              });
+      return {
+        run,
+        check: () =>
+          ag.tidy(() => {
+            if (mode === 'forward') return checkOf('x', chain(b).data());
+            const tape = ag.diff(() => ag.sum(chain(w)));
+            return joinChecks(checkScalar('sum(x)', tape.value), checkOf('∇w', ag.grad(tape, w)!.data()));
+          }),
+        dispose: () => (a.dispose(), b.dispose(), w.dispose()),
       };
     },
 

@@ -2,14 +2,15 @@
 // the V8 sampling profiler (node:inspector, the same data as --cpu-prof) and
 // prints the functions with the most self time, wasm kernels included.
 //
-//   node --import tsx bench/profile.ts <mlp|mlp-composed|chain|hvp|matmul|tanh|exp|add> [seconds] [--f64] [--save file.cpuprofile]
+//   node --import tsx bench/profile.ts <mlp|mlp-composed|cnn|chain|hvp|matmul|tanh|exp|add> [seconds] [--f64] [--threads n] [--save file.cpuprofile]
 
 import { Session } from 'node:inspector';
 import { writeFileSync } from 'node:fs';
-import { kernels } from '../src/wasm/index';
+import { exportNames, kernels } from '../src/wasm/index';
+import { setThreads } from '../src/wasm/pool';
 import { ours } from './ours';
 import { Rng } from './util';
-import { FULL, chainData, hvpData, matmulData, mlpData, vecData, type Prepared } from './workloads';
+import { FULL, chainData, cnnData, hvpData, matmulData, mlpData, vecData, type Prepared } from './workloads';
 
 interface ProfileNode {
   id: number;
@@ -30,6 +31,9 @@ const what = argv[0] ?? 'mlp';
 const seconds = Number(argv[1]) > 0 ? Number(argv[1]) : 3;
 const f64 = argv.includes('--f64');
 const saveAt = argv.indexOf('--save');
+const threadsAt = argv.indexOf('--threads');
+// one thread unless asked: a profile of the main thread alone is what it says
+setThreads(threadsAt >= 0 ? Number(argv[threadsAt + 1]) : 1);
 const lib = ours(f64 ? 'float64' : 'float32');
 const rng = new Rng(20240605);
 
@@ -43,6 +47,8 @@ function make(): Prepared {
       return lib.chain(chainData(rng, FULL.chain), 'grad') as Prepared;
     case 'hvp':
       return lib.hvp(hvpData(rng, FULL.hvp)) as Prepared;
+    case 'cnn':
+      return lib.cnn!(cnnData(rng, FULL.cnn)) as Prepared;
     case 'matmul':
       return lib.matmul(matmulData(rng, 256), false) as Prepared;
     case 'matmul-tA':
@@ -89,7 +95,8 @@ if (saveAt >= 0 && argv[saveAt + 1]) writeFileSync(argv[saveAt + 1], JSON.string
  */
 function kernelNames(): Map<number, string> {
   const names = new Map<number, string>();
-  for (const [name, value] of Object.entries(kernels() as unknown as Record<string, unknown>)) {
+  for (const name of exportNames()) {
+    const value = (Object.getPrototypeOf(kernels()) as Record<string, unknown>)[name];
     if (typeof value !== 'function') continue;
     const index = Number((value as { name: string }).name);
     if (Number.isInteger(index) && !names.has(index)) names.set(index, name);

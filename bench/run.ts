@@ -16,6 +16,7 @@ import { cpus, platform, arch, totalmem, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ag from '../src/index';
+import { threadsReady } from '../src/wasm/pool';
 import { ours, memoryLoop, type MemoryReport } from './ours';
 import { hvpLoop, mnistStepLoop, readmeLoop, runFlat } from '../test/fixtures/loops';
 import { tfjs, tfEnv, type TfEnv } from './tfjs';
@@ -29,7 +30,15 @@ import {
   FULL, QUICK, chainData, hvpData, matmulData, mlpData, vecData,
   type Lib, type Prepared, type Sizes,
 } from './workloads';
-import { choleskyData, simulationData } from './workloads';
+import { choleskyData, cnnData, mlp3Data, simulationData, tinyData } from './workloads';
+
+// Ours runs on one thread in every row but those that say "N threads" (N: the
+// threads ag uses by default here, one per core), which run ours on N threads
+// and on one, alternately in each repetition: their ratio is the figure that
+// holds on a shared machine. The peers run on one thread throughout (TF.js
+// has no threads on Node, jax-js none without a global Worker).
+const THREADS = ag.threads();
+ag.setThreads(1);
 
 // ---- options ----
 
@@ -97,6 +106,8 @@ interface Row {
   ratio?: number | null;
   bestPeer?: Col | null;
   notes: string[];
+  /** rows run on several threads: the count, ours on one thread (same unit), N vs 1 (>1: faster), same answers */
+  threads?: { count: number; single: number; ratio: number; identical: boolean };
 }
 
 interface Timed {
@@ -126,6 +137,15 @@ const data = {
   hvp: hvpData(rng, sizes.hvp),
   cholesky: new Map(sizes.cholesky.map((n) => [n, choleskyData(rng, n)])),
   simulation: simulationData(sizes.simulationSteps),
+};
+// (made after the data above, so that each earlier workload keeps its numbers)
+const TINY_STEPS = 100;
+const data15 = {
+  cnn: cnnData(rng, sizes.cnn),
+  mlp3: mlp3Data(rng, sizes.mlpLarge),
+  gelu: vecData(rng, sizes.vector, -5, 5),
+  erf: vecData(rng, sizes.vector, -3, 3),
+  tiny: tinyData(rng, TINY_STEPS),
 };
 
 const M = (n: number) => (n >= 1 << 20 && n % (1 << 20) === 0 ? `${n >> 20}M` : n >= 1024 && n % 1024 === 0 ? `${n >> 10}K` : String(n));
@@ -200,7 +220,7 @@ function timedRows(f64: boolean): Timed[] {
     unit: 'µs/op',
     better: 'lower',
     convert: perOpUs,
-    target: f64 ? undefined : atMost(1.0),
+    target: f64 ? undefined : atMost(0.5),
     make: (lib, jit) => lib.chain(data.chain, 'grad', jit),
     f64,
     jit: !f64,
@@ -271,6 +291,136 @@ function factorizationRows(): Timed[] {
     });
   }
   return rows;
+}
+
+// ---- issue 15: the CNN step, the larger MLP, tiny ops, gelu and erf, and threads ----
+
+const cnnShape = `conv ${1}→${sizes.cnn.c1} 3x3, relu, maxpool 2, conv ${sizes.cnn.c1}→${sizes.cnn.c2} 3x3, relu, maxpool 2, linear, batch ${sizes.cnn.batch}`;
+const mlp3Shape = `${sizes.mlpLarge.nin}-${sizes.mlpLarge.nh}-${sizes.mlpLarge.nh2}-${sizes.mlpLarge.nout} batch ${sizes.mlpLarge.batch}`;
+const perTinyOp = (ms: number) => (ms * 1000) / TINY_STEPS;
+
+/** Workloads of issue 15 run like the rows above: ours on one thread, beside the peers. */
+function issue15Rows(): Timed[] {
+  const need = <K extends 'cnn' | 'mlp3' | 'tiny'>(lib: Lib, k: K): NonNullable<Lib[K]> => {
+    const f = lib[k];
+    if (f === undefined) throw new NotAvailable(`no ${k} workload`);
+    return f.bind(lib) as NonNullable<Lib[K]>;
+  };
+  const v = M(sizes.vector);
+  return [
+    { id: 'gelu', label: `gelu (exact, erf-based) ${v}, Melem/s`, unit: 'Melem/s', better: 'higher', convert: melems(sizes.vector), target: atLeast(500), make: (lib) => lib.unary('gelu', data15.gelu) },
+    { id: 'erf', label: `erf ${v}, Melem/s`, unit: 'Melem/s', better: 'higher', convert: melems(sizes.vector), target: atLeast(500), make: (lib) => lib.unary('erf', data15.erf) },
+    { id: 'cnn', label: `CNN step ${cnnShape}, fwd+bwd, ms`, unit: 'ms', better: 'lower', convert: identity, target: atMost(12), make: (lib) => need(lib, 'cnn')(data15.cnn) },
+    { id: 'mlp-large', label: `MLP step ${mlp3Shape}, fwd+bwd, ms`, unit: 'ms', better: 'lower', convert: identity, make: (lib) => need(lib, 'mlp3')(data15.mlp3) },
+    {
+      id: 'tiny-forward', label: `tiny op: ${TINY_STEPS} adds of two [4] tensors in a scope, µs per op`, unit: 'µs/op', better: 'lower',
+      convert: perTinyOp, target: atMost(0.1), make: (lib) => need(lib, 'tiny')(data15.tiny, 'forward'),
+    },
+    {
+      id: 'tiny-grad', label: '  same, recorded, then the gradient, µs per op', unit: 'µs/op', better: 'lower',
+      convert: perTinyOp, target: atMost(0.25), make: (lib) => need(lib, 'tiny')(data15.tiny, 'grad'),
+    },
+  ];
+}
+
+/** A workload of ours measured on THREADS threads and on one, alternately. */
+interface Threaded {
+  id: string;
+  label: string;
+  unit: string;
+  better: 'higher' | 'lower';
+  convert: (ms: number) => number;
+  target: { text: string; met: (v: number) => boolean };
+  make: (lib: Lib) => Prepared | Promise<Prepared>;
+}
+
+function threadedRows(): Threaded[] {
+  const n = sizes.matmul.includes(512) ? 512 : sizes.matmul[sizes.matmul.length - 1];
+  const t = `${THREADS} threads`;
+  return [
+    { id: `matmul-${n}-threads`, label: `matmul N=${n}, ${t}, GFLOP/s`, unit: 'GFLOP/s', better: 'higher', convert: gflops(n), target: atLeast(85), make: (lib) => lib.matmul(data.matmul.get(n)!, false) },
+    { id: 'mlp-threads', label: `MLP step ${mlpShape}, ${t}, ms`, unit: 'ms', better: 'lower', convert: identity, target: atMost(1.3), make: (lib) => lib.mlp(data.mlp, 'crossEntropy') },
+    { id: 'mlp-large-threads', label: `MLP step ${mlp3Shape}, ${t}, ms`, unit: 'ms', better: 'lower', convert: identity, target: atMost(32), make: (lib) => lib.mlp3!(data15.mlp3) },
+    { id: 'cnn-threads', label: `CNN step, ${t}, ms`, unit: 'ms', better: 'lower', convert: identity, target: atMost(8), make: (lib) => lib.cnn!(data15.cnn) },
+  ];
+}
+
+/**
+ * Times `run` on each thread count in `counts`, alternately within every
+ * repetition (the order alternating too), so that a change in the machine's
+ * load hits all alike.
+ */
+async function measureThreads(run: () => void | Promise<void>, counts: number[]): Promise<Timing[]> {
+  const w0 = performance.now();
+  let fastest = Infinity;
+  do {
+    for (const c of counts) {
+      ag.setThreads(c);
+      await threadsReady();
+      const t0 = performance.now();
+      await run();
+      fastest = Math.min(fastest, performance.now() - t0);
+    }
+  } while (performance.now() - w0 < timing.warmupMs * 2);
+  const inner = Math.max(1, Math.min(100000, Math.ceil(timing.repMs / Math.max(fastest, 1e-4))));
+  const samples: number[][] = counts.map(() => []);
+  const reps = fastest > SLOW_MS ? MIN_REPS : timing.reps;
+  for (let r = 0; r < reps; r++) {
+    const order = r % 2 === 0 ? counts.map((_, i) => i) : counts.map((_, i) => counts.length - 1 - i);
+    for (const i of order) {
+      ag.setThreads(counts[i]);
+      const start = performance.now();
+      for (let k = 0; k < inner; k++) await run();
+      samples[i].push((performance.now() - start) / inner);
+    }
+  }
+  ag.setThreads(1);
+  return samples.map((s) => {
+    s.sort((a, b) => a - b);
+    const mid = s.length >> 1;
+    return { median: s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2, min: s[0], max: s[s.length - 1], reps: s.length, inner };
+  });
+}
+
+async function runThreaded(def: Threaded): Promise<Row> {
+  const row: Row = {
+    id: def.id, label: def.label, unit: def.unit, better: def.better, target: def.target.text, cells: {}, notes: [],
+    ratio: null,
+  };
+  for (const col of PEERS) row.cells[col] = { status: 'none', text: '—' };
+  log(`${def.label} ...`);
+  if (THREADS < 2) {
+    row.cells.ours = { status: 'na', text: 'n/a: one thread here' };
+    row.targetMet = null;
+    return row;
+  }
+  let p: Prepared | null = null;
+  try {
+    p = await prepare(ours32, def.make, false);
+    ag.setThreads(1);
+    const one = await p.check();
+    ag.setThreads(THREADS);
+    await threadsReady();
+    const many = await p.check();
+    const [t1, tn] = await measureThreads(p.run, [1, THREADS]);
+    const value = def.convert(tn.median);
+    const [a, b] = [def.convert(tn.min), def.convert(tn.max)];
+    row.cells.ours = { status: 'ok', value, min: Math.min(a, b), max: Math.max(a, b), timing: tn, check: many };
+    const single = def.convert(t1.median);
+    row.threads = { count: THREADS, single, ratio: def.better === 'higher' ? value / single : single / value, identical: one.values.every((x, i) => Object.is(x, many.values[i])) };
+    row.targetMet = def.target.met(value);
+    row.notes.push(
+      `${def.id}: ours on ${THREADS} threads ${fmt(value)} and on one ${fmt(single)} ${def.unit}, alternating in each of ${tn.reps} repetitions: ` +
+        `${row.threads.ratio.toFixed(2)}x; answers ${row.threads.identical ? 'bit-identical' : 'DIFFERENT'} on 1 and ${THREADS} threads`,
+    );
+  } catch (error) {
+    row.cells.ours = { status: 'fails', text: `fails: ${errorText(error)}` };
+    row.targetMet = null;
+  } finally {
+    ag.setThreads(1);
+    p?.dispose();
+  }
+  return row;
 }
 
 // ---- running ----
@@ -583,7 +733,8 @@ function tableRows(rows: Row[]): string[][] {
     if (row.cells.jaxJit !== undefined && row.cells.jaxJit.status !== 'none') jax += `; jit ${cellText(row, 'jaxJit')}`;
     const target = row.target === '—' ? '—' : `${row.target} ${row.targetMet === true ? '✓' : row.targetMet === false ? '✗' : ''}`.trim();
     let ratio = '—';
-    if (row.ratio != null && row.bestPeer) ratio = `${row.ratio >= 10 ? row.ratio.toFixed(0) : row.ratio.toFixed(2)}x vs ${COL_NAMES[row.bestPeer]}`;
+    if (row.threads !== undefined) ratio = `${row.threads.ratio.toFixed(2)}x vs 1 thread (${fmt(row.threads.single)})`;
+    else if (row.ratio != null && row.bestPeer) ratio = `${row.ratio >= 10 ? row.ratio.toFixed(0) : row.ratio.toFixed(2)}x vs ${COL_NAMES[row.bestPeer]}`;
     else if (row.cells.ours?.status === 'ok' && row.better !== 'none' && row.id !== 'tape-overhead' && !row.id.startsWith('f64-')) {
       const failing = PEERS.filter((c) => row.cells[c]?.status === 'fails');
       if (failing.length > 0) ratio = 'peers fail';
@@ -615,6 +766,8 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const selected = (id: string, label: string) => only === null || id.includes(only) || label.includes(only);
   for (const def of timedRows(false)) if (selected(def.id, def.label)) rows.push(await runTimed(def));
+  for (const def of issue15Rows()) if (selected(def.id, def.label)) rows.push(await runTimed(def));
+  for (const def of threadedRows()) if (selected(def.id, def.label)) rows.push(await runThreaded(def));
   if (process.env.BENCH_DEBUG) log(`live ${ag.memory().liveTensors}`);
   if (selected('tape-overhead', 'tape overhead')) {
     const overhead = await tapeOverheadRow();
@@ -690,6 +843,8 @@ async function main(): Promise<void> {
     oursLiveTensors: { start: memoryAtStart.liveTensors, end: memoryAtEnd.liveTensors },
     seconds: +seconds.toFixed(1),
     loadAverage: { start: loadAtStart, end: loadavg().map((x) => +x.toFixed(2)) },
+    /** threads of ours in the rows that say so (one per core); every other row runs ours on one */
+    threads: THREADS,
   };
 
   console.log(
@@ -699,6 +854,7 @@ async function main(): Promise<void> {
     `TF.js ${env.tfjs.version} wasm: SIMD ${env.tfjs.wasmSimd}, threads ${env.tfjs.wasmThreads}; jax-js ${env.jax.version} on ${env.jax.device}, ` +
       `${env.jax.threads ? 'multi-threaded' : 'one thread'}; median of ${timing.reps} repetitions (${MIN_REPS} for calls > ${SLOW_MS} ms), range min–max`,
   );
+  console.log(`ours: one thread, but ${THREADS} in the rows that say so (measured against one thread in the same repetitions)`);
   const busy = Math.max(loadAtStart[0], env.loadAverage.end[0]) > env.cores;
   console.log(`load average ${loadAtStart[0]} at start, ${env.loadAverage.end[0]} at end${busy ? ` (more than ${env.cores} cores: other processes were competing, figures are noisy)` : ''}\n`);
   console.log(renderTable(HEADER, tableRows(rows)));

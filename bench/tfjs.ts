@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { NotAvailable, checkOf, checkScalar, joinChecks, type Check } from './util';
-import type { ChainData, ChainMode, HvpData, Lib, LossKind, MatmulData, MlpData, Prepared, UnaryName, VecData } from './workloads';
+import type { ChainData, ChainMode, CnnData, HvpData, Lib, LossKind, MatmulData, Mlp3Data, MlpData, Prepared, TinyData, TinyMode, UnaryName, VecData } from './workloads';
 
 let wasmLoaded = false;
 
@@ -75,8 +75,9 @@ export function tfjs(backend: 'wasm' | 'cpu'): Lib {
     },
 
     unary(op: UnaryName, d: VecData): Prepared {
+      if (op === 'gelu') throw new NotAvailable('no gelu op');
       const x = cell(d.x, [d.n]);
-      const f = op === 'exp' ? tf.exp : tf.tanh;
+      const f = { exp: tf.exp, tanh: tf.tanh, erf: tf.erf }[op];
       return {
         run: () => f(x).dispose(),
         check: () => scoped(() => checkOf(`${op}(x)`, f(x).dataSync() as Float32Array)),
@@ -136,6 +137,89 @@ export function tfjs(backend: 'wasm' | 'cpu'): Lib {
             );
           }),
         dispose: () => tf.dispose([x0, w, b]),
+      };
+    },
+
+    cnn(d: CnnData): Prepared {
+      // TF.js convolves NHWC images with [kh, kw, cin, cout] filters: the same
+      // numbers, laid out its way; the features are put back in NCHW order
+      // before the linear layer, so every parameter means what ours does.
+      const nhwc = (w: Float32Array, cout: number, cin: number) => {
+        const out = new Float32Array(w.length);
+        for (let o = 0; o < cout; o++) for (let i = 0; i < cin; i++) for (let k = 0; k < 9; k++) out[k * cin * cout + i * cout + o] = w[(o * cin + i) * 9 + k];
+        return out;
+      };
+      const side = d.side;
+      const flat = d.c2 * (side / 4) ** 2;
+      const x = cell(d.x, [d.batch, side, side, 1]);
+      const onehot = cell(d.onehot, [d.batch, d.nout]);
+      const params = [
+        cell(nhwc(d.w1, d.c1, 1), [3, 3, 1, d.c1]), cell(d.b1, [d.c1]),
+        cell(nhwc(d.w2, d.c2, d.c1), [3, 3, d.c1, d.c2]), cell(d.b2, [d.c2]),
+        cell(d.w3, [flat, d.nout]), cell(d.b3, [d.nout]),
+      ];
+      const loss = (w1: tf.Tensor, b1: tf.Tensor, w2: tf.Tensor, b2: tf.Tensor, w3: tf.Tensor, b3: tf.Tensor): tf.Scalar => {
+        const block = (h: tf.Tensor4D, w: tf.Tensor, b: tf.Tensor): tf.Tensor4D =>
+          tf.maxPool(tf.relu(tf.add(tf.conv2d(h, w as tf.Tensor4D, 1, 'same'), b)) as tf.Tensor4D, 2, 2, 'valid');
+        const h = block(block(x as tf.Tensor4D, w1, b1), w2, b2);
+        const features = tf.reshape(tf.transpose(h, [0, 3, 1, 2]), [d.batch, flat]);
+        return tf.losses.softmaxCrossEntropy(onehot, tf.add(tf.matMul(features, w3), b3)) as tf.Scalar;
+      };
+      const vg = tf.valueAndGrads(loss as (...args: tf.Tensor[]) => tf.Tensor);
+      const names = ['W1', 'b1', 'W2', 'b2', 'W3', 'b3'];
+      return {
+        run: () => tf.tidy(() => void vg(params)),
+        check: () =>
+          scoped((): Check => {
+            const { value, grads } = vg(params);
+            return joinChecks(checkScalar('loss', value.dataSync()[0]), ...grads.map((g, i) => checkOf(`∇${names[i]}`, g.dataSync() as Float32Array)));
+          }),
+        dispose: () => tf.dispose([x, onehot, ...params]),
+      };
+    },
+
+    mlp3(d: Mlp3Data): Prepared {
+      const x = cell(d.x, [d.batch, d.nin]);
+      const onehot = cell(d.onehot, [d.batch, d.nout]);
+      const params = [
+        cell(d.w1, [d.nin, d.nh]), cell(d.b1, [d.nh]), cell(d.w2, [d.nh, d.nh2]), cell(d.b2, [d.nh2]), cell(d.w3, [d.nh2, d.nout]), cell(d.b3, [d.nout]),
+      ];
+      const loss = (w1: tf.Tensor, b1: tf.Tensor, w2: tf.Tensor, b2: tf.Tensor, w3: tf.Tensor, b3: tf.Tensor): tf.Scalar => {
+        const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1));
+        const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2));
+        return tf.losses.softmaxCrossEntropy(onehot, tf.add(tf.matMul(h2, w3), b3)) as tf.Scalar;
+      };
+      const vg = tf.valueAndGrads(loss as (...args: tf.Tensor[]) => tf.Tensor);
+      const names = ['W1', 'b1', 'W2', 'b2', 'W3', 'b3'];
+      return {
+        run: () => tf.tidy(() => void vg(params)),
+        check: () =>
+          scoped((): Check => {
+            const { value, grads } = vg(params);
+            return joinChecks(checkScalar('loss', value.dataSync()[0]), ...grads.map((g, i) => checkOf(`∇${names[i]}`, g.dataSync() as Float32Array)));
+          }),
+        dispose: () => tf.dispose([x, onehot, ...params]),
+      };
+    },
+
+    tiny(d: TinyData, mode: TinyMode): Prepared {
+      const a = cell(d.a, [d.n]);
+      const b = cell(d.b, [d.n]);
+      const chain = (step: tf.Tensor) => {
+        let x: tf.Tensor = a;
+        for (let i = 0; i < d.steps; i++) x = tf.add(x, step);
+        return x;
+      };
+      const vg = tf.valueAndGrads((w: tf.Tensor) => tf.sum(chain(w)));
+      return {
+        run: mode === 'forward' ? () => tf.tidy(() => void chain(b)) : () => tf.tidy(() => void vg([b])),
+        check: () =>
+          scoped((): Check => {
+            if (mode === 'forward') return checkOf('x', chain(b).dataSync() as Float32Array);
+            const { value, grads } = vg([b]);
+            return joinChecks(checkScalar('sum(x)', value.dataSync()[0]), checkOf('∇w', grads[0].dataSync() as Float32Array));
+          }),
+        dispose: () => tf.dispose([a, b]),
       };
     },
 

@@ -76,7 +76,10 @@ function progress(epoch: number, done: number, total: number, loss: number, acc:
 
 const started = performance.now();
 const { train, test } = loadMnist(8000, seed);
-console.log(`MNIST: ${train.count} training and ${test.count} test digits (from the mnist package); model ${kind}, ${epochs} epochs, batch ${batchSize}, adam lr ${lr}`);
+console.log(
+  `MNIST: ${train.count} training and ${test.count} test digits (from the mnist package); model ${kind}, ${epochs} epochs, batch ${batchSize}, adam lr ${lr}; ` +
+    `${ag.threads()} thread${ag.threads() === 1 ? '' : 's'} (ag.setThreads to change)`,
+);
 
 ag.seed(seed);
 const model = kind === 'mlp' ? mlp() : cnn();

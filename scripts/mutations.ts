@@ -92,10 +92,10 @@ export const MUTATIONS: Mutation[] = [
   {
     id: 'conv2d-weight-grad-group-offset',
     what: "conv2d's weight gradient reads each group's input channels at the output channels' offset",
-    file: 'src/ops/conv.ts',
+    file: 'assembly/nn.ts',
     edits: [[
-      'const xg = x._ptr + (b * q.cin + g * q.cg) * q.h * q.w * q.bytes;\n        if (!q.direct) runIm2col(q, spec, q.im2col, xg, cols);\n        const dyg',
-      'const xg = x._ptr + (b * q.cin + g * q.coutg) * q.h * q.w * q.bytes;\n        if (!q.direct) runIm2col(q, spec, q.im2col, xg, cols);\n        const dyg',
+      'const xg = x + ((<usize>(b * cin + gr * cg) * plane) << shift);\n        if (!direct) im2colAt<T>(g, xg, cols, false);',
+      'const xg = x + ((<usize>(b * cin + gr * coutg) * plane) << shift);\n        if (!direct) im2colAt<T>(g, xg, cols, false);',
     ]],
     tests: ['ops/nn'],
     expect: 'conv2d: gradcheck order 2',

@@ -34,6 +34,8 @@ interface Row {
   unit: string;
   better: 'higher' | 'lower' | 'none';
   cells: Partial<Record<Col, Cell>>;
+  /** rows run on several threads (bench/run.ts): the count, ours on one thread, N vs 1, same bits */
+  threads?: { count: number; single: number; ratio: number; identical: boolean };
 }
 
 export interface BenchResults {
@@ -45,6 +47,8 @@ export interface BenchResults {
     tfjs: { version: string; wasmSimd: boolean; wasmThreads: boolean };
     jax: { version: string };
     loadAverage: { start: number[]; end: number[] };
+    /** threads of ours in the rows that say so */
+    threads?: number;
   };
   rows: Row[];
 }
@@ -140,7 +144,7 @@ export function performanceSection(results: BenchResults, hvp: HvpOutcome[]): st
   const lines: string[] = [];
   lines.push(
     `The figures below are those of \`bench/results/latest.json\` (${e.date.slice(0, 10)}, Node ${e.node}, ${e.cores}-core ${e.cpu}, ` +
-      `one thread per library, TF.js ${e.tfjs.version} with wasm SIMD ${e.tfjs.wasmSimd ? 'on' : 'off'}, jax-js ${e.jax.version}). ` +
+      `one thread per library${e.threads !== undefined ? ` (ours too, but for the targets' rows that say ${e.threads} threads)` : ''}, TF.js ${e.tfjs.version} with wasm SIMD ${e.tfjs.wasmSimd ? 'on' : 'off'}, jax-js ${e.jax.version}). ` +
       `Load average (1 / 5 / 15 min) ${load(e.loadAverage.start)} at the start of the run and ${load(e.loadAverage.end)} at the end: ` +
       'other jobs shared the machine (the file keeps each figure\'s min–max range over its repetitions).',
     '',
@@ -184,7 +188,48 @@ export function performanceSection(results: BenchResults, hvp: HvpOutcome[]): st
     '',
     hvpSentence(hvp, e.tfjs.version),
   );
+  if (results.rows.some((r) => r.id === 'cnn-threads')) lines.push('', ...targetsSection(results));
   return lines.join('\n');
+}
+
+/** The figure of ours in a row, with its unit. */
+function ours(results: BenchResults, id: string): number {
+  const c = row(results, id).cells.ours;
+  if (c?.status !== 'ok' || c.value === undefined) throw new Error(`perf-summary: ours has no figure in row ${id}`);
+  return c.value;
+}
+
+/**
+ * Issue 15's targets, each with this run's figures: the threaded rows ran
+ * ours on N threads and on one alternately in the same repetitions, so their
+ * ratio is the figure that holds on a shared machine.
+ */
+function targetsSection(results: BenchResults): string[] {
+  const n = results.env.threads ?? 2;
+  const t = (id: string) => row(results, id).threads!;
+  const vs1 = (id: string) => `${times(t(id).ratio)} one thread (${num(t(id).single)})`;
+  const mark = (met: boolean) => (met ? 'met' : 'not met');
+  const bundle = ours(results, 'bundle');
+  const targets: [string, string, string, boolean][] = [
+    [`matmul float32 512×512, ${n} threads`, `${num(ours(results, 'matmul-512-threads'))} GFLOP/s, ${vs1('matmul-512-threads')}`, '≥ 85 GFLOP/s', ours(results, 'matmul-512-threads') >= 85],
+    [`MLP step 784-256-10, batch 128, ${n} threads`, `${num(ours(results, 'mlp-threads'))} ms, ${vs1('mlp-threads')}`, '≤ 1.3 ms', ours(results, 'mlp-threads') <= 1.3],
+    [`MLP step 784-1024-1024-10, batch 256, ${n} threads`, `${num(ours(results, 'mlp-large-threads'))} ms, ${vs1('mlp-large-threads')}`, '≤ 32 ms', ours(results, 'mlp-large-threads') <= 32],
+    [`CNN step, one thread / ${n} threads`, `${num(ours(results, 'cnn'))} / ${num(ours(results, 'cnn-threads'))} ms`, '≤ 12 / ≤ 8 ms', ours(results, 'cnn') <= 12 && ours(results, 'cnn-threads') <= 8],
+    ['tiny op (add of two [4]) in a scope / recorded with its gradient', `${num(ours(results, 'tiny-forward'))} / ${num(ours(results, 'tiny-grad'))} µs per op`, '≤ 0.1 / ≤ 0.25 µs', ours(results, 'tiny-forward') <= 0.1 && ours(results, 'tiny-grad') <= 0.25],
+    ['scalar chain, forward and backward', `${num(ours(results, 'chain'))} µs per op`, '≤ 0.5 µs', ours(results, 'chain') <= 0.5],
+    ['gelu / erf, float32, 1M elements', `${num(ours(results, 'gelu'))} / ${num(ours(results, 'erf'))} M/s`, '≥ 500 M/s', ours(results, 'gelu') >= 500 && ours(results, 'erf') >= 500],
+    ['gzipped bundle with its wasm', `${num(bundle)} KB`, '≤ 85 KB', bundle <= 85],
+  ];
+  const same = results.rows.filter((r) => r.threads !== undefined);
+  return [
+    `Targets of issue 15 in this run (${n} threads where a row says so; the others, and every peer, on one):`,
+    '',
+    '| target | this run | target | |',
+    '|---|---|---|---|',
+    ...targets.map(([what, got, want, met]) => `| ${what} | ${got} | ${want} | ${mark(met)} |`),
+    '',
+    `${same.every((r) => r.threads!.identical) ? 'Every threaded row computed the same bits on one thread and on' : 'NOT every threaded row computed the same bits on one thread and on'} ${n}.`,
+  ];
 }
 
 const START = '<!-- perf:start -->';

@@ -1,8 +1,9 @@
 // Writes THIRD_PARTY_NOTICES.md: the notices for third-party code that
-// ships inside dist/. That is AssemblyScript's, twice: @assemblyscript/loader
-// is bundled into every JavaScript output, and the kernels compiled by
-// `asc` (embedded in the same files) contain AssemblyScript's runtime and
-// standard library. Both are Apache-2.0, which asks for the licence text and
+// ships inside dist/. That is AssemblyScript's: the kernels compiled by
+// `asc` (embedded in every JavaScript output) contain AssemblyScript's
+// runtime and standard library (src/wasm/index.ts instantiates them itself;
+// @assemblyscript/loader is no longer bundled). It is Apache-2.0, which asks
+// for the licence text and
 // the project's NOTICE to travel with the code. The text is taken from the
 // installed packages, so a test can tell when an upgrade changed it
 // (`npm run notices` rewrites the file).
@@ -12,19 +13,16 @@ import { fileURLToPath } from 'node:url';
 const read = (path) => readFileSync(new URL(`../node_modules/${path}`, import.meta.url), 'utf8');
 
 export function notices() {
-  const loader = JSON.parse(read('@assemblyscript/loader/package.json'));
   const compiler = JSON.parse(read('assemblyscript/package.json'));
   return [
     '# Third-party notices',
     '',
     "autograd-wasm is MIT-licensed (see LICENSE). Its built files in dist/ also contain AssemblyScript's code:",
     '',
-    `- \`@assemblyscript/loader\` ${loader.version} (${loader.license}), bundled into dist/autograd.mjs,`,
-    '  dist/autograd.cjs and dist/autograd.min.js;',
     `- the runtime and standard library of \`assemblyscript\` ${compiler.version} (${compiler.license}), compiled`,
-    '  into the WebAssembly kernels embedded in the same files.',
+    '  into the WebAssembly kernels embedded in dist/autograd.mjs, dist/autograd.cjs and dist/autograd.min.js.',
     '',
-    'Both are covered by the NOTICE and the licence below.',
+    'It is covered by the NOTICE and the licence below.',
     '',
     '## AssemblyScript NOTICE',
     '',

@@ -1,6 +1,7 @@
 // The public API of autograd-wasm, and nothing else.
 
 export { ready } from './wasm/index';
+export { setThreads, threads } from './wasm/pool';
 export { Tensor, detach, type TensorLike, type NestedArray, type TensorArray } from './runtime/tensor';
 export { tensor, zeros, ones, full, rand, randn, arange, linspace, eye, type TensorOptions, type TensorData, type NestedBooleans } from './runtime/create';
 export { tidy, keep } from './runtime/tidy';

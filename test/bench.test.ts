@@ -61,7 +61,9 @@ test('prints the table header with every library and the comparison', () => {
 
 test('has every workload of the issue', () => {
   const ids = new Set(run!.rows.map((r) => r.id));
-  for (const id of ['matmul-16', 'matmul-64', 'matmul-64-tA', 'add', 'exp', 'tanh', 'mlp', 'chain', 'tape-overhead', 'hvp', 'bundle', 'memory', 'f64-matmul-64', 'f64-mlp', 'f64-hvp']) {
+  for (const id of ['matmul-16', 'matmul-64', 'matmul-64-tA', 'add', 'exp', 'tanh', 'mlp', 'chain', 'tape-overhead', 'hvp', 'bundle', 'memory', 'f64-matmul-64', 'f64-mlp', 'f64-hvp',
+    // issue 15
+    'gelu', 'erf', 'cnn', 'mlp-large', 'tiny-forward', 'tiny-grad', 'matmul-64-threads', 'mlp-threads', 'mlp-large-threads', 'cnn-threads']) {
     assert.ok(ids.has(id), `no row ${id} (rows: ${[...ids].join(', ')})`);
   }
 });

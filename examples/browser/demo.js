@@ -31,7 +31,7 @@
   const $ = (id) => /** @type {any} */ (document.getElementById(id));
   const ui = {
     start: $('start'), stop: $('stop'), reset: $('reset'), lr: $('lr'), lrValue: $('lr-value'), status: $('status'),
-    epoch: $('epoch'), step: $('step'), loss: $('loss'), accuracy: $('accuracy'), speed: $('speed'), memory: $('memory'),
+    epoch: $('epoch'), step: $('step'), loss: $('loss'), accuracy: $('accuracy'), speed: $('speed'), memory: $('memory'), threads: $('threads'),
     lossChart: $('loss-chart'), accuracyChart: $('accuracy-chart'), digits: $('digits'),
   };
 
@@ -48,6 +48,8 @@
     lr: LEARNING_RATES[Number(ui.lr.value)],
     bytesInUse: 0,
     liveTensors: 0,
+    /** threads the library uses: more than one when the page is cross-origin isolated (server.mjs sends COOP/COEP) */
+    threads: 0,
     error: null,
   };
   /** @type {any} */ (window).demoState = state;
@@ -576,6 +578,8 @@
       if (ag === undefined) throw new Error('/dist/autograd.min.js did not load (no global AutoGrad): run `npm run build`');
       const [loaded] = await Promise.all([loadData(), ag.ready]);
       data = loaded;
+      state.threads = typeof ag.threads === 'function' ? ag.threads() : 1;
+      ui.threads.textContent = `${state.threads}${state.threads > 1 ? '' : crossOriginIsolated ? '' : ' (not isolated)'}`;
       if (!ag.nn || !ag.crossEntropy || !ag.argmax) throw new Error('this build of autograd-wasm lacks ag.nn, ag.crossEntropy or ag.argmax: run `npm run build`');
       reset();
       setStatus('ready');

@@ -18,6 +18,10 @@
 //
 // Only localhost is ever contacted. Plain JavaScript so it runs without a
 // build step; the test imports `startDemoServer` from it.
+//
+// Every response carries COOP/COEP headers: the page is then cross-origin
+// isolated, so the library's memory is shared and large kernels run on its
+// worker pool (the page says how many threads).
 
 import { createServer } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
@@ -27,6 +31,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/** Cross-origin isolation: SharedArrayBuffer and a shared WebAssembly memory for the library's threads. */
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 const root = join(here, '..', '..');
 
 /** The same generator (and seed) as examples/data/mnist.ts, so the split is the same. */
@@ -111,7 +118,7 @@ export async function startDemoServer({ port = 8080, host = '127.0.0.1', log = (
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const send = (status, body, type = 'text/plain; charset=utf-8') => {
-      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...ISOLATION });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed');

@@ -1,18 +1,20 @@
 // 2-d convolution and pooling over NCHW images. conv2d and its two
 // gradients are bilinear and adjoint to each other, and each pooling op and
 // its gradient likewise, so every gradient is differentiable to any order.
-// Convolutions run as im2col + matrix products (assembly/nn.ts,
-// assembly/matmul.ts).
+// Convolutions run as im2col + matrix products, one image at a time, in
+// kernels that take a range of images (assembly/nn.ts, on assembly/gemm.ts),
+// so that the worker pool can share a batch between threads.
 
 import { Tensor, empty } from '../runtime/tensor';
 import type { DType } from '../runtime/dtype';
 import { kernel, kernelFor } from '../wasm/index';
+import { grainFor, runParallel, threadsFor } from '../wasm/pool';
 import { allocBytes, freeBytes } from '../runtime/storage';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
 import { shapeString } from '../runtime/shape';
 import { checkTensor } from './args';
 import { custom, op } from './define';
-import { fill, suffix } from './kernels';
+import { fill, suffix, writeInts } from './kernels';
 import { raw } from './raw';
 
 const bytesOf = (dtype: DType): number => (dtype === 'float32' ? 4 : 8);
@@ -65,24 +67,17 @@ function outLength(n: number, k: number, s: number, p: number, d: number): numbe
   return Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
 }
 
-type Im2col = (
-  x: number, cols: number, c: number, h: number, w: number, kh: number, kw: number,
-  sh: number, sw: number, ph: number, pw: number, dh: number, dw: number, ho: number, wo: number,
-) => void;
-type Matmul = (a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number) => void;
-type Axpy = (alpha: number, x: number, y: number, n: number) => void;
-
 /** Everything a convolution's kernels need to know, from x [n, cin, h, w] and w [cout, cg, kh, kw]. */
 interface ConvPlan {
-  n: number; cin: number; h: number; w: number;
-  cout: number; cg: number; coutg: number; kh: number; kw: number;
-  ho: number; wo: number;
-  /** rows of the column matrix (cg * kh * kw) and its columns (ho * wo) */
+  n: number; cout: number; coutg: number;
+  /** rows of the column matrix of one image and group (cg * kh * kw), and its columns (ho * wo) */
   k: number; p: number;
+  ho: number; wo: number;
   /** 1x1, stride 1, no padding: the image itself is the column matrix */
   direct: boolean;
   bytes: number;
-  im2col: Im2col; col2im: Im2col; matmul: Matmul;
+  /** the geometry block the kernels read (assembly/nn.ts), in the kernels' int scratch */
+  geometry: number;
 }
 
 function plan(xShape: readonly number[], wShape: readonly number[], spec: ConvSpec, dtype: DType): ConvPlan {
@@ -90,46 +85,47 @@ function plan(xShape: readonly number[], wShape: readonly number[], spec: ConvSp
   const [cout, cg, kh, kw] = wShape;
   const ho = outLength(h, kh, spec.sh, spec.ph, spec.dh);
   const wo = outLength(w, kw, spec.sw, spec.pw, spec.dw);
-  const s = suffix(dtype);
+  const coutg = cout / spec.groups;
+  const [geometry] = writeInts([n, cin, h, w, cout, cg, coutg, kh, kw, spec.sh, spec.sw, spec.ph, spec.pw, spec.dh, spec.dw, ho, wo, spec.groups]);
   return {
-    n, cin, h, w, cout, cg, coutg: cout / spec.groups, kh, kw, ho, wo,
-    k: cg * kh * kw, p: ho * wo,
+    n, cout, coutg, k: cg * kh * kw, p: ho * wo, ho, wo,
     direct: kh === 1 && kw === 1 && spec.sh === 1 && spec.sw === 1 && spec.ph === 0 && spec.pw === 0,
     bytes: bytesOf(dtype),
-    im2col: kernel<Im2col>(`im2col_${s}`), col2im: kernel<Im2col>(`col2im_${s}`), matmul: kernel<Matmul>(`matmul_${s}`),
+    geometry,
   };
 }
 
-function runIm2col(q: ConvPlan, spec: ConvSpec, fn: Im2col, a: number, b: number): void {
-  fn(a, b, q.cg, q.h, q.w, q.kh, q.kw, spec.sh, spec.sw, spec.ph, spec.pw, spec.dh, spec.dw, q.ho, q.wo);
+/** ns per flop of the products, to decide whether a convolution is worth the worker pool (see src/wasm/threaded.ts). */
+const nsPerFlop = (dtype: DType) => (dtype === 'float64' ? 0.06 : 0.03);
+
+/**
+ * Runs a convolution kernel of assembly/nn.ts over `units` independent units
+ * (images, or parts of the batch): `kernel(...args, scratch, grain, lo, hi)`
+ * handles units lo .. hi with `chunkBytes` of scratch of its own (the
+ * block of chunk lo / grain). On the worker pool when the work (`flops`)
+ * pays for it, each thread taking chunks of units; the units are
+ * independent, so the result does not depend on who ran which.
+ */
+function byUnits(op: string, name: string, dtype: DType, args: number[], units: number, flops: number, chunkBytes: number): void {
+  const threads = threadsFor(flops * nsPerFlop(dtype));
+  const grain = threads > 1 ? grainFor(units, threads, 1) : units;
+  withBuffer(op, Math.max(8, chunkBytes * Math.ceil(units / grain)), (scratch) => {
+    if (threads > 1) runParallel({ kernel: `${name}_${suffix(dtype)}`, args: [...args, scratch, grain], range: true, units, grain });
+    else kernel<(...a: number[]) => void>(`${name}_${suffix(dtype)}`)(...args, scratch, grain, 0, units);
+  });
 }
 
 /**
- * y[b, g-block] = W_g [coutg, k] @ cols(x[b, g-block]) [k, p], per image b
- * and group g, through the matmul kernels.
+ * y[b, group] = W_g [coutg, k] @ cols(x[b, group]) [k, p] for every image b
+ * and group g (assembly/nn.ts: conv2d_forward), images shared by threads.
  */
 function conv2dForward(x: Tensor, w: Tensor, spec: ConvSpec): Tensor {
-  const q = plan(x.shape, w.shape, spec, x.dtype);
-  const out = empty([q.n, q.cout, q.ho, q.wo], x.dtype, 'conv2d');
+  const out = empty([x.shape[0], w.shape[0], outLength(x.shape[2], w.shape[2], spec.sh, spec.ph, spec.dh), outLength(x.shape[3], w.shape[3], spec.sw, spec.pw, spec.dw)], x.dtype, 'conv2d');
   if (out.size === 0) return out;
-  if (q.k === 0) {
-    fill(out, 0);
-    return out;
-  }
-  const run = (cols: number) => {
-    for (let b = 0; b < q.n; b++) {
-      for (let g = 0; g < spec.groups; g++) {
-        const xg = x._ptr + (b * q.cin + g * q.cg) * q.h * q.w * q.bytes;
-        if (!q.direct) runIm2col(q, spec, q.im2col, xg, cols);
-        const wg = w._ptr + g * q.coutg * q.k * q.bytes;
-        const yg = out._ptr + (b * q.cout + g * q.coutg) * q.p * q.bytes;
-        q.matmul(wg, q.direct ? xg : cols, yg, q.coutg, q.p, q.k, 0, 0);
-      }
-    }
-  };
   try {
-    if (q.direct) run(0);
-    else withBuffer('conv2d', q.k * q.p * q.bytes, run);
+    const q = plan(x.shape, w.shape, spec, x.dtype);
+    if (q.k === 0) fill(out, 0);
+    else byUnits('conv2d', 'conv2d_forward', x.dtype, [q.geometry, x._ptr, w._ptr, out._ptr], q.n, 2 * q.n * q.cout * q.k * q.p, q.direct ? 0 : q.k * q.p * q.bytes);
   } catch (error) {
     out.dispose();
     throw error;
@@ -139,28 +135,16 @@ function conv2dForward(x: Tensor, w: Tensor, spec: ConvSpec): Tensor {
 
 /**
  * The gradient of conv2d for x (a transposed convolution of dy with w):
- * cols = W_g^T @ dy[b, g-block], then col2im adds the columns back into the image.
+ * cols = W_g^T @ dy[b, group], then col2im adds the columns back into the
+ * image (assembly/nn.ts: conv2d_input_grad), images shared by threads.
  */
 function conv2dInputGradForward(dy: Tensor, w: Tensor, spec: ConvSpec, xShape: readonly number[]): Tensor {
-  const q = plan(xShape, w.shape, spec, dy.dtype);
   const dx = empty(xShape.slice(), dy.dtype, 'conv2dInputGrad');
   if (dx.size === 0) return dx;
-  fill(dx, 0);
-  if (q.k === 0 || q.p === 0 || q.coutg === 0) return dx;
-  const run = (cols: number) => {
-    for (let b = 0; b < q.n; b++) {
-      for (let g = 0; g < spec.groups; g++) {
-        const dxg = dx._ptr + (b * q.cin + g * q.cg) * q.h * q.w * q.bytes;
-        const wg = w._ptr + g * q.coutg * q.k * q.bytes;
-        const dyg = dy._ptr + (b * q.cout + g * q.coutg) * q.p * q.bytes;
-        q.matmul(wg, dyg, q.direct ? dxg : cols, q.k, q.p, q.coutg, 1, 0);
-        if (!q.direct) runIm2col(q, spec, q.col2im, cols, dxg);
-      }
-    }
-  };
   try {
-    if (q.direct) run(0);
-    else withBuffer('conv2dInputGrad', q.k * q.p * q.bytes, run);
+    const q = plan(xShape, w.shape, spec, dy.dtype);
+    if (q.k === 0 || q.p === 0 || q.coutg === 0) fill(dx, 0);
+    else byUnits('conv2dInputGrad', 'conv2d_input_grad', dy.dtype, [q.geometry, dy._ptr, w._ptr, dx._ptr], q.n, 2 * q.n * q.cout * q.k * q.p, q.direct ? 0 : q.k * q.p * q.bytes);
   } catch (error) {
     dx.dispose();
     throw error;
@@ -168,37 +152,41 @@ function conv2dInputGradForward(dy: Tensor, w: Tensor, spec: ConvSpec, xShape: r
   return dx;
 }
 
+/** The most parts the batch is cut into for the filters' gradient, and the bytes their partial sums may take. */
+const MAX_PARTS = 16;
+const PARTS_BYTES = 8 * 1024 * 1024;
+
 /**
- * The gradient of conv2d for w (a convolution of x with dy):
- * dW_g = sum over images b of dy[b, g-block] @ cols(x[b, g-block])^T.
+ * The gradient of conv2d for w (a convolution of x with dy): dW_g = Σ over
+ * images b of dy[b, group] @ cols(x[b, group])^T. The sum over the batch is
+ * cut into parts fixed by the shapes alone (not by the number of threads):
+ * each part sums its images (assembly/nn.ts: conv2d_weight_grad, parts
+ * shared by threads), then the parts are added in order, so every thread
+ * count gives the same bits.
  */
 function conv2dWeightGradForward(x: Tensor, dy: Tensor, spec: ConvSpec, wShape: readonly number[]): Tensor {
-  const q = plan(x.shape, wShape, spec, x.dtype);
   const dw = empty(wShape.slice(), x.dtype, 'conv2dWeightGrad');
   if (dw.size === 0) return dw;
-  if (q.n === 0 || q.p === 0) {
-    fill(dw, 0);
-    return dw;
-  }
-  const axpy = kernelFor<Axpy>('axpy', x.dtype);
-  const blockBytes = q.coutg * q.k * q.bytes;
-  const run = (scratch: number) => {
-    const cols = scratch;
-    const tmp = scratch + (q.direct ? 0 : q.k * q.p * q.bytes);
-    for (let b = 0; b < q.n; b++) {
-      for (let g = 0; g < spec.groups; g++) {
-        const xg = x._ptr + (b * q.cin + g * q.cg) * q.h * q.w * q.bytes;
-        if (!q.direct) runIm2col(q, spec, q.im2col, xg, cols);
-        const dyg = dy._ptr + (b * q.cout + g * q.coutg) * q.p * q.bytes;
-        const dwg = dw._ptr + g * blockBytes;
-        // The first image writes its block; the others add theirs.
-        q.matmul(dyg, q.direct ? xg : cols, b === 0 ? dwg : tmp, q.coutg, q.k, q.p, 0, 1);
-        if (b > 0) axpy(1, tmp, dwg, q.coutg * q.k);
-      }
-    }
-  };
   try {
-    withBuffer('conv2dWeightGrad', (q.direct ? 0 : q.k * q.p * q.bytes) + blockBytes, run);
+    const q = plan(x.shape, wShape, spec, x.dtype);
+    if (q.n === 0 || q.p === 0) {
+      fill(dw, 0);
+      return dw;
+    }
+    const partBytes = dw.size * q.bytes;
+    const parts = Math.max(1, Math.min(q.n, MAX_PARTS, Math.floor(PARTS_BYTES / partBytes)));
+    const per = Math.ceil(q.n / parts);
+    const used = Math.ceil(q.n / per);
+    const chunkBytes = (q.direct ? 0 : q.k * q.p * q.bytes) + q.coutg * q.k * q.bytes;
+    const run = (partials: number) =>
+      byUnits('conv2dWeightGrad', 'conv2d_weight_grad', x.dtype, [q.geometry, x._ptr, dy._ptr, partials, per], used, 2 * q.n * q.cout * q.k * q.p, chunkBytes);
+    if (used === 1) run(dw._ptr);
+    else {
+      withBuffer('conv2dWeightGrad', used * partBytes, (partials) => {
+        run(partials);
+        kernelFor<(partials: number, dw: number, parts: number, len: number) => void>('conv2d_weight_grad_sum', x.dtype)(partials, dw._ptr, used, dw.size);
+      });
+    }
   } catch (error) {
     dw.dispose();
     throw error;

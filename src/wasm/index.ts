@@ -1,9 +1,10 @@
 // Loading the kernel module and owning its memory. Everything else reaches
 // WebAssembly through `kernels()` and the views below.
 
-import { instantiate, instantiateSync } from '@assemblyscript/loader';
-import { KERNELS_WASM_DEFLATED, KERNELS_WASM_SIZE } from './kernels.generated';
+import { KERNELS_MEMORY_FLAGS_AT, KERNELS_WASM_DEFLATED, KERNELS_WASM_SIZE } from './kernels.generated';
 import { inflateRaw } from './inflate';
+import { attachPool } from './pool';
+import { threadedKernels } from './threaded';
 import { ArgumentError, NotReadyError } from '../runtime/errors';
 
 type Ptr = number;
@@ -78,6 +79,7 @@ export function maximumSource(): string {
 const INITIAL_PAGES = 16;
 
 let instance: Kernels | null = null;
+let rawExports: Record<string, unknown> | null = null;
 let wasmMemory: WebAssembly.Memory | null = null;
 let loadError: NotReadyError | null = null;
 
@@ -115,18 +117,90 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   return inflateRaw(decodeBase64(KERNELS_WASM_DEFLATED), KERNELS_WASM_SIZE);
 }
 
-/**
- * What the module imports: its memory. @assemblyscript/loader adds the
- * runtime's hooks, and turns a kernel's `abort` (a failed allocation) into a
- * readable message instead of a bare trap.
- */
-function makeImports(memory: WebAssembly.Memory) {
-  return { env: { memory } };
+/** An AssemblyScript string: UTF-16, its byte length in the word before it. */
+function readString(memory: WebAssembly.Memory, ptr: number): string {
+  if (ptr === 0) return '';
+  const buffer = memory.buffer;
+  return String.fromCharCode(...new Uint16Array(buffer, ptr, new Uint32Array(buffer, ptr - 4, 1)[0] >>> 1));
 }
 
-function adopt(exports: unknown, memory: WebAssembly.Memory): void {
-  instance = exports as Kernels;
+/**
+ * What the module imports: its memory, and `abort`, which the runtime calls
+ * with a message (a failed allocation: "Allocation too large") that becomes
+ * a readable error instead of a bare trap.
+ */
+function makeImports(memory: WebAssembly.Memory) {
+  const abort = (message: number, file: number, line: number, column: number): never => {
+    throw new Error(`abort: ${readString(memory, message)} in ${readString(memory, file)}(${line}:${column})`);
+  };
+  return { env: { memory, abort } };
+}
+
+/**
+ * What the front end calls: the module's exports, but for `alloc`, which
+ * also notices when memory grew (below), and, on a shared memory, the
+ * kernels the worker pool splits (./threaded.ts), each under its own name.
+ */
+function adopt(module: WebAssembly.Module, exports: WebAssembly.Exports, memory: WebAssembly.Memory, shared: boolean): void {
+  const raw = exports as unknown as Record<string, unknown>;
+  const own: Record<string, unknown> = { alloc: allocNoticingGrowth(raw.alloc as (bytes: number) => number) };
+  if (shared) {
+    attachPool(module, memory, raw);
+    Object.assign(own, threadedKernels(raw, (ptr) => heapI32()[ptr >>> 2]));
+  }
+  // The exports object is frozen: the overrides are own properties of an object inheriting from it.
+  const k = Object.create(raw) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(own)) Object.defineProperty(k, name, { value, enumerable: true });
+  instance = k as unknown as Kernels;
+  rawExports = raw;
   wasmMemory = memory;
+}
+
+/**
+ * Growing an ordinary memory detaches its old ArrayBuffer, which the views
+ * below notice; growing a shared one does not (the old SharedArrayBuffer
+ * keeps its old length, and asking the Memory for its buffer costs ~50 ns
+ * each time). Memory only grows inside the allocator, and every pointer the
+ * front end reads through a view comes from it: a block ending past the
+ * views is the one sign needed.
+ */
+function allocNoticingGrowth(alloc: (bytes: number) => number): (bytes: number) => number {
+  return (bytes) => {
+    const ptr = alloc(bytes);
+    if (viewBuffer !== null && ptr + bytes > viewBuffer.byteLength) viewBuffer = null;
+    return ptr;
+  };
+}
+
+/**
+ * Shared memory where the platform allows it (Node; browsers and workers of
+ * a cross-origin-isolated page), so the worker pool can run kernels on every
+ * core. AUTOGRAD_SHARED_MEMORY=0 (environment or global) asks for an
+ * ordinary memory, e.g. to test that path in Node.
+ */
+function wantSharedMemory(): boolean {
+  const g = globalThis as { crossOriginIsolated?: boolean; AUTOGRAD_SHARED_MEMORY?: unknown; process?: { env?: Record<string, string | undefined> } };
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return false;
+  if (g.crossOriginIsolated === false) return false;
+  const setting = g.AUTOGRAD_SHARED_MEMORY ?? g.process?.env?.AUTOGRAD_SHARED_MEMORY;
+  return setting === undefined || String(setting) !== '0';
+}
+
+/**
+ * The memory, shared when possible. The module declares its memory import
+ * shared; for an ordinary memory its limits flags (one byte, found by
+ * scripts/embed-wasm.mjs) lose the shared bit, and the same module runs.
+ */
+function makeMemory(bytes: Uint8Array): { memory: WebAssembly.Memory; shared: boolean } {
+  if (wantSharedMemory()) {
+    try {
+      return { memory: new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maximumPages(), shared: true }), shared: true };
+    } catch {
+      // e.g. the address space for the maximum cannot be reserved: fall back to an ordinary memory
+    }
+  }
+  bytes[KERNELS_MEMORY_FLAGS_AT] = 0x01;
+  return { memory: new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maximumPages() }), shared: false };
 }
 
 /**
@@ -172,14 +246,15 @@ function fail(error: unknown): Promise<never> {
  */
 function load(): Promise<void> {
   const bytes = moduleBytes();
-  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: maximumPages() });
+  const { memory, shared } = makeMemory(bytes);
   try {
-    adopt(instantiateSync(bytes, makeImports(memory)).instance.exports, memory);
+    const module = new WebAssembly.Module(bytes);
+    adopt(module, new WebAssembly.Instance(module, makeImports(memory)).exports, memory, shared);
     return Promise.resolve();
   } catch (error) {
     if (policyMessage(error) !== null) return fail(error);
   }
-  return instantiate(bytes, makeImports(memory)).then((result) => adopt(result.instance.exports, memory), fail);
+  return WebAssembly.instantiate(bytes, makeImports(memory)).then((result) => adopt(result.module, result.instance.exports, memory, shared), fail);
 }
 
 /**
@@ -250,13 +325,23 @@ export function kernel<F extends (...args: never[]) => unknown>(name: string): F
   return fn as F;
 }
 
+/**
+ * The names the module exports (kernels() inherits most of them from the
+ * module's exports object, so Object.keys(kernels()) lists only the
+ * wrappers).
+ */
+export function exportNames(): string[] {
+  kernels();
+  return Object.keys(rawExports!);
+}
+
 export function memoryBytes(): number {
   return wasmMemory === null ? 0 : wasmMemory.buffer.byteLength;
 }
 
 // Views are cached per ArrayBuffer: growing memory detaches the old buffer,
 // so comparing identities is all it takes to know a view went stale.
-let viewBuffer: ArrayBuffer | null = null;
+let viewBuffer: ArrayBufferLike | null = null;
 let f32View = new Float32Array(0);
 let f64View = new Float64Array(0);
 let i32View = new Int32Array(0);
@@ -265,6 +350,7 @@ let u8View = new Uint8Array(0);
 // Growing memory detaches the old ArrayBuffer (its byteLength becomes 0):
 // checking that is cheaper than asking the Memory for its buffer each time.
 function refreshViews(): void {
+  // (an ordinary memory detaches its buffer when it grows; see allocNoticingGrowth for a shared one)
   if (viewBuffer !== null && viewBuffer.byteLength !== 0) return;
   const buffer = wasmMemory!.buffer;
   if (buffer !== viewBuffer) {

@@ -43,7 +43,7 @@ interface DemoWindow {
   demoState: DemoState;
   demoHistory: { loss: [number, number][]; accuracy: [number, number][] };
   longTasks: number[];
-  AutoGrad: { memory(): { bytesInUse: number; liveTensors: number } };
+  AutoGrad: { memory(): { bytesInUse: number; liveTensors: number }; threads(): number };
 }
 
 let browser: Browser | null = null;
@@ -123,6 +123,11 @@ demo('trains live past 80% test accuracy, flat memory, no frozen page; stop, rep
   const response = await p.goto(server!.url, { timeout: LOAD_TIMEOUT });
   assert.ok(response?.ok(), `GET ${server!.url}: HTTP ${response?.status()}`);
   await waitFor(p, "s.status === 'ready'", LOAD_TIMEOUT, 'ready (data loaded, AutoGrad.ready resolved)');
+  // the server sends COOP/COEP: the page is cross-origin isolated and says how many threads the library uses
+  const threads = await p.evaluate(() => ({ isolated: crossOriginIsolated, shown: document.getElementById('threads')!.textContent, lib: (window as unknown as DemoWindow).AutoGrad.threads() }));
+  assert.ok(threads.isolated, 'the demo page is cross-origin isolated');
+  assert.ok(threads.lib >= 1);
+  assert.is(threads.shown, String(threads.lib), 'the page shows the threads the library uses');
 
   // Long tasks (>50 ms on the main thread) while training: the page must not freeze.
   await p.evaluate(() => {

@@ -44,15 +44,19 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves the files under `root` on 127.0.0.1 at a random port. */
-export async function serve(dir = root): Promise<StaticServer> {
+/**
+ * Serves the files under `root` on 127.0.0.1 at a random port, with
+ * `headers` added to every response (e.g. COOP/COEP for a cross-origin
+ * isolated page).
+ */
+export async function serve(dir = root, headers: Record<string, string> = {}): Promise<StaticServer> {
   const log: string[] = [];
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = normalize(join(dir, path));
     const send = (status: number, body: string | Buffer, type = 'text/plain; charset=utf-8') => {
       log.push(`${status} ${req.method} ${path}`);
-      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...headers });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed');
