@@ -306,6 +306,15 @@ export const MUTATIONS: Mutation[] = [
     tests: ['readme-claims'],
     expect: 'npm start',
   },
+  // ---- found by the bench after issue 10 (add of 1M floats outside tidy 3x slower) ----
+  {
+    id: 'ballast-not-reused',
+    what: 'a tensor disposed by hand keeps its ballast: every big result made outside tidy allocates fresh JavaScript memory',
+    file: 'src/runtime/tensor.ts',
+    edits: [['        returnBallast(this._ballast);\n', '']],
+    tests: ['ownership.test'],
+    expect: 'hands its ballast on',
+  },
 ];
 
 

@@ -170,10 +170,15 @@ export function performanceSection(results: BenchResults, hvp: HvpOutcome[]): st
   const tA = row(results, 'matmul-256-tA');
   const overhead = row(results, 'tape-overhead').cells.ours!.value!;
   lines.push(
-    `Ours is ahead of the best peer on the elementwise kernels (exp ${times(vs('exp').ratio)}, tanh ${times(vs('tanh').ratio)}, add ${times(vs('add').ratio)}), ` +
-      `on the MLP training step (${times(vs('mlp', ['tfWasm', 'tfCpu']).ratio)} TF.js wasm with both losses fused; ` +
-      `${times(vs('mlp-composed').ratio)} jax-js with \`jit\` with both losses composed) and on Hessian-vector products ` +
-      `(${times(vs('hvp').ratio)} jax-js with \`jit\`, which uses forward-over-reverse \`jvp(grad(f))\`); recording costs ${num(overhead)} µs per op. ` +
+    standing([
+      ['exp', vs('exp').ratio],
+      ['tanh', vs('tanh').ratio],
+      ['add', vs('add').ratio],
+      ['the MLP training step with both losses fused', vs('mlp', ['tfWasm', 'tfCpu']).ratio, 'TF.js wasm'],
+      ['the MLP training step with both losses composed', vs('mlp-composed').ratio, 'jax-js with `jit`'],
+      ['Hessian-vector products', vs('hvp').ratio, 'jax-js with `jit`, which uses forward-over-reverse `jvp(grad(f))`'],
+    ]) +
+      `; recording costs ${num(overhead)} µs per op. ` +
       `Float32 matmul trails the best peer in ${behind} of ${matmuls.length} rows of this run ` +
       `(${list(matmuls.map((m, i) => `${['64', '256', '512', '1024', '256 Aᵀ B'][i]}: ${times(m.ratio)}`))}); ` +
       `with a transposed left operand TF.js wasm drops to ${num(tA.cells.tfWasm!.value!)} GFLOP/s.`,
@@ -190,6 +195,17 @@ export function performanceSection(results: BenchResults, hvp: HvpOutcome[]): st
   );
   if (results.rows.some((r) => r.id === 'cnn-threads')) lines.push('', ...targetsSection(results));
   return lines.join('\n');
+}
+
+/** "Ours is ahead of the best peer on a (2.0x), b (1.5x) and behind on c (0.50x)", from the ratios. */
+function standing(items: [what: string, ratio: number, peer?: string][]): string {
+  const say = (list: typeof items) => list.map(([what, r, peer]) => `${what} (${times(r)}${peer === undefined ? '' : ` ${peer}`})`).join(', ');
+  const ahead = items.filter(([, r]) => r >= 1);
+  const behind = items.filter(([, r]) => r < 1);
+  const parts: string[] = [];
+  if (ahead.length > 0) parts.push(`ahead of the best peer on ${say(ahead)}`);
+  if (behind.length > 0) parts.push(`behind it on ${say(behind)}`);
+  return `Ours is ${parts.join(', and ')}`;
 }
 
 /** The figure of ours in a row, with its unit. */

@@ -3,7 +3,7 @@
 
 import { Tensor, alias, readItem } from '../runtime/tensor';
 import { Ledger, Scope, adopt, currentScope, endScope, moveToCurrent, popScope, pushScope, setNeededWhileRecording, type Owned } from '../runtime/scope';
-import { Storage, stats, writes } from '../runtime/storage';
+import { Storage, returnBallast, stats, writes } from '../runtime/storage';
 import { AutogradError, DTypeError, DisposedError, ShapeError } from '../runtime/errors';
 import { shapeString, sameShape } from '../runtime/shape';
 import { hooks } from './hooks';
@@ -255,6 +255,10 @@ export class Tape {
     if (this._owner !== null) this._owner.remove(this);
     if (registry !== null) registry.unregister(this);
     stats.liveTapes--;
+    if (this._scope.ballast !== null) {
+      returnBallast(this._scope.ballast);
+      this._scope.ballast = null;
+    }
     endScope(this._scope.take(), this._scope.freedBy);
     const nodes = this.nodes;
     for (let n = 0; n < nodes.length; n++) {

@@ -104,8 +104,8 @@ export class Scope {
 
   /** Counts `bytes` the collector alone may free, keeping the ballast that makes engines notice them. */
   addBallast(bytes: number): void {
-    const b = collectableBytes(bytes);
-    if (b !== null) (this.ballast ??= []).push(b);
+    const chunks = collectableBytes(bytes);
+    if (chunks !== null) (this.ballast ??= []).push(...chunks);
   }
 
   /**

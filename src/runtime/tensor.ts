@@ -2,7 +2,7 @@
 // memory, and its lifecycle. Data never lives in JavaScript arrays; reading
 // it copies out.
 
-import { MAX_TENSOR_BYTES, Storage, allocBytes, stats, collectableBytes } from './storage';
+import { MAX_TENSOR_BYTES, Storage, allocBytes, stats, collectableBytes, returnBallast } from './storage';
 import { adopt, moveToUser, type Scope } from './scope';
 import { bytesPerElement, type DType } from './dtype';
 import { heapF32, heapF64, heapI32, heapU8 } from '../wasm/index';
@@ -54,7 +54,7 @@ export class Tensor {
   /** @internal */ _disposed = false;
   /** @internal what freed it, for the DisposedError of a later use */ _freedBy: string | null = null;
   /** @internal registered with the FinalizationRegistry */ _watched = false;
-  /** @internal what makes the collector notice this tensor's wasm memory (memory.ts) */ _ballast: ArrayBuffer | null = null;
+  /** @internal what makes the collector notice this tensor's wasm memory (memory.ts) */ _ballast: ArrayBuffer[] | null = null;
   /** @internal set once a tape records this tensor (as an argument or result) */ _recorded = false;
   /** @internal a Param: a leaf on every tape that sees it */ _param = false;
   /** @internal node gradient slots holding this tensor during a backward pass */ _gradSlots = 0;
@@ -109,6 +109,10 @@ export class Tensor {
     if (this._watched) {
       this._watched = false;
       registry!.unregister(this);
+      if (this._ballast !== null) {
+        returnBallast(this._ballast);
+        this._ballast = null;
+      }
     }
     stats.liveTensors--;
     if (tensorDebug.sites !== null) tensorDebug.sites.delete(this);
