@@ -55,8 +55,9 @@ export interface Job {
   grain: number;
 }
 
-// Measured (scripts/bench-threads.ts, Node 20, 2 cores): an idle worker polls
-// GEN about 30 million times a second, so 60,000 polls are ~2 ms of spinning
+// Measured while building the pool (Node 20, 2 cores, with a script not
+// kept; the threaded rows of npm run bench time the outcome): an idle worker
+// polls GEN about 30 million times a second, so 60,000 polls are ~2 ms of spinning
 // before it sleeps; a sleeping worker takes 30-80 µs (more on a loaded
 // machine) to wake, a spinning one under 1 µs. The main thread spins up to
 // ~0.3 ms on the last chunks before it sleeps.
