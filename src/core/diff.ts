@@ -103,8 +103,12 @@ function isThenable(x: unknown): boolean {
   return x !== null && typeof x === 'object' && typeof (x as { then?: unknown }).then === 'function';
 }
 
-/** Runs `fn` with `tape` recording; if it fails, the tape is disposed (freeing what it made). */
-function record(tape: Tape, fn: () => unknown, op: string): void {
+/**
+ * Runs `fn` with `tape` recording and returns what it returned; if it
+ * throws, the tape is disposed (freeing what it made).
+ * @internal
+ */
+export function runRecording(tape: Tape, fn: () => unknown): unknown {
   pushScope(tape._scope);
   activeTapes.push(tape);
   recordingNow.active = true;
@@ -112,15 +116,23 @@ function record(tape: Tape, fn: () => unknown, op: string): void {
   try {
     result = fn();
   } catch (error) {
-    activeTapes.pop();
-    recordingNow.active = activeTapes.length > 0;
-    popScope(tape._scope);
+    stopRecording(tape);
     tape.dispose();
     throw error;
   }
+  stopRecording(tape);
+  return result;
+}
+
+function stopRecording(tape: Tape): void {
   activeTapes.pop();
   recordingNow.active = activeTapes.length > 0;
   popScope(tape._scope);
+}
+
+/** Runs `fn` with `tape` recording and makes its result the tape's; if either fails, the tape is disposed. */
+function record(tape: Tape, fn: () => unknown, op: string): void {
+  const result = runRecording(tape, fn);
   const fail = (error: Error): never => {
     tape.dispose();
     throw error;

@@ -242,15 +242,7 @@ function record(p: Primitive, y: Tensor, args: readonly unknown[]): void {
   let recorded = false;
   for (let t = 0; t < activeTapes.length; t++) {
     const tape = activeTapes[t];
-    let parents: (Node | null)[] | null = null;
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      if (!(a instanceof Tensor)) continue;
-      const node = tape.lookup(a);
-      if (node === undefined) continue;
-      if (parents === null) parents = new Array<Node | null>(args.length).fill(null);
-      parents[i] = node;
-    }
+    const parents = parentsOn(tape, args);
     if (parents !== null) {
       tape.record(p, y, args, parents);
       recorded = true;
@@ -258,10 +250,7 @@ function record(p: Primitive, y: Tensor, args: readonly unknown[]): void {
   }
   if (recorded) {
     y._recorded = true;
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      if (a instanceof Tensor) a._recorded = true;
-    }
+    markRecorded(args);
   }
 }
 
@@ -269,15 +258,7 @@ function recordMany(p: MultiPrimitive, ys: Tensor[], args: readonly unknown[]): 
   let recorded = false;
   for (let t = 0; t < activeTapes.length; t++) {
     const tape = activeTapes[t];
-    let parents: (Node | null)[] | null = null;
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      if (!(a instanceof Tensor)) continue;
-      const node = tape.lookup(a);
-      if (node === undefined) continue;
-      if (parents === null) parents = new Array<Node | null>(args.length).fill(null);
-      parents[i] = node;
-    }
+    const parents = parentsOn(tape, args);
     if (parents !== null) {
       tape.recordGroup(p, ys, args, parents);
       recorded = true;
@@ -285,10 +266,28 @@ function recordMany(p: MultiPrimitive, ys: Tensor[], args: readonly unknown[]): 
   }
   if (recorded) {
     for (const y of ys) y._recorded = true;
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      if (a instanceof Tensor) a._recorded = true;
-    }
+    markRecorded(args);
+  }
+}
+
+/** The tape's nodes of the tensor arguments (null where an argument is not on it), or null when none is. */
+function parentsOn(tape: Tape, args: readonly unknown[]): (Node | null)[] | null {
+  let parents: (Node | null)[] | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!(a instanceof Tensor)) continue;
+    const node = tape.lookup(a);
+    if (node === undefined) continue;
+    if (parents === null) parents = new Array<Node | null>(args.length).fill(null);
+    parents[i] = node;
+  }
+  return parents;
+}
+
+function markRecorded(args: readonly unknown[]): void {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a instanceof Tensor) a._recorded = true;
   }
 }
 

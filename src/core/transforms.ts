@@ -29,13 +29,13 @@ import { Tensor, alias, checkLive } from '../runtime/tensor';
 import { tensor, zeros } from '../runtime/create';
 import { isFloat } from '../runtime/dtype';
 import { tidy, type SyncOnly } from '../runtime/tidy';
-import { moveToCurrent, popScope, pushScope, recordingNow } from '../runtime/scope';
+import { moveToCurrent, recordingNow } from '../runtime/scope';
 import { ArgumentError, DTypeError, DisposedError, ShapeError, describe } from '../runtime/errors';
 import { sameShape, shapeString } from '../runtime/shape';
 import { Tape, activeTapes, nodeCount, pullback, recording, trackedNow, within, type Node } from './tape';
 import { primitive } from './primitive';
 import { hooks } from './hooks';
-import { grad, type Gradient } from './diff';
+import { grad, runRecording, type Gradient } from './diff';
 
 // ---- structures: numbers and tensors in arrays and plain objects ----
 
@@ -149,22 +149,7 @@ function record(op: string, f: (...args: any[]) => unknown, args: readonly unkno
   }
   for (const input of inputs) tape.addLeaf(input.handle);
   const call = build(inTree, inputs.map((i) => i.handle)) as unknown[];
-  pushScope(tape._scope);
-  activeTapes.push(tape);
-  recordingNow.active = true;
-  let result: unknown;
-  try {
-    result = f(...call);
-  } catch (error) {
-    activeTapes.pop();
-    recordingNow.active = activeTapes.length > 0;
-    popScope(tape._scope);
-    tape.dispose();
-    throw error;
-  }
-  activeTapes.pop();
-  recordingNow.active = activeTapes.length > 0;
-  popScope(tape._scope);
+  const result = runRecording(tape, () => f(...call));
   try {
     if (isThenable(result)) {
       (result as Promise<unknown>).then(undefined, () => undefined);
