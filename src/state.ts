@@ -52,7 +52,18 @@ function namedTensors(op: string, model: unknown): Map<string, Tensor> {
     if (x === null || (typeof x !== 'object' && typeof x !== 'function') || seen.has(x)) return;
     seen.add(x);
     if (x instanceof Tensor) {
-      if ((x._param || buffers.has(x)) && !x._disposed) found.set(path === '' ? '(root)' : path, x);
+      if ((x._param || buffers.has(x)) && !x._disposed) {
+        const name = path === '' ? '(root)' : path;
+        const other = found.get(name);
+        if (other !== undefined) {
+          // ({ a: { b: p }, 'a.b': q }, or a Map with object keys): one name for two tensors would load one of them with the other's values.
+          throw new ArgumentError(
+            `${op}: two different tensors get the name '${name}' (a key containing '.', or Map keys that print alike); ` +
+              'rename one so that every Param and buffer has its own path',
+          );
+        }
+        found.set(name, x);
+      }
       return;
     }
     if (ArrayBuffer.isView(x) || x instanceof ArrayBuffer || x instanceof Tape) return;

@@ -171,6 +171,23 @@ oom('a malformed AUTOGRAD_MAX_MEMORY_MB is an error at load, not a limit silentl
   }
 });
 
+oom('a malformed AUTOGRAD_THREADS is an error at load, not a setting silently ignored', () => {
+  for (const bad of ['abc', '0', '2.5']) {
+    let message = '';
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `import * as ag from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).href)}; ag.zeros([2]);`], {
+        env: { ...process.env, AUTOGRAD_THREADS: bad },
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+    } catch (e) {
+      message = String((e as { stderr?: string }).stderr);
+    }
+    assert.match(message, new RegExp(`AUTOGRAD_THREADS must be a positive integer number of threads \\(e\\.g\\. 2\\), got "${bad.replace('.', '\\.')}"`), bad);
+  }
+});
+
 oom('even without a limit, a request beyond 4 GiB fails cleanly', () => {
   const before = snapshot();
   assert.throws(() => ag.zeros([2 ** 31 - 1, 1], f64), (e: Error) => e instanceof ag.OutOfMemoryError && /zeros: shape \[2147483647, 1\] of float64 needs 17179869176 bytes; a single tensor holds at most 1073741820 bytes/.test(e.message));

@@ -348,7 +348,7 @@ errors('bad functions, arguments, tangents and cotangents', () => {
   assert.throws(() => ag.jvp(f, [x], [{ a: x } as never]), /jvp: tangents must have the structure of the primals/);
   assert.throws(() => ag.jvp(f, ['a' as never], ['b' as never]), /jvp: the inputs\[0\] is string "a"; expected a number, a Tensor/);
   const ids = ag.tensor([1, 2], { dtype: 'int32' });
-  assert.throws(() => ag.jacobian((z: Tensor) => ag.mul(z, 2))(ids), (e: unknown) => e instanceof ag.DTypeError && /jacobian: cannot differentiate with respect to a int32 tensor/.test((e as Error).message));
+  assert.throws(() => ag.jacobian((z: Tensor) => ag.mul(z, 2))(ids), (e: unknown) => e instanceof ag.DTypeError && /jacobian: cannot differentiate with respect to an int32 tensor/.test((e as Error).message));
   ids.dispose();
   assert.throws(() => ag.vjp(() => Promise.resolve(1) as never), /vjp: the function returned a Promise/);
   const [y, pb] = ag.vjp(f, x);

@@ -328,11 +328,16 @@ function gradOfTape(tape: Tape, x: Tensor, sparse: boolean): Grad | null {
   let g = grads.get(node) ?? null;
   if (g === null) return null;
   if (!sparse && g instanceof SparseGradient) {
-    // Asked for as a tensor: made dense once; the tape keeps the dense one.
-    const rows = g;
-    const dense = within(tape._scope, () => rows.toDense());
-    tape.hold(dense);
-    grads.set(node, dense);
+    // Asked for as a tensor: made dense once and kept beside the sparse one,
+    // which optimizers still take (looking at the dense gradient must not
+    // turn the next lazy update into a dense one).
+    let dense = tape._denseGrads?.get(node);
+    if (dense === undefined || dense._disposed || dense._owner !== tape._scope) {
+      const rows = g;
+      dense = within(tape._scope, () => rows.toDense());
+      tape.hold(dense);
+      (tape._denseGrads ??= new Map()).set(node, dense);
+    }
     return dense;
   }
   const memory = g instanceof Tensor ? g : g.values;

@@ -99,6 +99,8 @@ export class Tape {
   /** @internal */ _disposed = false;
   /** @internal gradients of leaves and of the intermediates asked for, after a backward pass */
   _grads: Map<Node, Grad | null> | null = null;
+  /** @internal dense forms of sparse gradients asked for as tensors (grad(tape, x)), beside the sparse ones in _grads */
+  _denseGrads: Map<Node, Tensor> | null = null;
 
   /** @internal use diff() */
   constructor() {
@@ -276,6 +278,7 @@ export class Tape {
     this.nodes.length = 0;
     this.byTensor.clear();
     this._grads = null;
+    this._denseGrads = null;
   }
 
   declare [Symbol.dispose]: () => void;
@@ -313,7 +316,8 @@ export function within<T>(scope: Scope, fn: () => T): T {
  * rules. A node's gradient is freed as soon as the node is processed (all its
  * consumers came later on the tape, so they are done): AutoGrad.jl's gcnode.
  * Gradients of leaves, and of `keepNode` when given, are stored on the tape,
- * which owns them; a sparse one stays sparse unless it is `dense`'s.
+ * which owns them; a sparse one stays sparse, with a dense copy beside it
+ * for `dense`'s node (grad(tape, x) asking for a tensor).
  */
 export function backward(tape: Tape, keepNode: Node | null, dense: Node | null = null): void {
   const result = tape._result;
@@ -357,6 +361,7 @@ export function backward(tape: Tape, keepNode: Node | null, dense: Node | null =
     }
   };
 
+  const cached: Node[] = [];
   try {
     for (const node of tape.nodes) node.grad = null;
     root.grad = hooks.onesLike(result);
@@ -405,7 +410,6 @@ export function backward(tape: Tape, keepNode: Node | null, dense: Node | null =
       node.grad = null;
       if (g !== null) held(g)._gradSlots = 0;
       if (grads.has(node)) continue; // kept from an earlier pass
-      if (node === dense && g instanceof SparseGradient) g = g.toDense(); // asked for as a tensor
       if (g !== null) {
         const t = held(g);
         if (t._owner !== scope || t._storage.refs > 1 || claimedStorage.has(t._storage)) {
@@ -418,11 +422,26 @@ export function backward(tape: Tape, keepNode: Node | null, dense: Node | null =
         claimedStorage.add(held(g)._storage);
       }
       grads.set(node, g);
+      cached.push(node);
+      if (node === dense && g instanceof SparseGradient) {
+        // Asked for as a tensor: a dense copy made here (so that a failure
+        // leaves nothing), kept beside the sparse one that optimizers take.
+        const d = g.toDense();
+        claimed.add(d);
+        claimedStorage.add(d._storage);
+        (tape._denseGrads ??= new Map()).set(node, d);
+      }
     }
   } catch (error) {
     for (const node of tape.nodes) {
       if (node.grad !== null) held(node.grad)._gradSlots = 0;
       node.grad = null;
+    }
+    // What this pass cached is freed with its scope below: forget it, so
+    // that asking again runs the pass again.
+    for (const node of cached) {
+      grads.delete(node);
+      tape._denseGrads?.delete(node);
     }
     popScope(scope);
     endScope(scope.take(), scope.freedBy);

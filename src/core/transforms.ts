@@ -133,7 +133,7 @@ function record(op: string, f: (...args: any[]) => unknown, args: readonly unkno
   leaves.forEach((x, i) => {
     if (x instanceof Tensor && !isFloat(x.dtype)) {
       throw new DTypeError(
-        `${op}: cannot differentiate with respect to a ${x.dtype} tensor (input leaf ${i + 1}, shape ${shapeString(x.shape)}); ` +
+        `${op}: cannot differentiate with respect to ${x.dtype === 'int32' ? 'an' : 'a'} ${x.dtype} tensor (input leaf ${i + 1}, shape ${shapeString(x.shape)}); ` +
           'derivatives are defined for float32 and float64 tensors: cast it, or close over it instead of passing it',
       );
     }
@@ -371,9 +371,11 @@ export function vjp<F extends Transformable>(
  * pullbacks are Jacobian-vector products J v: the double-VJP construction.
  */
 function transposed(rec: Recording): Recording {
-  const seeds = rec.outputs.map((y) => (typeof y === 'number' ? 0 : zeros(y.shape, { dtype: y.dtype })));
+  // An int32 or bool result (a mask, argsort's indices) is a constant: its
+  // cotangent is no input of the recorded pullback (a number stands in).
+  const seeds = rec.outputs.map((y) => (typeof y !== 'number' && isFloat(y.dtype) ? zeros(y.shape, { dtype: y.dtype }) : 0));
   try {
-    return record(rec.op, (...us: Leaf[]) => pull(rec, us.map((u) => (typeof u === 'number' ? null : u))), seeds);
+    return record(rec.op, (...us: Leaf[]) => pull(rec, us.map((u, k) => (differentiable(rec.outputs[k]) ? (u as Tensor) : null))), seeds);
   } finally {
     for (const s of seeds) if (s instanceof Tensor) s.dispose();
   }
@@ -382,15 +384,36 @@ function transposed(rec: Recording): Recording {
 /** J v for tangents per input leaf of `rec`, through `lin` = transposed(rec): per output leaf of `rec`. */
 function pushForward(rec: Recording, lin: Recording, tangents: readonly (Tensor | null)[]): Leaf[] {
   const columns = pull(lin, tangents);
-  return columns.map((c, k) => present(c, typeof rec.outputs[k] === 'number'));
+  const dtype = tangentDType(tangents);
+  return columns.map((c, k) => {
+    const y = rec.outputs[k];
+    return present(tangentOf(c, y, dtype), typeof y === 'number');
+  });
+}
+
+/** Whether a result of the function has a tangent (numbers and float tensors do; int32 and bool results are constants). */
+function differentiable(y: Leaf): boolean {
+  return typeof y === 'number' || isFloat(y.dtype);
+}
+
+/** A column of the transposed recording as the tangent of result y: for a constant (int32, bool) result, zeros of its shape in `dtype`, as jacrev's rows. */
+function tangentOf(column: Tensor, y: Leaf, dtype: 'float32' | 'float64'): Tensor {
+  if (differentiable(y)) return column;
+  column.dispose();
+  return zeros((y as Tensor).shape, { dtype });
+}
+
+function tangentDType(tangents: readonly (Tensor | null)[]): 'float32' | 'float64' {
+  for (const t of tangents) if (t !== null && isFloat(t.dtype)) return t.dtype as 'float32' | 'float64';
+  return 'float64';
 }
 
 /**
  * The Jacobian-vector product: `[f(...primals), J v]` for the `tangents`
  * (one per primal, each of its structure), both with the structure of f's
  * result. Computed by reverse mode twice (the pullback, recorded, then
- * pulled back along `v`): exact, and the cost of 1.5 to 2.1 reverse
- * passes. Composes with the other transforms: `jvp(grad(f), [x], [v])` is a
+ * pulled back along `v`): exact, and about the cost of two reverse passes
+ * or a little more (scripts/bench-transforms.ts). Composes with the other transforms: `jvp(grad(f), [x], [v])` is a
  * Hessian-vector product.
  *
  * @example
@@ -474,6 +497,7 @@ function oneHot(like: Tensor, e: number): Tensor {
 /** The Jacobian block of output leaf y and input leaf x from its slices along y (rows) or x (columns). */
 function block(slices: Tensor[], y: Leaf, x: Tensor, rows: boolean): Tensor {
   const yShape = typeof y === 'number' ? [] : y.shape;
+  if (slices.length === 0) return zeros([...yShape, ...x.shape], { dtype: x.dtype }); // an empty result or argument
   if (slices.length === 1 && (rows ? yShape.length === 0 : x.ndim === 0)) return slices[0];
   const stacked = hooks.stack(slices, rows ? 0 : yShape.length);
   return hooks.reshape(stacked, [...yShape, ...x.shape]);
@@ -521,7 +545,7 @@ function jacobianOf(
             for (let e = 0; e < input.handle.size; e++) {
               const v = oneHot(input.handle, e);
               const pushed = pull(lin, rec.inputs.map((_, j) => (j === i ? v : null)));
-              pushed.forEach((c, k) => columns[k].push(c));
+              pushed.forEach((c, k) => columns[k].push(tangentOf(c, rec.outputs[k], v.dtype as 'float32' | 'float64')));
             }
             rec.outputs.forEach((y, k) => (blocks[k][i] = block(columns[k], y, input.handle, false)));
           });
@@ -627,8 +651,15 @@ export function hvp<F extends Transformable, N extends number = 0>(f: F, argnum?
     const v = argsAndV[argsAndV.length - 1];
     checkArgnum('hvp', n, args.length);
     const [vLeaves, vTree] = flatten('hvp', 'v', v);
-    const [, xTree] = flatten('hvp', `argument ${n}`, args[n]);
+    const [xLeaves, xTree] = flatten('hvp', `argument ${n}`, args[n]);
     if (JSON.stringify(vTree) !== JSON.stringify(xTree)) throw new ArgumentError(`hvp: v must have the structure of argument ${n}`);
+    // Checked here, so that a wrong v is named as such (not as a shape error of some op inside).
+    xLeaves.forEach((xl, i) => {
+      if (xl instanceof Tensor && !isFloat(xl.dtype)) {
+        throw new DTypeError(`hvp: cannot differentiate with respect to ${xl.dtype === 'int32' ? 'an' : 'a'} ${xl.dtype} tensor (argument ${n}, leaf ${i + 1}); cast it to float32 or float64`);
+      }
+      if (vLeaves[i] instanceof Tensor) against('hvp', `v (leaf ${i + 1})`, xl, vLeaves[i]);
+    });
     const g = grad(f as (...a: any[]) => unknown, n);
     const inner = (x: unknown) => {
       const call = args.slice();

@@ -83,6 +83,14 @@ function tensorOf(values: Float64Array, shape: number[], dtype: DType): Tensor {
   return tensor(values, { shape, dtype });
 }
 
+/** A number in [min, max] (min excluded unless `withMin`). */
+function numberIn(op: string, name: string, v: unknown, min: number, max: number, withMin: boolean): number {
+  if (typeof v !== 'number' || !(withMin ? v >= min : v > min) || !(v <= max)) {
+    throw new ArgumentError(`${op}: ${name} must be a number in ${withMin ? '[' : '('}${min}, ${max}${max === Infinity ? ')' : ']'}, got ${describe(v)}`);
+  }
+  return v;
+}
+
 function positiveInt(op: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ArgumentError(`${op}: ${name} must be a positive integer, got ${describe(v)}`);
   return v;
@@ -635,9 +643,11 @@ export class BatchNorm2d extends Layer {
     super();
     const o = options('BatchNorm2d', opts);
     positiveInt('BatchNorm2d', 'numFeatures', numFeatures);
-    this.eps = o.eps ?? 1e-5;
-    this.momentum = o.momentum ?? 0.1;
+    this.eps = numberIn('BatchNorm2d', 'eps', o.eps ?? 1e-5, 0, Infinity, false);
+    // (PyTorch's momentum null, a cumulative average, is not supported: refused rather than read as the default)
+    this.momentum = numberIn('BatchNorm2d', 'momentum', o.momentum === undefined ? 0.1 : o.momentum, 0, 1, true);
     const dtype = o.dtype ?? 'float32';
+    if (dtype !== 'float32' && dtype !== 'float64') throw new ArgumentError(`BatchNorm2d: dtype must be 'float32' or 'float64', got ${describe(dtype)}`);
     [this.weight, this.bias] = o.affine === false ? [null, null] : makeParams(() => [ones([numFeatures], { dtype }), zeros([numFeatures], { dtype })] as const);
     const track = o.trackRunningStats !== false;
     this.runningMean = track ? buffer(zeros([numFeatures], { dtype })) : null;

@@ -104,6 +104,9 @@ const SYMMETRY_RTOL = 1e-3;
  * symmetric is a mistake, not a rounding error, and is refused.
  */
 function symmetricPart(op: string, a: Tensor, out: Tensor): void {
+  // The symmetry kernel's ratio misses a NaN alone on the diagonal (it
+  // compares a[i][j] with a[j][i], which is itself there): counted first.
+  checkFinite(op, a);
   const n = a.shape[a.ndim - 1];
   const ratio = kernelFor<(a: Ptr, out: Ptr, n: number, count: number) => number>('symmetrize', a.dtype)(a._ptr, out._ptr, n, a.size / (n * n));
   if (Number.isNaN(ratio)) throw new ArgumentError(`${op}: a has NaN or infinite entries (shape ${shapeString(a.shape)})`);
@@ -613,6 +616,7 @@ export const pinv = op({
   name: 'pinv', forward: pinvForward,
   args: custom((op: string, a: Tensor, opts?: PinvOptions): [Tensor, number] => {
     matrix(op, a, false);
+    checkFinite(op, a); // (else the SVD inside would report it under its own name)
     return [a, rtolOf(op, a, opts)];
   }),
 }).grads((dx, x, a) => {
@@ -641,6 +645,7 @@ export const lstsq = compose({
     matrix(op, a, false);
     checkTensor(op, b, 'b');
     sameDType(op, a, b);
+    checkFinite(op, a);
     const m = a.shape[a.ndim - 2];
     if (b.ndim === 1 ? b.shape[0] !== m : b.shape[b.ndim - 2] !== m) {
       throw new ShapeError(`${op}: b must be [${m}] or [..., ${m}, k] to fit a of shape ${shapeString(a.shape)}, got ${shapeString(b.shape)}`);

@@ -670,6 +670,10 @@ function specKind(op: string, spec: unknown, k: number): ['int' | 'slice' | 'new
   if (typeof spec === 'string') return spec.trim() === '...' ? ['ellipsis', -1] : ['slice', 1];
   if (spec instanceof Tensor) {
     checkAnyTensor(op, spec, `index ${k}`);
+    if (spec.dtype === 'bool' && spec.ndim === 0) {
+      // numpy adds an axis of length 1 or 0 for it; refused, like a plain boolean, rather than read as no index at all.
+      throw new ArgumentError(`${op}: index ${k} is a 0-d bool tensor; a 0-d mask is not supported (use null for a new axis, or a mask with an axis)`);
+    }
     return spec.dtype === 'bool' ? ['mask', spec.ndim] : ['array', 1];
   }
   if (Array.isArray(spec)) {

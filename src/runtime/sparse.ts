@@ -8,7 +8,8 @@ import { Tensor, alias, checkLive, empty } from './tensor';
 import { castInto, fillWith } from './create';
 import { heapI32, kernelFor } from '../wasm/index';
 import { allocBytes, freeBytes } from './storage';
-import { shapeSize } from './shape';
+import { sameShape, shapeSize, shapeString } from './shape';
+import { ArgumentError, DTypeError, ShapeError, describe } from './errors';
 import type { DType } from './dtype';
 
 /**
@@ -32,7 +33,27 @@ export class SparseGradient {
     readonly indices: Int32Array,
     /** One row per index: shape [indices.length, ...shape.slice(1)]. */
     readonly values: Tensor,
-  ) {}
+  ) {
+    // Optimizers write rows by these indices: one out of range, or values of
+    // another shape, would write into whatever tensor lies next in memory.
+    const op = 'SparseGradient';
+    if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new ArgumentError(`${op}: shape must be a non-empty array of non-negative integers, got ${describe(shape)}`);
+    }
+    if (!(indices instanceof Int32Array)) throw new ArgumentError(`${op}: indices must be an Int32Array, got ${describe(indices)}`);
+    if (!(values instanceof Tensor)) throw new ArgumentError(`${op}: values must be a Tensor, got ${describe(values)}`);
+    checkLive(values, op);
+    if (values.dtype !== 'float32' && values.dtype !== 'float64') throw new DTypeError(`${op}: values must be float32 or float64, got ${values.dtype}`);
+    const rows = shape[0];
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k];
+      if (i < 0 || i >= rows) throw new ArgumentError(`${op}: index ${i} (entry ${k}) is out of range for ${rows} rows; indices must be in [0, ${rows})`);
+    }
+    const expected = [indices.length, ...shape.slice(1)];
+    if (!sameShape(values.shape, expected)) {
+      throw new ShapeError(`${op}: values must have shape ${shapeString(expected)} (one row per index), got ${shapeString(values.shape)}`);
+    }
+  }
 
   get dtype(): DType {
     return this.values.dtype;

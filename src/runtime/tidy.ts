@@ -3,6 +3,7 @@
 import { Tensor, checkLive } from './tensor';
 import { Scope, endScope, moveToCurrent, moveToUser, ownedWithin, popScope, pushScope, type Owned } from './scope';
 import { ArgumentError, describe } from './errors';
+import { SparseGradient } from './sparse';
 
 // ---- scopes ----
 
@@ -26,6 +27,10 @@ function collectReturned(value: unknown): Owned[] {
     if (isOwned(v)) {
       found.push(v);
       if (v instanceof Tensor) continue;
+    }
+    if (v instanceof SparseGradient) {
+      stack.push(v.values); // its memory is its values tensor
+      continue;
     }
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push(v[i]);
@@ -92,14 +97,19 @@ export function tidy<T>(fn: () => T & (T extends PromiseLike<unknown> ? SyncOnly
 /**
  * Takes `t` away from whatever owns it — a tidy, a tape (a gradient, a
  * value computed inside diff) — and gives it to you: nothing frees it but
- * `dispose()` or, once you drop it, the garbage collector.
+ * `dispose()` or, once you drop it, the garbage collector. A SparseGradient
+ * is kept with its values.
  *
  * @example
  * let total!: ag.Tensor;
  * ag.tidy(() => { total = ag.keep(ag.ones([2]).mul(3)); });
  */
-export function keep<T extends Tensor>(t: T): T {
-  if (!(t instanceof Tensor)) throw new ArgumentError(`keep: expected a Tensor, got ${describe(t)}`);
+export function keep<T extends Tensor | SparseGradient>(t: T): T {
+  if (t instanceof SparseGradient) {
+    keep(t.values); // its memory is its values tensor
+    return t;
+  }
+  if (!(t instanceof Tensor)) throw new ArgumentError(`keep: expected a Tensor or a SparseGradient, got ${describe(t)}`);
   checkLive(t, 'keep');
   moveToUser(t);
   return t;

@@ -3,7 +3,7 @@
 
 import { KERNELS_MEMORY_FLAGS_AT, KERNELS_WASM_DEFLATED, KERNELS_WASM_SIZE } from './kernels.generated';
 import { inflateRaw } from './inflate';
-import { attachPool } from './pool';
+import { attachPool, threadsSetting } from './pool';
 import { threadedKernels } from './threaded';
 import { ArgumentError, NotReadyError } from '../runtime/errors';
 
@@ -245,6 +245,7 @@ function fail(error: unknown): Promise<never> {
  * policy that forbids WebAssembly fails both ways: that is known at once.
  */
 function load(): Promise<void> {
+  threadsSetting(); // a malformed AUTOGRAD_THREADS throws here, at import, as a malformed memory limit does
   const bytes = moduleBytes();
   const { memory, shared } = makeMemory(bytes);
   try {

@@ -24,6 +24,7 @@
 
 import * as L from './pool-layout';
 import { WORKER_SOURCE } from './worker';
+import { ArgumentError } from '../runtime/errors';
 
 type Fn = (...args: number[]) => unknown;
 
@@ -105,6 +106,17 @@ const canBlock: boolean = (() => {
   }
 })();
 
+/** AUTOGRAD_THREADS, if set: a setting silently ignored is worse than none, so a malformed one is refused at load. */
+export function threadsSetting(): number | null {
+  const setting = processEnv('AUTOGRAD_THREADS');
+  if (setting === undefined || setting === null || setting === '') return null;
+  const n = typeof setting === 'number' ? setting : typeof setting === 'string' && /^\s*[0-9]+\s*$/.test(setting) ? Number(setting) : NaN;
+  if (!Number.isInteger(n) || n < 1) {
+    throw new ArgumentError(`AUTOGRAD_THREADS must be a positive integer number of threads (e.g. 2), got ${JSON.stringify(String(setting))}`);
+  }
+  return n;
+}
+
 function processEnv(name: string): unknown {
   const g = globalThis as Record<string, unknown> & { process?: { env?: Record<string, string | undefined> } };
   return g[name] ?? g.process?.env?.[name];
@@ -166,8 +178,7 @@ export function attachPool(module: WebAssembly.Module, memory: WebAssembly.Memor
   exportIndex = new Map(names.map((name, i) => [name, i]));
   exportFns = names.map((name) => exports[name] as Fn);
   unavailable = null;
-  const setting = Number(processEnv('AUTOGRAD_THREADS'));
-  wanted = Number.isInteger(setting) && setting >= 1 ? Math.min(setting, MAX_THREADS) : Math.min(cores(), MAX_THREADS);
+  wanted = Math.min(threadsSetting() ?? cores(), MAX_THREADS);
 }
 
 function startPool(): Pool | null {
