@@ -280,6 +280,9 @@ function readBlob(op: string, bytes: unknown): { header: Header; entries: StateD
     const Array_ = arrayOf(e.dtype);
     if (Array_ === null) throw new ArgumentError(`${op}: entry '${e.name}' has unknown dtype ${describe(e.dtype)}`);
     const start = dataStart + e.offset;
+    if (!Number.isInteger(e.offset) || e.offset < 0 || !Number.isInteger(e.bytes) || e.bytes < 0 || e.bytes % Array_.BYTES_PER_ELEMENT !== 0) {
+      throw new ArgumentError(`${op}: entry '${e.name}' has a corrupted offset or size (${describe(e.offset)}, ${describe(e.bytes)} bytes of ${e.dtype})`);
+    }
     if (start + e.bytes > bytes.length) throw new ArgumentError(`${op}: the state is truncated: entry '${e.name}' ends at byte ${start + e.bytes} of ${bytes.length}`);
     const data = new Array_(e.bytes / Array_.BYTES_PER_ELEMENT);
     new Uint8Array(data.buffer).set(bytes.subarray(start, start + e.bytes));

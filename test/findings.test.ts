@@ -179,6 +179,20 @@ state('BatchNorm2d checks eps, momentum and dtype when constructed (they failed 
   bn.runningVar?.dispose();
 });
 
+state('layers refuse an int32 dtype by name, and a corrupted saved entry is named, not a RangeError', () => {
+  throwsLike(() => new ag.nn.Embedding(3, 4, { dtype: 'int32' }), ag.ArgumentError, /^Embedding: dtype must be 'float32' or 'float64', got string "int32"/);
+  throwsLike(() => new ag.nn.Linear(3, 4, { dtype: 'bool' }), ag.ArgumentError, /^Linear: dtype must be 'float32' or 'float64'/);
+  const model = { l: new ag.nn.Linear(2, 2) };
+  const bytes = ag.saveState(model);
+  const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength)));
+  header.entries[0].bytes = 6; // not a whole number of float32s
+  const bad = bytes.slice();
+  bad.set(new TextEncoder().encode(JSON.stringify(header).padEnd(headerLength, ' ')), 12);
+  throwsLike(() => ag.loadState(model, bad), ag.ArgumentError, /^loadState: entry 'l\.w' has a corrupted offset or size/);
+  for (const p of ag.params(model)) p.dispose();
+});
+
 factor.run();
 transforms.run();
 sparse.run();

@@ -83,6 +83,13 @@ function tensorOf(values: Float64Array, shape: number[], dtype: DType): Tensor {
   return tensor(values, { shape, dtype });
 }
 
+/** A layer's parameter dtype: float32 by default, float64 on request, nothing else (an int32 layer cannot be trained). */
+function layerDType(layer: string, dtype: unknown): 'float32' | 'float64' {
+  if (dtype === undefined) return 'float32';
+  if (dtype !== 'float32' && dtype !== 'float64') throw new ArgumentError(`${layer}: dtype must be 'float32' or 'float64', got ${describe(dtype)}`);
+  return dtype;
+}
+
 /** A number in [min, max] (min excluded unless `withMin`). */
 function numberIn(op: string, name: string, v: unknown, min: number, max: number, withMin: boolean): number {
   if (typeof v !== 'number' || !(withMin ? v >= min : v > min) || !(v <= max)) {
@@ -113,7 +120,7 @@ export class Linear extends Layer {
     super();
     positiveInt('Linear', 'inFeatures', inFeatures);
     positiveInt('Linear', 'outFeatures', outFeatures);
-    const dtype = options.dtype ?? 'float32';
+    const dtype = layerDType('Linear', options.dtype);
     const bound = initBound('Linear', options.init, inFeatures, outFeatures);
     [this.w, this.b] = makeParams(() => [
       uniform([inFeatures, outFeatures], bound, dtype),
@@ -218,7 +225,7 @@ export class Conv2d extends Layer {
       const [ph, pw] = pairOf(padding as number | [number, number], 0);
       this.pads = [ph, ph, pw, pw];
     }
-    const dtype = options.dtype ?? 'float32';
+    const dtype = layerDType('Conv2d', options.dtype);
     const fanIn = (inChannels / groups) * kh * kw;
     const bound = initBound('Conv2d', options.init ?? 'he', fanIn, (outChannels / groups) * kh * kw);
     [this.w, this.b] = makeParams(() => [
@@ -279,7 +286,7 @@ export class LayerNorm extends Layer {
   constructor(features: number, readonly options: { eps?: number; dtype?: DType } = {}) {
     super();
     positiveInt('LayerNorm', 'features', features);
-    const dtype = options.dtype ?? 'float32';
+    const dtype = layerDType('LayerNorm', options.dtype);
     [this.gamma, this.beta] = makeParams(() => [ones([features], { dtype }), zeros([features], { dtype })] as const);
   }
   forward(x: Tensor): Tensor {
@@ -329,7 +336,7 @@ export class Embedding extends Layer {
     super();
     positiveInt('Embedding', 'numEmbeddings', numEmbeddings);
     positiveInt('Embedding', 'embeddingDim', embeddingDim);
-    const dtype = options('Embedding', opts).dtype ?? 'float32';
+    const dtype = layerDType('Embedding', options('Embedding', opts).dtype);
     [this.weight] = makeParams(() => [randn([numEmbeddings, embeddingDim], { dtype })]);
   }
   forward(ids: Ids): Tensor {
@@ -380,7 +387,7 @@ abstract class Recurrent extends Layer {
     this.numLayers = positiveInt(kind, 'numLayers', o.numLayers ?? 1);
     this.batchFirst = o.batchFirst === true;
     this.stateful = o.stateful === true;
-    const dtype = o.dtype ?? 'float32';
+    const dtype = layerDType(kind, o.dtype);
     const bound = 1 / Math.sqrt(hiddenSize);
     for (let l = 0; l < this.numLayers; l++) {
       const inSize = l === 0 ? inputSize : hiddenSize;
@@ -569,7 +576,7 @@ export class MultiheadAttention extends Layer {
     if (embedDim % numHeads !== 0) throw new ArgumentError(`MultiheadAttention: embedDim ${embedDim} must be divisible by numHeads ${numHeads}`);
     this.batchFirst = o.batchFirst === true;
     this.causal = o.causal === true;
-    const dtype = o.dtype ?? 'float32';
+    const dtype = layerDType('MultiheadAttention', o.dtype);
     const bias = o.bias !== false;
     [this.inProjWeight, this.inProjBias, this.outProjWeight, this.outProjBias] = makeParams(() => [
       uniform([3 * embedDim, embedDim], Math.sqrt(6 / (4 * embedDim)), dtype),
@@ -646,8 +653,7 @@ export class BatchNorm2d extends Layer {
     this.eps = numberIn('BatchNorm2d', 'eps', o.eps ?? 1e-5, 0, Infinity, false);
     // (PyTorch's momentum null, a cumulative average, is not supported: refused rather than read as the default)
     this.momentum = numberIn('BatchNorm2d', 'momentum', o.momentum === undefined ? 0.1 : o.momentum, 0, 1, true);
-    const dtype = o.dtype ?? 'float32';
-    if (dtype !== 'float32' && dtype !== 'float64') throw new ArgumentError(`BatchNorm2d: dtype must be 'float32' or 'float64', got ${describe(dtype)}`);
+    const dtype = layerDType('BatchNorm2d', o.dtype);
     [this.weight, this.bias] = o.affine === false ? [null, null] : makeParams(() => [ones([numFeatures], { dtype }), zeros([numFeatures], { dtype })] as const);
     const track = o.trackRunningStats !== false;
     this.runningMean = track ? buffer(zeros([numFeatures], { dtype })) : null;
