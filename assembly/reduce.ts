@@ -191,8 +191,9 @@ export function max_axis_f64(x: usize, out: usize, outer: i32, n: i32, inner: i3
 export function min_axis_f32(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { foldAxis<f32>(MIN, x, out, outer, n, inner); }
 export function min_axis_f64(x: usize, out: usize, outer: i32, n: i32, inner: i32): void { foldAxis<f64>(MIN, x, out, outer, n, inner); }
 
-// Index of the first maximum (minimum), stored as a number of the input's
-// type; the first NaN wins, as in numpy. Requires n >= 1.
+// Index of the first maximum (minimum), stored as an int32 (exact at any
+// length, where a float32 index stops at 2^24); the first NaN wins, as in
+// numpy. Requires n >= 1.
 @inline function argExtremeAxis<T>(op: i32, x: usize, out: usize, outer: i32, n: i32, inner: i32): void {
   const shift = alignof<T>();
   const step = <usize>inner << shift;
@@ -209,7 +210,7 @@ export function min_axis_f64(x: usize, out: usize, outer: i32, n: i32, inner: i3
           if (op == MAX ? v > best : v < best) { best = v; at = k; }
         }
       }
-      store<T>(out + (<usize>(o * inner + i) << shift), <T>at);
+      store<i32>(out + (<usize>(o * inner + i) << 2), at);
     }
   }
 }

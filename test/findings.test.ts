@@ -31,6 +31,18 @@ factor('pinv and lstsq name themselves for NaN input (the error said svd)', () =
   a.dispose();
 });
 
+factor('argmax and argmin give int32 indices, exact past 2^24 (float32 indices rounded 16777217 to 16777216)', () => {
+  const n = 2 ** 24 + 8;
+  const x = ag.tidy(() => ag.keep(ag.indexPut(ag.zeros([n]), [[16777217]], 5)));
+  const i = ag.argmax(x);
+  assert.is(i.dtype, 'int32');
+  assert.is(i.item(), 16777217);
+  const j = ag.argmin(ag.tensor([[3, 1], [0, 2]]), 1);
+  assert.is(j.dtype, 'int32');
+  assert.equal(j.toArray(), [1, 0]);
+  for (const t of [x, i, j]) t.dispose();
+});
+
 const transforms = suite('findings: transforms');
 
 transforms('jvp, linearize and jacfwd of a function with int32 or bool results: those results are constants (zero tangents), as in jacrev', () => {

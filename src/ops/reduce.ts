@@ -519,11 +519,11 @@ export const norm = compose({ name: 'norm', args: custom(normArgs) }).as((x, axe
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, axis: number | null, keepdims: boolean): Tensor {
   const fn = kernelFor<(x: number, out: number, outer: number, n: number, inner: number) => void>(`${op}_axis`, x.dtype);
   if (axis === null) {
-    const out = empty(keepdims ? x.shape.map(() => 1) : [], x.dtype, op);
+    const out = empty(keepdims ? x.shape.map(() => 1) : [], 'int32', op);
     fn(x._ptr, out._ptr, 1, x.size, 1);
     return out;
   }
-  const out = empty(reducedShape(x.shape, [axis], keepdims), x.dtype, op);
+  const out = empty(reducedShape(x.shape, [axis], keepdims), 'int32', op);
   if (out.size > 0) fn(x._ptr, out._ptr, ...around(x.shape, axis, axis + 1));
   return out;
 }
@@ -550,8 +550,8 @@ function argArgs(op: string, x: TensorLike, axis?: number, keepdims?: boolean): 
  * Index of the largest entry along `axis`, or in the flattened (row-major)
  * tensor when `axis` is omitted. The first occurrence wins ties; a NaN
  * counts as the largest (the first NaN wins), as in numpy. The indices come
- * back as a tensor of the input's dtype (exact up to 2^24 in float32). Zero
- * gradient. An empty reduction is an error.
+ * back as an int32 tensor, as argsort's and topk's do. Zero gradient. An
+ * empty reduction is an error.
  *
  * @example
  * ag.argmax(ag.tensor([[1, 9, 9], [4, 2, 0]])).item();        // 1
@@ -561,8 +561,8 @@ export const argmax = op({ name: 'argmax', args: custom(argArgs), forward: (x, a
 
 /**
  * Index of the smallest entry along `axis`, or in the flattened tensor when
- * `axis` is omitted; first occurrence on ties, first NaN if any, indices in
- * the input's dtype. Zero gradient.
+ * `axis` is omitted; first occurrence on ties, first NaN if any, int32
+ * indices. Zero gradient.
  *
  * @example
  * ag.argmin(ag.tensor([[1, 9, 9], [4, 2, 0]]), 0).toArray();  // [0, 1, 1]

@@ -282,7 +282,7 @@ export const cases: OpCase[] = [
       at('NaN: first NaN', (x) => ag.argmax(x), 1, () => t64([1, NaN, 5, NaN])),
       at('NaN first', (x) => ag.argmax(x), 0, () => t64([NaN, 1, 5])),
       at('0-d', (x) => ag.argmax(x), 0, () => t64(7)),
-      at('float32 keeps float32', (x) => ag.argmax(x, 0), [1, 0], () => ag.tensor([[1, 5], [2, 4]])),
+      at('float32 input, int32 indices', (x) => ag.argmax(x, 0), [1, 0], () => ag.tensor([[1, 5], [2, 4]])),
     ],
   },
   {
