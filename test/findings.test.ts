@@ -99,6 +99,33 @@ transforms('hvp checks v against x itself: shape, dtype, and int32 x, each named
   x.dispose();
 });
 
+transforms('a vjp pullback or a linearize function returned from tidy, or kept, outlives it (it threw DisposedError)', () => {
+  const f = (a: ag.Tensor) => ag.mul(a, a);
+  const x = ag.tensor([1, 2], f64);
+  const u = ag.tensor([1, 1], f64);
+  const before = ag.memory();
+  const [y, pb] = ag.tidy(() => ag.vjp(f, x));
+  assert.equal(y.toArray(), [1, 4]);
+  const g = pb(u);
+  assert.equal(g.toArray(), [2, 4]);
+  let lin!: ag.Linearized<ag.Tensor, [ag.Tensor]>;
+  ag.tidy(() => {
+    const [, l] = ag.linearize(f, x);
+    lin = ag.keep(l);
+  });
+  const jv = lin(u);
+  assert.equal(jv.toArray(), [2, 4]);
+  for (const t of [y, g, jv]) t.dispose();
+  pb.dispose();
+  lin.dispose();
+  const after = ag.memory();
+  assert.is(after.liveTensors, before.liveTensors, 'disposing them frees what they held');
+  assert.is(after.liveTapes, before.liveTapes);
+  throwsLike(() => ag.keep((() => 1) as unknown as ag.Tensor), ag.ArgumentError, /^keep: expected a Tensor, a SparseGradient, or a function vjp or linearize returned, got function/);
+  x.dispose();
+  u.dispose();
+});
+
 const sparse = suite('findings: sparse gradients');
 
 sparse('a SparseGradient made by hand is checked: indices in range, values one row per index (an optimizer wrote into the next tensor)', () => {

@@ -351,7 +351,7 @@ function checkArg(which: 'max' | 'min', c: ReduceCase): void {
   }
   const got = op(name)(X.t, axis, c.keepdims);
   const expected = R.argReduce(which, X.data, c.shape, axis, c.keepdims);
-  expectTensor(what, got, expected.shape, expected.data, exact, 'int32');
+  expectTensor(what, got, expected.shape, expected.data, exact, 'int32' as DType);
 }
 
 const reductions = suite('property: reductions');

@@ -269,10 +269,17 @@ owning('results outlive the recordings; the user may dispose vjp\'s result befor
   });
 });
 
-owning('a pullback after the tidy that made it is an error, not a read of freed memory', () => {
+owning('a pullback used after the tidy that made it (neither returned nor kept) is an error, not a read of freed memory', () => {
   const x = t64([1, 2]);
-  const pb = ag.tidy(() => ag.vjp((z: Tensor) => ag.mul(z, z), x)[1]);
+  let pb!: (u: Tensor) => Tensor;
+  ag.tidy(() => {
+    pb = ag.vjp((z: Tensor) => ag.mul(z, z), x)[1];
+  });
   assert.throws(() => pb(t64([1, 1])), /vjp: the recording was disposed/);
+  // returned from the tidy, it lives on (test/findings.test.ts has keep)
+  const returned = ag.tidy(() => ag.vjp((z: Tensor) => ag.mul(z, z), x)[1]);
+  assert.equal(returned(t64([1, 1])).toArray(), [2, 4]);
+  returned.dispose();
   x.dispose();
 });
 

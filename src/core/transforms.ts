@@ -28,7 +28,7 @@
 import { Tensor, alias, checkLive } from '../runtime/tensor';
 import { tensor, zeros } from '../runtime/create';
 import { isFloat } from '../runtime/dtype';
-import { tidy, type SyncOnly } from '../runtime/tidy';
+import { heldByFunction, tidy, type SyncOnly } from '../runtime/tidy';
 import { moveToCurrent, recordingNow } from '../runtime/scope';
 import { ArgumentError, DTypeError, DisposedError, ShapeError, describe } from '../runtime/errors';
 import { sameShape, shapeString } from '../runtime/shape';
@@ -363,6 +363,7 @@ export function vjp<F extends Transformable>(
     return primals.length === 1 ? grads[0] : grads;
   })) as Pullback<ReturnType<F>, Parameters<F>>;
   pb.dispose = () => rec.tape.dispose();
+  heldByFunction.set(pb, [rec.tape]);
   return [result as Gradient<ReturnType<F>>, pb];
 }
 
@@ -482,6 +483,7 @@ export function linearize<F extends Transformable>(
     lin.tape.dispose();
     rec.tape.dispose();
   };
+  heldByFunction.set(fn, [rec.tape, lin.tape]);
   return [result as Gradient<ReturnType<F>>, fn];
 }
 

@@ -12,6 +12,17 @@ function isOwned(value: object): value is Owned {
 }
 
 /**
+ * Functions that hold memory of their own (the pullback of `vjp`, the
+ * function `linearize` returns: their recordings' tapes), so that `tidy`
+ * can return them and `keep` take them as it does tensors.
+ * @internal
+ */
+export const heldByFunction = new WeakMap<object, readonly Owned[]>();
+
+/** A function that holds recordings (a `vjp` pullback, a `linearize` result): `keep` and `tidy` move what it holds. */
+export type HoldingFunction = ((...args: never[]) => unknown) & { dispose(): void };
+
+/**
  * The tensors and tapes in a returned value: itself, or inside arrays, plain
  * objects, Maps and Sets, at any depth (an explicit stack, not recursion, so
  * deep nesting cannot overflow the call stack).
@@ -22,6 +33,11 @@ function collectReturned(value: unknown): Owned[] {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();
+    if (typeof v === 'function') {
+      const owned = heldByFunction.get(v);
+      if (owned !== undefined) found.push(...owned);
+      continue;
+    }
     if (v === null || typeof v !== 'object' || seen.has(v)) continue;
     seen.add(v);
     if (isOwned(v)) {
@@ -98,18 +114,23 @@ export function tidy<T>(fn: () => T & (T extends PromiseLike<unknown> ? SyncOnly
  * Takes `t` away from whatever owns it — a tidy, a tape (a gradient, a
  * value computed inside diff) — and gives it to you: nothing frees it but
  * `dispose()` or, once you drop it, the garbage collector. A SparseGradient
- * is kept with its values.
+ * is kept with its values; a `vjp` pullback or a `linearize` function with
+ * its recordings.
  *
  * @example
  * let total!: ag.Tensor;
  * ag.tidy(() => { total = ag.keep(ag.ones([2]).mul(3)); });
  */
-export function keep<T extends Tensor | SparseGradient>(t: T): T {
+export function keep<T extends Tensor | SparseGradient | HoldingFunction>(t: T): T {
   if (t instanceof SparseGradient) {
     keep(t.values); // its memory is its values tensor
     return t;
   }
-  if (!(t instanceof Tensor)) throw new ArgumentError(`keep: expected a Tensor or a SparseGradient, got ${describe(t)}`);
+  if (typeof t === 'function' && heldByFunction.has(t)) {
+    for (const item of heldByFunction.get(t)!) moveToUser(item);
+    return t;
+  }
+  if (!(t instanceof Tensor)) throw new ArgumentError(`keep: expected a Tensor, a SparseGradient, or a function vjp or linearize returned, got ${describe(t)}`);
   checkLive(t, 'keep');
   moveToUser(t);
   return t;

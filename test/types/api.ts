@@ -216,3 +216,13 @@ export { s, wrong, named, noThird };
   // @ts-expect-error the params come second
   opt.step(tape);
 }
+
+// keep: tensors, sparse gradients, and the functions vjp and linearize return (with their recordings).
+{
+  const [, pb] = ag.vjp((t: ag.Tensor) => ag.mul(t, t), x);
+  const kept = ag.keep(pb);
+  is<typeof pb>()(kept);
+  kept.dispose();
+  // @ts-expect-error any other function holds nothing keep could move
+  ag.keep(() => 1);
+}
