@@ -114,7 +114,8 @@ function sortArgs(op: string, x: Tensor, axis: number = -1, options?: SortOption
 /**
  * The entries of x sorted along `axis` (default -1, the last), smallest
  * first or with `{ descending: true }` largest first; NaN sorts last (first
- * when descending). The sort is stable. Differentiable in the values: each
+ * when descending). The sort is stable; int32 and bool tensors sort exactly,
+ * in their own dtype. Differentiable in the values: each
  * entry's gradient goes back to the position it came from (tied entries keep
  * their order, so each gets its own).
  *
@@ -122,8 +123,31 @@ function sortArgs(op: string, x: Tensor, axis: number = -1, options?: SortOption
  * ag.sort(ag.tensor([[3, 1, 2], [0, 5, 4]])).toArray();                   // [[1, 2, 3], [0, 4, 5]]
  * ag.sort(ag.tensor([3, 1, 2]), 0, { descending: true }).toArray();      // [3, 2, 1]
  */
-export const sort = compose({ name: 'sort', args: custom(sortArgs) })
-  .as((x, axis, descending) => takeAlong(x, sortPermutation('sort', x, axis, descending), axis));
+export const sort = compose({
+  name: 'sort',
+  args: custom((op: string, x: Tensor, axis?: number, options?: SortOptions) => sortArgs(op, checkAnyTensor(op, x), axis, options, true)),
+}).as((x, axis, descending) => {
+  if (isFloat(x.dtype)) return takeAlong(x, sortPermutation('sort', x, axis, descending), axis);
+  return throughFloat64(x, (keys) => takeAlong(keys, sortPermutation('sort', keys, axis, descending), axis));
+});
+
+/**
+ * `fn` of x's values as float64 (exact for every int32 and bool), its result
+ * back in x's dtype: how int32 and bool tensors are sorted and picked.
+ */
+function throughFloat64(x: Tensor, fn: (keys: Tensor) => Tensor): Tensor {
+  const keys = castCopy(x, 'float64');
+  try {
+    const sorted = fn(keys);
+    try {
+      return castCopy(sorted, x.dtype);
+    } finally {
+      sorted.dispose();
+    }
+  } finally {
+    keys.dispose();
+  }
+}
 
 
 /**
@@ -151,6 +175,15 @@ export const argsort = op({
   },
 }).constant();
 
+function permutationOfFloat64(x: Tensor, axis: number, descending: boolean): ReturnType<typeof sortPermutation> {
+  const keys = castCopy(x, 'float64');
+  try {
+    return sortPermutation('topk', keys, axis, descending);
+  } finally {
+    keys.dispose();
+  }
+}
+
 /** Options of `topk`. */
 export interface TopkOptions {
   /** The axis to pick along (default -1). */
@@ -160,7 +193,7 @@ export interface TopkOptions {
 }
 
 function topkArgs(op: string, x: Tensor, k: number, options?: TopkOptions): [Tensor, number, number, boolean] {
-  checkTensor(op, x);
+  checkAnyTensor(op, x);
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new ArgumentError(`${op}: options must be an object like { axis: 0, largest: false }, got ${describe(options)}`);
   }
@@ -182,7 +215,7 @@ function topkArgs(op: string, x: Tensor, k: number, options?: TopkOptions): [Ten
  * first, and their indices (PyTorch's `topk`): `[values, indices]`, both of
  * x's shape with that axis cut to k, the indices int32. `{ largest: false }`
  * gives the k smallest, smallest first. Ties keep their order; NaN counts as
- * the largest. The values are differentiable: each gradient goes back to the
+ * the largest. int32 and bool tensors are taken too (values in their dtype). The values are differentiable: each gradient goes back to the
  * entry it came from.
  *
  * @example
@@ -191,7 +224,7 @@ function topkArgs(op: string, x: Tensor, k: number, options?: TopkOptions): [Ten
  * indices.toArray(); // [1, 3]
  */
 export const topk = compose({ name: 'topk', args: custom(topkArgs) }).asMany((x, k, axis, largest): Tensor[] => {
-  const perm = sortPermutation('topk', x, axis, largest);
+  const perm = isFloat(x.dtype) ? sortPermutation('topk', x, axis, largest) : permutationOfFloat64(x, axis, largest);
   const [outer, n, inner] = around(x.shape, axis);
   const shape = x.shape.slice();
   shape[axis] = k;
@@ -199,5 +232,6 @@ export const topk = compose({ name: 'topk', args: custom(topkArgs) }).asMany((x,
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) data.set(perm.data.subarray((o * n + j) * inner, (o * n + j + 1) * inner), (o * k + j) * inner);
   }
-  return [takeAlong(x, { data, shape }, axis), tensor(data, { shape, dtype: 'int32' })];
+  const picked = isFloat(x.dtype) ? takeAlong(x, { data, shape }, axis) : throughFloat64(x, (keys) => takeAlong(keys, { data, shape }, axis));
+  return [picked, tensor(data, { shape, dtype: 'int32' })];
 });

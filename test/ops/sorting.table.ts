@@ -27,6 +27,8 @@ export const cases: OpCase[] = [
       { label: 'last axis by default', args: () => [ag.tensor([[3, 1, 2], [0, 5, 4]])], call: (x: ag.Tensor) => ag.sort(x), expected: [[1, 2, 3], [0, 4, 5]] },
       { label: 'descending', call: (x: ag.Tensor) => ag.sort(x, 0, { descending: true }), args: () => [ag.tensor([3, 1, 2])], expected: [3, 2, 1] },
       { label: 'NaN last, -Infinity first', call: (x: ag.Tensor) => ag.sort(x), args: () => [ag.tensor([2, NaN, -Infinity, 1])], expected: [-Infinity, 1, 2, NaN] },
+      { label: 'int32, exact beyond 2^24, stays int32', call: (x: ag.Tensor) => { const y = ag.sort(x); if (y.dtype !== 'int32') throw new Error(`sort of int32 gave ${y.dtype}`); return y; }, args: () => [ag.tensor([16777217, 16777216, -5], { dtype: 'int32' })], expected: [-5, 16777216, 16777217] },
+      { label: 'bool, descending', call: (x: ag.Tensor) => ag.cast(ag.sort(x, 0, { descending: true }), 'float64'), args: () => [ag.tensor([false, true, false])], expected: [1, 0, 0] },
       { label: 'gradient goes back to each origin, ties each their own', call: (x: ag.Tensor) => ag.grad((v: ag.Tensor) => ag.sum(ag.mul(ag.sort(v), ag.tensor([1, 2, 3, 4], f64))))(x), args: () => [ag.tensor([5, 1, 5, 0], f64)], expected: [3, 2, 4, 1] },
     ],
   },
@@ -46,6 +48,7 @@ export const cases: OpCase[] = [
       { label: 'indices, int32', call: (x: ag.Tensor) => ag.topk(x, 2)[1], args: () => [ag.tensor([[1, 5, 3, 4], [9, 8, 7, 6]])], expected: [[1, 3], [0, 1]] },
       { label: 'smallest', call: (x: ag.Tensor) => ag.topk(x, 3, { largest: false })[0], args: () => [ag.tensor([4, 1, 3, 2])], expected: [1, 2, 3] },
       { label: 'k = 0', call: (x: ag.Tensor) => ag.topk(x, 0)[0], args: () => [ag.tensor([4, 1])], expected: [] },
+      { label: 'int32 values, exact beyond 2^24', call: (x: ag.Tensor) => { const [v] = ag.topk(x, 2); if (v.dtype !== 'int32') throw new Error(`topk of int32 gave ${v.dtype}`); return v; }, args: () => [ag.tensor([16777216, 16777217, -5], { dtype: 'int32' })], expected: [16777217, 16777216] },
     ],
   },
   {
