@@ -232,6 +232,13 @@ state('layers refuse an int32 dtype by name, and a corrupted saved entry is name
   for (const p of ag.params(model)) p.dispose();
 });
 
+state('layers refuse an option they do not know (a typo such as batch_first was ignored)', () => {
+  throwsLike(() => new ag.nn.LSTM(4, 8, { batch_first: true } as never), ag.ArgumentError, /^LSTM: unknown option 'batch_first' \(it takes 'numLayers', 'bias', 'batchFirst', 'stateful', 'dtype'\)/);
+  throwsLike(() => new ag.nn.Linear(2, 3, { biases: false } as never), ag.ArgumentError, /^Linear: unknown option 'biases'/);
+  throwsLike(() => new ag.nn.Conv2d(1, 2, 3, { pad: 1 } as never), ag.ArgumentError, /^Conv2d: unknown option 'pad'/);
+  throwsLike(() => new ag.nn.MultiheadAttention(8, 2, { isCausal: true } as never), ag.ArgumentError, /^MultiheadAttention: unknown option 'isCausal'/);
+});
+
 factor.run();
 transforms.run();
 sparse.run();

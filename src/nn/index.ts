@@ -118,6 +118,7 @@ export class Linear extends Layer {
   b: Tensor | null;
   constructor(inFeatures: number, outFeatures: number, options: InitOptions & { bias?: boolean } = {}) {
     super();
+    checkOptions('Linear', options, ['dtype', 'init', 'bias']);
     positiveInt('Linear', 'inFeatures', inFeatures);
     positiveInt('Linear', 'outFeatures', outFeatures);
     const dtype = layerDType('Linear', options.dtype);
@@ -203,6 +204,7 @@ export class Conv2d extends Layer {
     readonly options: Conv2dOptions = {},
   ) {
     super();
+    checkOptions('Conv2d', options, ['dtype', 'init', 'stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode']);
     positiveInt('Conv2d', 'inChannels', inChannels);
     positiveInt('Conv2d', 'outChannels', outChannels);
     const [kh, kw] = typeof kernel === 'number' ? [kernel, kernel] : kernel;
@@ -285,6 +287,7 @@ export class LayerNorm extends Layer {
   beta: Tensor;
   constructor(features: number, readonly options: { eps?: number; dtype?: DType } = {}) {
     super();
+    checkOptions('LayerNorm', options, ['eps', 'dtype']);
     positiveInt('LayerNorm', 'features', features);
     const dtype = layerDType('LayerNorm', options.dtype);
     [this.gamma, this.beta] = makeParams(() => [ones([features], { dtype }), zeros([features], { dtype })] as const);
@@ -310,9 +313,15 @@ function buffer(t: Tensor): Tensor {
   return t;
 }
 
-function options<T extends object>(layer: string, o: T | undefined): T {
+/** A layer's options object, checked: an object, with no key the layer does not know (a typo such as batch_first would be ignored). */
+function checkOptions<T extends object>(layer: string, o: T | undefined, known: readonly (keyof T & string)[]): T {
   if (o === undefined) return {} as T;
   if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new ArgumentError(`${layer}: options must be an object, got ${describe(o)}`);
+  for (const key of Object.keys(o)) {
+    if (!(known as readonly string[]).includes(key)) {
+      throw new ArgumentError(`${layer}: unknown option '${key}' (it takes ${known.map((k) => `'${k}'`).join(', ')})`);
+    }
+  }
   return o;
 }
 
@@ -336,7 +345,7 @@ export class Embedding extends Layer {
     super();
     positiveInt('Embedding', 'numEmbeddings', numEmbeddings);
     positiveInt('Embedding', 'embeddingDim', embeddingDim);
-    const dtype = layerDType('Embedding', options('Embedding', opts).dtype);
+    const dtype = layerDType('Embedding', checkOptions('Embedding', opts, ['dtype']).dtype);
     [this.weight] = makeParams(() => [randn([numEmbeddings, embeddingDim], { dtype })]);
   }
   forward(ids: Ids): Tensor {
@@ -381,7 +390,7 @@ abstract class Recurrent extends Layer {
 
   constructor(readonly kind: string, readonly inputSize: number, readonly hiddenSize: number, gates: number, opts: RecurrentOptions | undefined) {
     super();
-    const o = options(kind, opts);
+    const o = checkOptions(kind, opts, ['numLayers', 'bias', 'batchFirst', 'stateful', 'dtype']);
     positiveInt(kind, 'inputSize', inputSize);
     positiveInt(kind, 'hiddenSize', hiddenSize);
     this.numLayers = positiveInt(kind, 'numLayers', o.numLayers ?? 1);
@@ -570,7 +579,7 @@ export class MultiheadAttention extends Layer {
   readonly causal: boolean;
   constructor(readonly embedDim: number, readonly numHeads: number, opts?: MultiheadAttentionOptions) {
     super();
-    const o = options('MultiheadAttention', opts);
+    const o = checkOptions('MultiheadAttention', opts, ['bias', 'batchFirst', 'causal', 'dtype']);
     positiveInt('MultiheadAttention', 'embedDim', embedDim);
     positiveInt('MultiheadAttention', 'numHeads', numHeads);
     if (embedDim % numHeads !== 0) throw new ArgumentError(`MultiheadAttention: embedDim ${embedDim} must be divisible by numHeads ${numHeads}`);
@@ -648,7 +657,7 @@ export class BatchNorm2d extends Layer {
   readonly momentum: number;
   constructor(readonly numFeatures: number, opts?: { eps?: number; momentum?: number; affine?: boolean; trackRunningStats?: boolean; dtype?: DType }) {
     super();
-    const o = options('BatchNorm2d', opts);
+    const o = checkOptions('BatchNorm2d', opts, ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype']);
     positiveInt('BatchNorm2d', 'numFeatures', numFeatures);
     this.eps = numberIn('BatchNorm2d', 'eps', o.eps ?? 1e-5, 0, Infinity, false);
     // (PyTorch's momentum null, a cumulative average, is not supported: refused rather than read as the default)
