@@ -336,6 +336,12 @@ export function ours(dtype: DType): Lib {
 
 /** SimulationData's projectile: heights over `steps` Euler steps from p = [speed, angle]. */
 export function projectile(p: Tensor, steps: number): Tensor {
+  return projectileWith(ag, p, steps);
+}
+
+/** The same simulation on a given build of the library (scripts/bench-transforms.ts times the built one). */
+export function projectileWith(lib: typeof import('../src/index'), p: Tensor, steps: number): Tensor {
+  const ag = lib;
   const [speed, angle] = ag.unstack(p);
   let vx = ag.mul(speed, ag.cos(angle));
   let vy = ag.mul(speed, ag.sin(angle));

@@ -309,6 +309,15 @@ export const MUTATIONS: Mutation[] = [
     tests: ['readme-claims'],
     expect: 'npm start',
   },
+  // ---- forward mode (issue 13): the sweep's elementwise tangents ----
+  {
+    id: 'jvp-elementwise-first-operand-only',
+    what: "forward mode pushes only the first operand's tangent through an elementwise op",
+    file: 'src/core/transforms.ts',
+    edits: [['if (ts[j] !== null && rule !== null && rule !== undefined) add(dense(rule(ts[j]!, y, ...args)));', 'if (j === 0 && ts[j] !== null && rule !== null && rule !== undefined) add(dense(rule(ts[j]!, y, ...args)));']],
+    tests: ['forward-mode'],
+    expect: 'both tangents at once',
+  },
   // ---- found by the bench after issue 10 (add of 1M floats outside tidy 3x slower) ----
   {
     id: 'ballast-not-reused',

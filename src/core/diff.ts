@@ -10,12 +10,12 @@ import { ArgumentError, DTypeError, DisposedError, ShapeError, describe } from '
 import { checkShape, shapeSize, shapeString } from '../runtime/shape';
 import { Tape, activeTapes, backward, ownHandle, recording, trackedNow, within, type Grad } from './tape';
 import { SparseGradient } from '../runtime/sparse';
-import { primitive } from './primitive';
+import { primitiveOf } from './primitive';
 
 // A fresh handle on the same buffer, recorded as identity on the tapes that
 // track its argument: the function form differentiates with respect to this
 // handle, so an inner tape never confuses it with the outer tape's tensor.
-const identity = primitive('identity', (x: Tensor) => alias(x, x.shape), (dy: Tensor) => dy);
+const identity = primitiveOf({ name: 'identity', forward: (x: Tensor) => alias(x, x.shape), rules: [(dy: Tensor) => dy], tangent: 'linear' });
 
 /**
  * Marks data as a parameter to differentiate with respect to (AutoGrad.jl's

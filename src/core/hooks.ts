@@ -32,6 +32,8 @@ export const hooks: {
   onesLike: (t: Tensor) => Tensor;
   /** Differentiable sum(a * b) of two tensors of one shape and dtype, as a float64 0-d tensor (transforms.ts). */
   vdot: (a: Tensor, b: Tensor) => Tensor;
+  /** Differentiable sum(a * b) of two tensors of one shape, in their dtype, 0-d (forward mode's tangents of scalar results). */
+  dot: (a: Tensor, b: Tensor) => Tensor;
   /** Differentiable stack of tensors of one shape along a new `axis` (transforms.ts builds Jacobians with it). */
   stack: (ts: Tensor[], axis: number) => Tensor;
   /** Differentiable reshape (no copy). */
@@ -54,6 +56,9 @@ export const hooks: {
   },
   vdot: () => {
     throw new Error('autograd-wasm internal error: vdot is not installed');
+  },
+  dot: () => {
+    throw new Error('autograd-wasm internal error: dot is not installed');
   },
   stack: () => {
     throw new Error('autograd-wasm internal error: stack is not installed');

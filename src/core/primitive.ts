@@ -22,7 +22,20 @@ export interface Primitive<A extends unknown[] = any[]> {
   readonly name: string;
   readonly forward: (...args: A) => Tensor;
   readonly rules: readonly GradRule[] | null;
+  /**
+   * How forward mode (jvp) pushes tangents through the op, derived from its
+   * rules and forward (see core/transforms.ts): 'elementwise' (its rules are
+   * dy ⊙ ∂y/∂x, so a rule applied to a tangent is J·v), 'linear' (the
+   * forward of the tangents), 'bilinear' (the forward with one argument
+   * replaced by its tangent, summed). Absent: forward mode goes through the
+   * rules (reverse mode twice) for a function that uses the op, unless its
+   * result is 0-d.
+   */
+  readonly tangent?: TangentKind;
 }
+
+/** See Primitive.tangent. */
+export type TangentKind = 'elementwise' | 'linear' | 'bilinear';
 
 /**
  * An op with several results (eigh's values and vectors, qr's q and r): its
@@ -367,6 +380,17 @@ export function primitive<A extends any[]>(
   const p: Primitive<A> = { name, forward, rules: rules as GradRule[] };
   const fn = (...args: A): Tensor => invoke(p, null, args);
   Object.defineProperty(fn, 'name', { value: name });
+  return fn;
+}
+
+/**
+ * A primitive made from its full description (a tangent kind included); for
+ * the library's own ops built outside the declarations (variadic joins).
+ * @internal
+ */
+export function primitiveOf<A extends any[]>(p: Primitive<A>): (...args: A) => Tensor {
+  const fn = (...args: A): Tensor => invoke(p, null, args);
+  Object.defineProperty(fn, 'name', { value: p.name });
   return fn;
 }
 

@@ -525,7 +525,8 @@ function addInPlace(g: Tensor, dx: Grad): void {
  * unless a tape recording now tracks that very handle: a view would be a
  * constant to it, silently losing higher-order terms, so that is an error.
  */
-function liveOperands(node: Node): [Tensor, readonly unknown[]] {
+/** @internal */
+export function liveOperands(node: Node): [Tensor, readonly unknown[]] {
   let value = node.value;
   let args = node.args;
   if (value._disposed) value = revive(node, value, 'its result');

@@ -8,22 +8,25 @@
 // seeded with the cotangent, and a Jacobian by rows (jacrev) is one
 // pullback per output element over that single recording.
 //
-// Forward mode is the double-VJP construction, not tangent rules per op:
-// the pullback u ↦ uᵀJ is linear in u, and the backward pass that computes
-// it is made of differentiable ops, so recording it while u is tracked and
-// pulling a tangent v back through that second recording gives
-// ∇_u ⟨uᵀJ, v⟩ = J v exactly (reverse mode's own arithmetic, no finite
-// differences), with forward-over-reverse working as any nesting does.
-// Why not tangent rules: every op, including the internal ones gradient
-// rules call (for forward over reverse), would need a second rule. What it
-// costs (scripts/bench-transforms.ts, interleaved, load 4-8 on 2 cores): a
-// jvp is 1.46x one reverse pass (forward + backward) on an MLP loss, where
-// kernels dominate, and 2.1x on a scalar chain and on a 400-step
-// simulation, where the tape's per-op cost dominates: recording the
-// backward pass costs about 3.5x running it. Past the first column a
-// Jacobian by columns replays only the recorded backward pass, which costs
-// less than a reverse pass, so jacfwd of the 2-input, 400-output
-// simulation takes 35-40 ms against 1.1 s by rows.
+// Forward mode (jvp, linearize, jacfwd) pushes tangents through the
+// recording op by op (`sweep`), by each primitive's tangent kind
+// (core/primitive.ts): elementwise ops apply their own gradient rule to the
+// tangent (their Jacobian is diagonal, so the rule dy ⊙ ∂y/∂x is J·v too:
+// test/forward-mode.test.ts checks it op by op), linear ops run on the
+// tangents, bilinear ones once per argument, and an op with a 0-d result
+// takes ⟨rule(1), v⟩. No second rule is written per op.
+// Where the recording holds an op with none of these (a user's primitive,
+// an op with several results, an elementwise op whose operands were
+// broadcast), forward mode is the double-VJP construction: the pullback
+// u ↦ uᵀJ is linear in u, and the backward pass that computes it is made
+// of differentiable ops, so recording it while u is tracked and pulling a
+// tangent v back through that second recording gives ∇_u ⟨uᵀJ, v⟩ = J v
+// exactly. What each costs (scripts/bench-transforms.ts on dist/,
+// interleaved): a jvp (recording f, then the sweep) is 1.28x one reverse
+// pass (forward + backward) on an MLP loss, 1.18x on a 400-step simulation
+// and 1.46x on a scalar chain; by double VJP it was 1.93x, 2.68x and 2.18x
+// (measured on the source through tsx: recording a backward pass costs
+// about 3.5x running it).
 
 import { Tensor, alias, checkLive } from '../runtime/tensor';
 import { tensor, zeros } from '../runtime/create';
@@ -32,8 +35,9 @@ import { heldByFunction, tidy, type SyncOnly } from '../runtime/tidy';
 import { moveToCurrent, recordingNow } from '../runtime/scope';
 import { ArgumentError, DTypeError, DisposedError, ShapeError, describe } from '../runtime/errors';
 import { sameShape, shapeString } from '../runtime/shape';
-import { Tape, activeTapes, nodeCount, pullback, recording, trackedNow, within, type Node } from './tape';
-import { primitive } from './primitive';
+import { Tape, activeTapes, liveOperands, nodeCount, pullback, recording, trackedNow, within, type Node } from './tape';
+import { invoke, primitiveOf, type Primitive } from './primitive';
+import { SparseGradient } from '../runtime/sparse';
 import { hooks } from './hooks';
 import { grad, runRecording, type Gradient } from './diff';
 
@@ -103,7 +107,7 @@ function present(t: Tensor, asNumber: boolean): Leaf {
 // A fresh handle recorded as identity on the tapes that track its argument:
 // the recording differentiates with respect to this handle, so an inner
 // tape never confuses it with an outer tape's tensor (as grad's function form).
-const identity = primitive('identity', (x: Tensor) => alias(x, x.shape), (dy: Tensor) => dy);
+const identity = primitiveOf({ name: 'identity', forward: (x: Tensor) => alias(x, x.shape), rules: [(dy: Tensor) => dy], tangent: 'linear' });
 
 /** `f` recorded once at some inputs, for any number of pullbacks. */
 interface Recording {
@@ -392,6 +396,12 @@ function pushForward(rec: Recording, lin: Recording, tangents: readonly (Tensor 
   });
 }
 
+/** A zero column of the Jacobian for result y: 0-d float64 for a number, y's shape otherwise (its dtype, or the tangents' for an int32/bool y). */
+function zeroColumn(y: Leaf, dtype: 'float32' | 'float64'): Tensor {
+  if (typeof y === 'number') return zeros([], { dtype: 'float64' });
+  return zeros(y.shape, { dtype: isFloat(y.dtype) ? (y.dtype as 'float32' | 'float64') : dtype });
+}
+
 /** Whether a result of the function has a tangent (numbers and float tensors do; int32 and bool results are constants). */
 function differentiable(y: Leaf): boolean {
   return typeof y === 'number' || isFloat(y.dtype);
@@ -410,12 +420,138 @@ function tangentDType(tangents: readonly (Tensor | null)[]): 'float32' | 'float6
 }
 
 /**
+ * Forward mode proper: the tangents pushed through `rec`'s tape in recording
+ * order, each op by its tangent kind (core/primitive.ts), at about the cost
+ * of the forward pass itself; per output leaf of `rec`, null for a zero
+ * tangent. Null when an op on the way has no tangent kind (a user's
+ * primitive, an op with several results, an elementwise op whose operands
+ * were broadcast): the caller then uses the double-VJP construction.
+ */
+function sweep(rec: Recording, tangents: readonly (Tensor | null)[]): (Tensor | null)[] | null {
+  const tape = rec.tape;
+  return tidy(() => {
+    const dot = new Map<Node, Tensor>();
+    rec.inputs.forEach((input, i) => {
+      const node = tape.byTensor.get(input.handle);
+      const t = tangents[i];
+      if (node !== undefined && t !== null) dot.set(node, t);
+    });
+    for (const node of tape.nodes) {
+      const op = node.op;
+      if (op === null) continue;
+      const parents = node.parents!;
+      let reached = false;
+      for (const p of parents) if (p !== null && dot.has(p)) reached = true;
+      if (!reached) continue;
+      if (node.group !== null) return null;
+      if (op.rules === null) continue; // a constant: zero tangent
+      const ts = parents.map((p) => (p === null ? null : dot.get(p) ?? null));
+      const [value, args] = liveOperands(node);
+      const t = tangentThrough(op as Primitive, ts, value, args);
+      if (t === undefined) return null;
+      if (t !== null) dot.set(node, t);
+    }
+    return rec.outputs.map((y) => {
+      if (typeof y === 'number') return null;
+      const node = tape.byTensor.get(y);
+      const t = node === undefined ? null : dot.get(node) ?? null;
+      // (the caller's own tangent, when f returns its input, is not handed back as the result)
+      return t !== null && tangents.includes(t) ? hooks.copy(t) : t;
+    });
+  });
+}
+
+/**
+ * Whether `sweep` can push tangents through every op of `rec` that the
+ * inputs reach (checked from the recording alone, before any work).
+ */
+function sweepable(rec: Recording): boolean {
+  const tape = rec.tape;
+  const reached = new Set<Node>();
+  for (const input of rec.inputs) {
+    const node = tape.byTensor.get(input.handle);
+    if (node !== undefined) reached.add(node);
+  }
+  for (const node of tape.nodes) {
+    const op = node.op;
+    if (op === null || !node.parents!.some((p) => p !== null && reached.has(p))) continue;
+    if (node.group !== null) return false;
+    if (op.rules === null) continue; // a constant: nothing flows on from it
+    reached.add(node);
+    const kind = (op as Primitive).tangent;
+    if (kind === 'linear' || kind === 'bilinear' || node.value.ndim === 0) continue;
+    if (kind !== 'elementwise') return false;
+    for (const a of node.args) if (a instanceof Tensor && !sameShape(a.shape, node.value.shape)) return false;
+  }
+  return true;
+}
+
+/** J·v per output leaf of `rec` by `sweep`, zeros where nothing reached (numbers: 0); `rec` must be sweepable. */
+function sweptLeaves(rec: Recording, tangents: readonly (Tensor | null)[]): Leaf[] {
+  const swept = sweep(rec, tangents);
+  if (swept === null) throw new Error('autograd-wasm internal error: a recording checked as sweepable could not be swept');
+  const dtype = tangentDType(tangents);
+  return swept.map((t, k) => {
+    const y = rec.outputs[k];
+    if (typeof y === 'number') return 0;
+    return t ?? zeros(y.shape, { dtype: isFloat(y.dtype) ? (y.dtype as 'float32' | 'float64') : dtype });
+  });
+}
+
+/** The tangent of y = op(...args) for the tangents `ts` of its arguments (null: zero); undefined if the op has no way to push them. */
+function tangentThrough(op: Primitive, ts: readonly (Tensor | null)[], y: Tensor, args: readonly unknown[]): Tensor | null | undefined {
+  let total: Tensor | null = null;
+  const add = (t: Tensor | null) => {
+    if (t !== null) total = total === null ? t : addDense(total, t);
+  };
+  switch (op.tangent) {
+    case 'elementwise': {
+      // Its rules are dy ⊙ ∂y/∂x (summed back to x's shape): applied to a
+      // tangent, J·v exactly, where no operand was broadcast.
+      for (const a of args) if (a instanceof Tensor && !sameShape(a.shape, y.shape)) return y.ndim === 0 ? throughScalar(op, ts, y, args) : undefined;
+      for (let j = 0; j < ts.length; j++) {
+        const rule = op.rules![j];
+        if (ts[j] !== null && rule !== null && rule !== undefined) add(dense(rule(ts[j]!, y, ...args)));
+      }
+      return total;
+    }
+    case 'linear':
+      return invoke(op, null, args.map((a, j) => (a instanceof Tensor ? ts[j] ?? zeros(a.shape, { dtype: a.dtype }) : a)));
+    case 'bilinear':
+      for (let j = 0; j < ts.length; j++) if (ts[j] !== null) add(invoke(op, null, args.map((a, k) => (k === j ? ts[j] : a))));
+      return total;
+    default:
+      return y.ndim === 0 ? throughScalar(op, ts, y, args) : undefined;
+  }
+}
+
+/** For a 0-d result, J·v = Σ ⟨rule(1), v⟩ over the arguments: any op with rules. */
+function throughScalar(op: Primitive, ts: readonly (Tensor | null)[], y: Tensor, args: readonly unknown[]): Tensor | null {
+  let total: Tensor | null = null;
+  for (let j = 0; j < ts.length; j++) {
+    const rule = op.rules![j];
+    if (ts[j] === null || rule === null || rule === undefined) continue;
+    const g = dense(rule(hooks.onesLike(y), y, ...args));
+    if (g === null) continue;
+    const term = hooks.dot(g, ts[j]!);
+    total = total === null ? term : addDense(total, term);
+  }
+  return total;
+}
+
+function dense(g: unknown): Tensor | null {
+  if (g === null || g === undefined) return null;
+  return g instanceof SparseGradient ? g.toDense() : (g as Tensor);
+}
+
+/**
  * The Jacobian-vector product: `[f(...primals), J v]` for the `tangents`
  * (one per primal, each of its structure), both with the structure of f's
- * result. Computed by reverse mode twice (the pullback, recorded, then
- * pulled back along `v`): exact, and about the cost of two reverse passes
- * or a little more (scripts/bench-transforms.ts). Composes with the other transforms: `jvp(grad(f), [x], [v])` is a
- * Hessian-vector product.
+ * result. Forward mode: the tangents are pushed through the recording of f
+ * op by op (about the cost of a forward pass); a function using an op with
+ * no tangent rule goes through reverse mode twice instead (exact too, about
+ * two reverse passes). Composes with the other transforms:
+ * `jvp(grad(f), [x], [v])` is a Hessian-vector product.
  *
  * @example
  * const f = (x: ag.Tensor) => ag.sin(x);
@@ -432,10 +568,15 @@ export function jvp<F extends Transformable>(
   return guarded(() => {
     const rec = record('jvp', f as (...args: any[]) => unknown, primals);
     const v = tangentsFor('jvp', rec, tangents);
-    const lin = transposed(rec);
-    const pushed = build(rec.outTree, pushForward(rec, lin, v));
+    let pushed: unknown;
+    if (sweepable(rec)) {
+      pushed = build(rec.outTree, sweptLeaves(rec, v));
+    } else {
+      const lin = transposed(rec);
+      pushed = build(rec.outTree, pushForward(rec, lin, v));
+      lin.tape.dispose();
+    }
     const result = build(rec.outTree, outputsFor(rec));
-    lin.tape.dispose();
     rec.tape.dispose();
     return [result, pushed] as [Gradient<ReturnType<F>>, Gradient<ReturnType<F>>];
   });
@@ -457,10 +598,11 @@ export interface Linearized<Y, A extends readonly unknown[]> {
 }
 
 /**
- * Records `f` at `primals` and its pullback once, and returns f's result
- * with a function giving `J v` for any tangents (one per primal): each call
- * costs one backward pass over the recorded pullback, and no evaluation of
- * `f`. `dispose()` frees the recordings (so does the end of an enclosing tidy).
+ * Records `f` at `primals` once, and returns f's result with a function
+ * giving `J v` for any tangents (one per primal): each call pushes them
+ * through the recording (or, for a function using an op with no tangent
+ * rule, runs one backward pass over its pullback, recorded once), with no
+ * evaluation of `f`. `dispose()` frees the recordings (so does the end of an enclosing tidy).
  *
  * @example
  * const [y, jv] = ag.linearize((x: ag.Tensor) => ag.mul(x, x), ag.tensor([1, 2]));
@@ -471,19 +613,23 @@ export function linearize<F extends Transformable>(
   f: F, ...primals: Later<Loose<Parameters<F>>>
 ): [result: Gradient<ReturnType<F>>, jvp: Linearized<ReturnType<F>, Parameters<F>>] {
   let rec!: Recording;
-  let lin!: Recording;
+  let lin: Recording | null = null;
   const [result] = guarded(() => {
     rec = record('linearize', f as (...args: any[]) => unknown, primals);
-    lin = transposed(rec);
-    return [build(rec.outTree, outputsFor(rec)), rec.tape, lin.tape] as const;
+    // Forward mode proper needs only the recording; otherwise the pullback is recorded once, for every call.
+    if (!sweepable(rec)) lin = transposed(rec);
+    return [build(rec.outTree, outputsFor(rec)), rec.tape, ...(lin === null ? [] : [(lin as Recording).tape])] as const;
   });
   const fn = ((...tangents: unknown[]) =>
-    guarded(() => build(rec.outTree, pushForward(rec, lin, tangentsFor('linearize', rec, tangents))))) as Linearized<ReturnType<F>, Parameters<F>>;
+    guarded(() => {
+      const v = tangentsFor('linearize', rec, tangents);
+      return build(rec.outTree, lin === null ? sweptLeaves(rec, v) : pushForward(rec, lin, v));
+    })) as Linearized<ReturnType<F>, Parameters<F>>;
   fn.dispose = () => {
-    lin.tape.dispose();
+    lin?.tape.dispose();
     rec.tape.dispose();
   };
-  heldByFunction.set(fn, [rec.tape, lin.tape]);
+  heldByFunction.set(fn, lin === null ? [rec.tape] : [rec.tape, (lin as Recording).tape]);
   return [result as Gradient<ReturnType<F>>, fn];
 }
 
@@ -540,19 +686,26 @@ function jacobianOf(
           rec.inputs.forEach((input, i) => (blocks[k][i] = block(rows[i], y, input.handle, true)));
         });
       } else {
-        const lin = transposed(rec);
+        // Columns by forward mode proper where every op on the way has a
+        // tangent kind, else through the recorded pullback (made once).
+        let lin: Recording | null = sweepable(rec) ? null : transposed(rec);
         try {
           rec.inputs.forEach((input, i) => {
             const columns: Tensor[][] = rec.outputs.map(() => []);
             for (let e = 0; e < input.handle.size; e++) {
               const v = oneHot(input.handle, e);
-              const pushed = pull(lin, rec.inputs.map((_, j) => (j === i ? v : null)));
-              pushed.forEach((c, k) => columns[k].push(tangentOf(c, rec.outputs[k], v.dtype as 'float32' | 'float64')));
+              const dtype = v.dtype as 'float32' | 'float64';
+              const tangents = rec.inputs.map((_, j) => (j === i ? v : null));
+              if (lin === null) {
+                sweep(rec, tangents)!.forEach((c, k) => columns[k].push(c ?? zeroColumn(rec.outputs[k], dtype)));
+              } else {
+                pull(lin, tangents).forEach((c, k) => columns[k].push(tangentOf(c, rec.outputs[k], dtype)));
+              }
             }
             rec.outputs.forEach((y, k) => (blocks[k][i] = block(columns[k], y, input.handle, false)));
           });
         } finally {
-          lin.tape.dispose();
+          (lin as Recording | null)?.tape.dispose();
         }
       }
       // The result's structure of the argument's structure (the recording's

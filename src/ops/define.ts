@@ -9,7 +9,7 @@
 
 import type { Tensor, TensorLike } from '../runtime/tensor';
 import type { SparseGradient } from '../runtime/sparse';
-import { composite, invoke, invokeMany, type MultiPrimitive, type Primitive } from '../core/primitive';
+import { composite, invoke, invokeMany, type MultiPrimitive, type Primitive, type TangentKind } from '../core/primitive';
 import { asTensor, castTemp, checkAnyTensor, checkTensor, coerceFloatPair, coercePair, rawPair } from './args';
 
 /**
@@ -132,10 +132,19 @@ export function op<P extends unknown[], A extends unknown[], R extends unknown[]
   forward: (...args: A) => Tensor;
   /** A helper of other ops' rules (a mask, a backward kernel), not part of the public API. */
   internal?: true;
+  /**
+   * How forward mode pushes tangents through it (core/primitive.ts): ops
+   * with elementwise arguments (unary, numeric, pair, floatPair) are
+   * 'elementwise' unless they say otherwise; 'linear' and 'bilinear' are
+   * declared.
+   */
+  tangent?: TangentKind | null;
 }): WithRules<P, A, R> {
+  const elementwise = d.args === (unary as unknown) || d.args === (numeric as unknown) || d.args === (pair as unknown) || d.args === (floatPair as unknown);
+  const tangent = d.tangent !== undefined ? (d.tangent ?? undefined) : elementwise ? 'elementwise' : undefined;
   const make = (rules: readonly Rule<A>[] | null): OpFn<P, R> => {
     const name = d.name;
-    const p: Primitive<A> = { name, forward: d.forward, rules };
+    const p: Primitive<A> = { name, forward: d.forward, rules, tangent };
     const parse = d.args.parse;
     const fn = (...args: P): Tensor => invoke(p, parse, args);
     if (d.internal === true) return Object.defineProperty(fn, 'name', { value: name }) as unknown as OpFn<P, R>;

@@ -31,6 +31,7 @@ hooks.vdot = (a, b) => {
   const s = raw.sum(raw.mul(a, b), a.shape.map((_, i) => i), false);
   return s.dtype === 'float64' ? s : raw.cast(s, 'float64');
 };
+hooks.dot = (a, b) => raw.sum(raw.mul(a, b), a.shape.map((_, i) => i), false);
 hooks.stack = (ts, axis) => stack(ts, axis);
 hooks.reshape = (t, shape) => raw.reshape(t, shape.slice());
 

@@ -10,7 +10,7 @@ import { kernelFor } from '../wasm/index';
 import { castCopy, castInto, fillWith, tensor } from '../runtime/create';
 import { activeTapes, trackedNow } from '../core/tape';
 import { pickedRows } from '../runtime/sparse';
-import { primitive } from '../core/primitive';
+import { primitiveOf } from '../core/primitive';
 import { ArgumentError, DTypeError, ShapeError, describe } from '../runtime/errors';
 import { broadcastStrides, collapseAxes, contiguousStrides, normalizeAxis, sameShape, shapeSize, shapeString, tryBroadcastShapes } from '../runtime/shape';
 import { checkAnyTensor, readInts, temporary, type IntList } from './args';
@@ -142,7 +142,7 @@ function pythonRange(startIn: number | null, stopIn: number | null, step: number
  * ag.slice(x, -1, [null, null, -1]).toArray(); // [6, 5, 4]
  */
 export const slice = op({
-  name: 'slice', args: custom(sliceArgs), forward: (x, view, shape) => readView('slice', x, view, shape),
+  name: 'slice', args: custom(sliceArgs), forward: (x, view, shape) => readView('slice', x, view, shape), tangent: 'linear',
 }).grads((dy, _y, x, view) => unslice(dy, view, x.shape.slice()), null, null);
 
 function sliceArgs(op: string, x: Tensor, ...specs: SliceSpec[]): [Tensor, View, number[]] {
@@ -401,7 +401,8 @@ function joinOp(name: string, cache: Map<number, Variadic>, arity: number): Vari
       });
     }
     rules.push(null);
-    op = primitive(name, (...args: unknown[]) => joinForward(name, args.slice(0, arity) as Tensor[], args[arity] as Join), ...rules);
+    const forward = (...args: unknown[]) => joinForward(name, args.slice(0, arity) as Tensor[], args[arity] as Join);
+    op = primitiveOf({ name, forward, rules, tangent: 'linear' });
     cache.set(arity, op);
   }
   return op;

@@ -95,7 +95,7 @@ function matmulForward(a: Tensor, b: Tensor, transA: boolean, transB: boolean): 
 // transposing both sides. unbroadcast sums over broadcast batch axes (and is
 // the identity for 2-D operands).
 const mm = op({
-  name: 'matmul', internal: true, forward: matmulForward,
+  name: 'matmul', internal: true, forward: matmulForward, tangent: 'bilinear',
   args: custom((_op: string, a: Tensor, b: Tensor, transA: boolean, transB: boolean): [Tensor, Tensor, boolean, boolean] => [a, b, transA, transB]),
 }).grads(
   (dy, _y, a, b, transA, transB) =>
@@ -255,7 +255,7 @@ function kronShapes(a: Tensor, b: Tensor) {
  * ag.kron(ag.tensor([[1, 2]]), ag.tensor([[1], [10]])).toArray(); // [[1, 2], [10, 20]]
  */
 export const kron = op({
-  name: 'kron', args: pair,
+  name: 'kron', args: pair, tangent: 'bilinear',
   forward: (a, b) => {
     const s = kronShapes(a, b);
     const av = alias(a, s.sa);

@@ -165,7 +165,7 @@ const alsoFnFirst = <F>(f: F) => f as AlsoFnFirst<F>;
 
 // ---- sum and mean ----
 
-const sumOp = op({ name: 'sum', args: maybeFn, forward: sumForward })
+const sumOp = op({ name: 'sum', args: maybeFn, forward: sumForward, tangent: 'linear' })
   .grads((dy, _y, x, axes, keepdims) => raw.broadcastTo(expand(dy, x, axes, keepdims), x.shape.slice()), null, null);
 /**
  * Sum of all entries, or along `axis` (a number or array, negative from the

@@ -50,7 +50,7 @@ const reshapeBack = (dy: Tensor, _y: Tensor, x: Tensor) => raw.reshape(dy, x.sha
  * ag.arange(6).reshape([2, -1]).shape; // [2, 3]
  */
 export const reshape = op({
-  name: 'reshape', forward: view,
+  name: 'reshape', forward: view, tangent: 'linear',
   args: custom((op: string, x: Tensor, shape: readonly number[]): [Tensor, number[]] => [x, resolveShape(op, checkAnyTensor(op, x), shape)]),
 }).grads(reshapeBack, null);
 
@@ -139,7 +139,7 @@ function broadcastToArgs(op: string, x: Tensor, shape: readonly number[]): [Tens
  * ag.broadcastTo(ag.tensor([1, 2]), [2, 2]).toArray(); // [[1, 2], [1, 2]]
  */
 export const broadcastTo = op({
-  name: 'broadcastTo', args: custom(broadcastToArgs),
+  name: 'broadcastTo', args: custom(broadcastToArgs), tangent: 'linear',
   forward: (x, shape) => stridedCopy('broadcastTo', x, shape, broadcastStrides(x.shape, shape)),
 }).grads((dy, _y, x) => raw.unbroadcast(x, dy), null);
 
@@ -305,7 +305,7 @@ function transposeArgs(op: string, x: Tensor, perm?: readonly number[]): [Tensor
  * ag.tensor([[1, 2, 3]]).transpose().shape; // [3, 1]
  */
 export const transpose = op({
-  name: 'transpose', args: custom(transposeArgs),
+  name: 'transpose', args: custom(transposeArgs), tangent: 'linear',
   forward: (x, perm) => {
     const strides = contiguousStrides(x.shape);
     return stridedCopy('transpose', x, perm.map((p) => x.shape[p]), perm.map((p) => strides[p]));

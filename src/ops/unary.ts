@@ -44,9 +44,9 @@ const normcdf = op({ name: 'normcdf', args: tensorArg, forward: (x) => unaryForw
 // dg/dy = -2 y dy; for g = dy y (1 - y), dg/d(dy) = y (1 - y) and
 // dg/dy = dy (1 - 2y).
 const resultRuleArgs = custom((_op: string, dy: Tensor, y: Tensor): [Tensor, Tensor] => [dy, y]);
-const tanhGrad = op({ name: 'tanh_grad', args: resultRuleArgs, forward: (dy, y) => binaryForward('tanh_grad', dy, y), internal: true })
+const tanhGrad = op({ name: 'tanh_grad', args: resultRuleArgs, tangent: 'elementwise', forward: (dy, y) => binaryForward('tanh_grad', dy, y), internal: true })
   .grads((g, _r, _dy, y) => tanhGrad(g, y), (g, _r, dy, y) => raw.mul(raw.mul(g, dy), raw.mul(y, -2)));
-const sigmoidGrad = op({ name: 'sigmoid_grad', args: resultRuleArgs, forward: (dy, y) => binaryForward('sigmoid_grad', dy, y), internal: true })
+const sigmoidGrad = op({ name: 'sigmoid_grad', args: resultRuleArgs, tangent: 'elementwise', forward: (dy, y) => binaryForward('sigmoid_grad', dy, y), internal: true })
   .grads((g, _r, _dy, y) => sigmoidGrad(g, y), (g, _r, dy, y) => raw.mul(raw.mul(g, dy), raw.sub(1, raw.mul(y, 2))));
 
 /** 1/√(1 - x²), written (1 - x)(1 + x) to stay accurate near ±1. */
