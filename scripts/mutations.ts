@@ -314,7 +314,7 @@ export const MUTATIONS: Mutation[] = [
     id: 'jvp-elementwise-first-operand-only',
     what: "forward mode pushes only the first operand's tangent through an elementwise op",
     file: 'src/core/transforms.ts',
-    edits: [['if (ts[j] !== null && rule !== null && rule !== undefined) add(dense(rule(ts[j]!, y, ...args)));', 'if (j === 0 && ts[j] !== null && rule !== null && rule !== undefined) add(dense(rule(ts[j]!, y, ...args)));']],
+    edits: [['if (t === null || rule === null || rule === undefined) continue;', 'if (j > 0 || t === null || rule === null || rule === undefined) continue;']],
     tests: ['forward-mode'],
     expect: 'both tangents at once',
   },

@@ -94,6 +94,11 @@ test('linear and bilinear ops: matmul, kron, slice, stack, sum, reshape, transpo
     ['transpose', (t) => ag.reshape(ag.transpose(ag.reshape(t, [2, 3])), [-1])],
     ['broadcastTo', (t) => ag.reshape(ag.broadcastTo(ag.reshape(t, [1, 6]), [2, 6]), [-1])],
     ['crossEntropy (0-d)', (t) => ag.reshape(ag.crossEntropy(ag.reshape(t, [2, 3]), [0, 2]), [1])],
+    // elementwise ops with broadcast operands: a bias row, a column, a 0-d scale (operands and tangents broadcast first)
+    ['add a row of t', (t) => ag.reshape(ag.add(ag.reshape(t, [2, 3]), ag.slice(t, [0, 3])), [-1])],
+    ['mul by a column of t', (t) => ag.reshape(ag.mul(ag.reshape(t, [2, 3]), ag.reshape(ag.slice(t, [0, 2]), [2, 1])), [-1])],
+    ['pow with a 0-d exponent from t', (t) => ag.pow(ag.add(ag.mul(t, t), 1), ag.sum(ag.slice(t, [0, 2])))],
+    ['atan2 of a row against t', (t) => ag.reshape(ag.atan2(ag.slice(t, [3, 6]), ag.reshape(ag.add(t, 2), [2, 3])), [-1])],
   ];
   for (const [what, f] of cases) check(what, f, [x], [v]);
   for (const t of [x, v, w]) t.dispose();

@@ -34,6 +34,8 @@ export const hooks: {
   vdot: (a: Tensor, b: Tensor) => Tensor;
   /** Differentiable sum(a * b) of two tensors of one shape, in their dtype, 0-d (forward mode's tangents of scalar results). */
   dot: (a: Tensor, b: Tensor) => Tensor;
+  /** Differentiable broadcast of a tensor to a shape (forward mode, through elementwise ops with broadcast operands). */
+  broadcastTo: (t: Tensor, shape: readonly number[]) => Tensor;
   /** Differentiable stack of tensors of one shape along a new `axis` (transforms.ts builds Jacobians with it). */
   stack: (ts: Tensor[], axis: number) => Tensor;
   /** Differentiable reshape (no copy). */
@@ -59,6 +61,9 @@ export const hooks: {
   },
   dot: () => {
     throw new Error('autograd-wasm internal error: dot is not installed');
+  },
+  broadcastTo: () => {
+    throw new Error('autograd-wasm internal error: broadcastTo is not installed');
   },
   stack: () => {
     throw new Error('autograd-wasm internal error: stack is not installed');

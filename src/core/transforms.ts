@@ -16,8 +16,8 @@
 // tangents, bilinear ones once per argument, and an op with a 0-d result
 // takes ⟨rule(1), v⟩. No second rule is written per op.
 // Where the recording holds an op with none of these (a user's primitive,
-// an op with several results, an elementwise op whose operands were
-// broadcast), forward mode is the double-VJP construction: the pullback
+// an op with several results, a softmax), forward mode is the double-VJP
+// construction: the pullback
 // u ↦ uᵀJ is linear in u, and the backward pass that computes it is made
 // of differentiable ops, so recording it while u is tracked and pulling a
 // tangent v back through that second recording gives ∇_u ⟨uᵀJ, v⟩ = J v
@@ -424,8 +424,8 @@ function tangentDType(tangents: readonly (Tensor | null)[]): 'float32' | 'float6
  * order, each op by its tangent kind (core/primitive.ts), at about the cost
  * of the forward pass itself; per output leaf of `rec`, null for a zero
  * tangent. Null when an op on the way has no tangent kind (a user's
- * primitive, an op with several results, an elementwise op whose operands
- * were broadcast): the caller then uses the double-VJP construction.
+ * primitive, an op with several results, a softmax): the caller then uses
+ * the double-VJP construction.
  */
 function sweep(rec: Recording, tangents: readonly (Tensor | null)[]): (Tensor | null)[] | null {
   const tape = rec.tape;
@@ -479,9 +479,8 @@ function sweepable(rec: Recording): boolean {
     if (op.rules === null) continue; // a constant: nothing flows on from it
     reached.add(node);
     const kind = (op as Primitive).tangent;
-    if (kind === 'linear' || kind === 'bilinear' || node.value.ndim === 0) continue;
-    if (kind !== 'elementwise') return false;
-    for (const a of node.args) if (a instanceof Tensor && !sameShape(a.shape, node.value.shape)) return false;
+    if (kind === 'linear' || kind === 'bilinear' || kind === 'elementwise' || node.value.ndim === 0) continue;
+    return false;
   }
   return true;
 }
@@ -507,11 +506,16 @@ function tangentThrough(op: Primitive, ts: readonly (Tensor | null)[], y: Tensor
   switch (op.tangent) {
     case 'elementwise': {
       // Its rules are dy ⊙ ∂y/∂x (summed back to x's shape): applied to a
-      // tangent, J·v exactly, where no operand was broadcast.
-      for (const a of args) if (a instanceof Tensor && !sameShape(a.shape, y.shape)) return y.ndim === 0 ? throughScalar(op, ts, y, args) : undefined;
+      // tangent, J·v exactly. Broadcast operands (a bias row) are broadcast
+      // first, with their tangents, so that nothing is summed back.
+      let same = true;
+      for (const a of args) if (a instanceof Tensor && !sameShape(a.shape, y.shape)) same = false;
+      const full = same ? args : args.map((a) => (a instanceof Tensor && !sameShape(a.shape, y.shape) ? hooks.broadcastTo(a, y.shape) : a));
       for (let j = 0; j < ts.length; j++) {
         const rule = op.rules![j];
-        if (ts[j] !== null && rule !== null && rule !== undefined) add(dense(rule(ts[j]!, y, ...args)));
+        const t = ts[j];
+        if (t === null || rule === null || rule === undefined) continue;
+        add(dense(rule(sameShape(t.shape, y.shape) ? t : hooks.broadcastTo(t, y.shape), y, ...full)));
       }
       return total;
     }

@@ -32,6 +32,7 @@ hooks.vdot = (a, b) => {
   return s.dtype === 'float64' ? s : raw.cast(s, 'float64');
 };
 hooks.dot = (a, b) => raw.sum(raw.mul(a, b), a.shape.map((_, i) => i), false);
+hooks.broadcastTo = (t, shape) => raw.broadcastTo(t, shape.slice());
 hooks.stack = (ts, axis) => stack(ts, axis);
 hooks.reshape = (t, shape) => raw.reshape(t, shape.slice());
 
