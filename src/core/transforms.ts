@@ -22,11 +22,11 @@
 // of differentiable ops, so recording it while u is tracked and pulling a
 // tangent v back through that second recording gives ∇_u ⟨uᵀJ, v⟩ = J v
 // exactly. What each costs (scripts/bench-transforms.ts on dist/,
-// interleaved): a jvp (recording f, then the sweep) is 1.28x one reverse
-// pass (forward + backward) on an MLP loss, 1.18x on a 400-step simulation
-// and 1.46x on a scalar chain; by double VJP it was 1.93x, 2.68x and 2.18x
-// (measured on the source through tsx: recording a backward pass costs
-// about 3.5x running it).
+// interleaved, three runs on a shared 2-core machine): a jvp (recording f,
+// then the sweep) is 1.24-1.32x one reverse pass (forward + backward) on an
+// MLP loss, 1.18-1.55x on a 400-step simulation and 1.13-1.46x on a scalar
+// chain; by double VJP it was 1.93x, 2.68x and 2.18x (measured on the
+// source through tsx: recording a backward pass costs about 3.5x running it).
 
 import { Tensor, alias, checkLive } from '../runtime/tensor';
 import { tensor, zeros } from '../runtime/create';
