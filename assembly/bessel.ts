@@ -19,7 +19,7 @@
 // from J0, J1 where x > n (stable there), Miller's backward recurrence
 // normalized by J0 + 2 Σ J_2k = 1 where x ≤ n.
 
-import { clenshaw } from "./mathcore";
+import { chebyshev } from "./erf";
 
 // 19 terms on [0, 64]
 const J0_SMALL = memory.data<f64>([
@@ -163,15 +163,15 @@ const TWO_OVER_PI: f64 = 0.6366197723675814;
   const t = x * x;
   // Near 0 the series, so that J0(0) is exactly 1 (the interpolant is within 1 ulp).
   if (t < 1e-6) return 1 - t * (0.25 - t * (0.015625 - t * 0.00043402777777777775));
-  return clenshaw(J0_SMALL, 19, 0, 64, t);
+  return chebyshev(J0_SMALL, 19, 0, 64, t);
 }
-@inline function j1Small(x: f64): f64 { return x * clenshaw(J1_SMALL, 18, 0, 64, x * x); }
+@inline function j1Small(x: f64): f64 { return x * chebyshev(J1_SMALL, 18, 0, 64, x * x); }
 
 // √(2/(πx)) times (P, Q) mixed by θ = x - π/4 (nu 0) or x - 3π/4 (nu 1).
 @inline function hankelForm(nu: i32, x: f64, second: bool): f64 {
   const u = 64 / (x * x);
-  const p = nu == 0 ? clenshaw(P0_LARGE, 14, 0, 1, u) : clenshaw(P1_LARGE, 14, 0, 1, u);
-  const q = (nu == 0 ? clenshaw(Q0_LARGE, 17, 0, 1, u) : clenshaw(Q1_LARGE, 16, 0, 1, u)) / x;
+  const p = nu == 0 ? chebyshev(P0_LARGE, 14, 0, 1, u) : chebyshev(P1_LARGE, 14, 0, 1, u);
+  const q = (nu == 0 ? chebyshev(Q0_LARGE, 17, 0, 1, u) : chebyshev(Q1_LARGE, 16, 0, 1, u)) / x;
   const c = Math.cos(x);
   const s = Math.sin(x);
   // cos(x - π/4) = (c + s)/√2, sin(x - π/4) = (s - c)/√2; for 3π/4: (s - c)/√2, -(s + c)/√2.
@@ -200,13 +200,13 @@ function j1(x: f64): f64 {
 
 function y0(x: f64): f64 {
   if (!(x > 0)) return x == 0 ? -Infinity : NaN;
-  if (x <= 8) return clenshaw(Y0_SMALL, 19, 0, 64, x * x) + TWO_OVER_PI * Math.log(x) * j0Small(x);
+  if (x <= 8) return chebyshev(Y0_SMALL, 19, 0, 64, x * x) + TWO_OVER_PI * Math.log(x) * j0Small(x);
   return x == Infinity ? 0 : hankelForm(0, x, true);
 }
 
 function y1(x: f64): f64 {
   if (!(x > 0)) return x == 0 ? -Infinity : NaN;
-  if (x <= 8) return x * clenshaw(Y1_SMALL, 18, 0, 64, x * x) + TWO_OVER_PI * (j1Small(x) * Math.log(x) - 1 / x);
+  if (x <= 8) return x * chebyshev(Y1_SMALL, 18, 0, 64, x * x) + TWO_OVER_PI * (j1Small(x) * Math.log(x) - 1 / x);
   return x == Infinity ? 0 : hankelForm(1, x, true);
 }
 
@@ -218,16 +218,16 @@ function y1(x: f64): f64 {
 
 function i0(x: f64): f64 {
   const a = Math.abs(x);
-  if (a <= 8) return Math.exp(a) * clenshaw(I0_SMALL, 31, 0, 8, a);
+  if (a <= 8) return Math.exp(a) * chebyshev(I0_SMALL, 31, 0, 8, a);
   if (a != a) return a;
-  return expOverSqrt(a) * clenshaw(I0_LARGE, 28, 0, 1, 8 / a);
+  return expOverSqrt(a) * chebyshev(I0_LARGE, 28, 0, 1, 8 / a);
 }
 
 function i1(x: f64): f64 {
   const a = Math.abs(x);
-  if (a <= 8) return x * Math.exp(a) * clenshaw(I1_SMALL, 31, 0, 8, a);
+  if (a <= 8) return x * Math.exp(a) * chebyshev(I1_SMALL, 31, 0, 8, a);
   if (a != a) return a;
-  const r = expOverSqrt(a) * clenshaw(I1_LARGE, 28, 0, 1, 8 / a);
+  const r = expOverSqrt(a) * chebyshev(I1_LARGE, 28, 0, 1, 8 / a);
   return x < 0 ? -r : r;
 }
 
@@ -236,14 +236,14 @@ function i1(x: f64): f64 {
 
 function k0(x: f64): f64 {
   if (!(x > 0)) return x == 0 ? Infinity : NaN;
-  if (x <= 2) return clenshaw(K0_SMALL, 11, 0, 4, x * x) - Math.log(0.5 * x) * i0(x);
-  return x == Infinity ? 0 : expNegOverSqrt(x) * clenshaw(K0_LARGE, 26, 0, 1, 2 / x);
+  if (x <= 2) return chebyshev(K0_SMALL, 11, 0, 4, x * x) - Math.log(0.5 * x) * i0(x);
+  return x == Infinity ? 0 : expNegOverSqrt(x) * chebyshev(K0_LARGE, 26, 0, 1, 2 / x);
 }
 
 function k1(x: f64): f64 {
   if (!(x > 0)) return x == 0 ? Infinity : NaN;
-  if (x <= 2) return x * clenshaw(K1_SMALL, 11, 0, 4, x * x) + Math.log(0.5 * x) * i1(x) + 1 / x;
-  return x == Infinity ? 0 : expNegOverSqrt(x) * clenshaw(K1_LARGE, 26, 0, 1, 2 / x);
+  if (x <= 2) return x * chebyshev(K1_SMALL, 11, 0, 4, x * x) + Math.log(0.5 * x) * i1(x) + 1 / x;
+  return x == Infinity ? 0 : expNegOverSqrt(x) * chebyshev(K1_LARGE, 26, 0, 1, 2 / x);
 }
 
 // J_n(x) for an integer n (any sign) and any x: J_{-n} = (-1)ⁿ J_n, J_n(-x) = (-1)ⁿ J_n(x).

@@ -31,20 +31,6 @@ export function cospi64(x: f64): f64 {
   return odd(n) ? -c : c;
 }
 
-/** Σ c_k T_k(s) with s = x mapped from [lo, hi] to [-1, 1] (c_0 stored halved). */
-@inline export function clenshaw(c: usize, count: i32, lo: f64, hi: f64, x: f64): f64 {
-  const s = (2 * x - (lo + hi)) / (hi - lo);
-  const s2 = 2 * s;
-  let b1: f64 = 0;
-  let b2: f64 = 0;
-  for (let k = count - 1; k >= 1; k--) {
-    const b = s2 * b1 - b2 + load<f64>(c + (<usize>k << 3));
-    b2 = b1;
-    b1 = b;
-  }
-  return s * b1 - b2 + load<f64>(c);
-}
-
 /** e^{x²} without the rounding of x²: x = h + l with h cut to 26 bits, so h² is exact. */
 export function expSquare(x: f64): f64 {
   const h = reinterpret<f64>(reinterpret<u64>(x) & 0xfffffffff8000000);

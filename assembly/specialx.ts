@@ -9,7 +9,8 @@
 // mpmath is stated at each function (test/special-accuracy.test.ts checks it).
 
 import { erf64, erfc64 } from "./erf";
-import { clenshaw, expSquare, sinpi64 } from "./mathcore";
+import { chebyshev } from "./erf";
+import { expSquare, sinpi64 } from "./mathcore";
 
 // 24 terms on [1, 2]
 const GAMMA_1_2 = memory.data<f64>([
@@ -114,14 +115,14 @@ function gammaPos(x: f64): f64 {
     const v = Math.pow(x, 0.5 * x - 0.25);
     return SQRT_2PI * v * (v * Math.exp(-x)) * Math.exp(s * z);
   }
-  if (x < 1) return clenshaw(GAMMA_1_2, 24, 1, 2, x + 1) / x;
+  if (x < 1) return chebyshev(GAMMA_1_2, 24, 1, 2, x + 1) / x;
   let y = x;
   let p: f64 = 1;
   while (y > 2) {
     y -= 1;
     p *= y;
   }
-  return clenshaw(GAMMA_1_2, 24, 1, 2, y) * p;
+  return chebyshev(GAMMA_1_2, 24, 1, 2, y) * p;
 }
 
 function gamma64(x: f64): f64 {
@@ -144,11 +145,11 @@ function gamma64(x: f64): f64 {
 const INV_SQRT_PI: f64 = 0.5641895835477563;
 
 function erfcxPos(x: f64): f64 {
-  if (x <= 1) return clenshaw(ERFCX_0_1, 19, 0, 1, x);
-  if (x <= 2) return clenshaw(ERFCX_1_2, 18, 1, 2, x);
-  if (x <= 4) return clenshaw(ERFCX_2_4, 21, 2, 4, x);
+  if (x <= 1) return chebyshev(ERFCX_0_1, 19, 0, 1, x);
+  if (x <= 2) return chebyshev(ERFCX_1_2, 18, 1, 2, x);
+  if (x <= 4) return chebyshev(ERFCX_2_4, 21, 2, 4, x);
   if (x > 1e150) return INV_SQRT_PI / x;
-  return clenshaw(ERFCX_TAIL, 16, 0, 0.0625, 1 / (x * x)) * INV_SQRT_PI / x;
+  return chebyshev(ERFCX_TAIL, 16, 0, 0.0625, 1 / (x * x)) * INV_SQRT_PI / x;
 }
 
 function erfcx64(x: f64): f64 {
@@ -219,11 +220,11 @@ function dawson64(x: f64): f64 {
   const a = Math.abs(x);
   let d: f64;
   if (a != a) return x;
-  if (a <= 2) d = a * clenshaw(DAWSON_0_2, 20, 0, 4, a * a);
-  else if (a <= 4) d = clenshaw(DAWSON_2_4, 25, 2, 4, a);
-  else if (a <= 8) d = clenshaw(DAWSON_4_8, 30, 4, 8, a);
+  if (a <= 2) d = a * chebyshev(DAWSON_0_2, 20, 0, 4, a * a);
+  else if (a <= 4) d = chebyshev(DAWSON_2_4, 25, 2, 4, a);
+  else if (a <= 8) d = chebyshev(DAWSON_4_8, 30, 4, 8, a);
   else if (a > 1e150) d = 0.5 / a;
-  else d = clenshaw(DAWSON_TAIL, 11, 0, 0.015625, 1 / (a * a)) * 0.5 / a;
+  else d = chebyshev(DAWSON_TAIL, 11, 0, 0.015625, 1 / (a * a)) * 0.5 / a;
   return x < 0 ? -d : d;
 }
 

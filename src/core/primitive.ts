@@ -165,19 +165,22 @@ export function invokeMany<A extends unknown[]>(p: MultiPrimitive<A>, prepare: P
   return ys;
 }
 
-function callForwardMany<A extends unknown[]>(p: MultiPrimitive<A>, a: A): Tensor[] {
-  let ys: unknown;
+/** p.forward(...a) with recording suspended (a forward is one op, whatever it calls), timed when profiling. */
+function runForward<A extends unknown[]>(p: { readonly name: string; readonly forward: (...args: A) => unknown }, a: A): unknown {
   recording.suspended++;
   try {
-    if (hooks.profiler === null) ys = p.forward(...a);
-    else {
-      const t0 = hooks.profiler.now();
-      ys = p.forward(...a);
-      hooks.profiler.addForward(p.name, hooks.profiler.now() - t0);
-    }
+    if (hooks.profiler === null) return p.forward(...a);
+    const t0 = hooks.profiler.now();
+    const y = p.forward(...a);
+    hooks.profiler.addForward(p.name, hooks.profiler.now() - t0);
+    return y;
   } finally {
     recording.suspended--;
   }
+}
+
+function callForwardMany<A extends unknown[]>(p: MultiPrimitive<A>, a: A): Tensor[] {
+  const ys = runForward(p, a);
   if (!Array.isArray(ys) || ys.length === 0 || !ys.every((y) => y instanceof Tensor && !y._disposed)) {
     throw new AutogradError(`${p.name}: forward function returned ${describe(ys)}, expected a non-empty array of live Tensors`);
   }
@@ -192,18 +195,7 @@ function callForwardMany<A extends unknown[]>(p: MultiPrimitive<A>, a: A): Tenso
 }
 
 function callForward<A extends unknown[]>(p: Primitive<A>, a: A): Tensor {
-  let y: unknown;
-  recording.suspended++;
-  try {
-    if (hooks.profiler === null) y = p.forward(...a);
-    else {
-      const t0 = hooks.profiler.now();
-      y = p.forward(...a);
-      hooks.profiler.addForward(p.name, hooks.profiler.now() - t0);
-    }
-  } finally {
-    recording.suspended--;
-  }
+  const y = runForward(p, a);
   if (!(y instanceof Tensor)) {
     throw new AutogradError(`${p.name}: forward function returned ${describe(y)}, expected a Tensor`);
   }

@@ -411,7 +411,7 @@ function differentiable(y: Leaf): boolean {
 function tangentOf(column: Tensor, y: Leaf, dtype: 'float32' | 'float64'): Tensor {
   if (differentiable(y)) return column;
   column.dispose();
-  return zeros((y as Tensor).shape, { dtype });
+  return zeroColumn(y, dtype);
 }
 
 function tangentDType(tangents: readonly (Tensor | null)[]): 'float32' | 'float64' {
@@ -493,7 +493,7 @@ function sweptLeaves(rec: Recording, tangents: readonly (Tensor | null)[]): Leaf
   return swept.map((t, k) => {
     const y = rec.outputs[k];
     if (typeof y === 'number') return 0;
-    return t ?? zeros(y.shape, { dtype: isFloat(y.dtype) ? (y.dtype as 'float32' | 'float64') : dtype });
+    return t ?? zeroColumn(y, dtype);
   });
 }
 
